@@ -1,0 +1,65 @@
+# Kefu — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test venv services lint format bench-data bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+## make run: install, migrate the embedded SQLite database, load the demo center, serve.
+run: venv
+	env -u DATABASE_URL $(BIN)/kefu migrate --noinput -v0
+	env -u DATABASE_URL $(BIN)/kefu demo
+	env -u DATABASE_URL PORT=$(PORT) $(BIN)/kefu serve --port $(PORT)
+
+## Start PostgreSQL and Redis when they are installed but not running (CI machines).
+services:
+	@if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1; then \
+	  echo "starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; \
+	  for i in $$(seq 1 20); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done; fi
+	@if command -v redis-server >/dev/null && ! redis-cli ping >/dev/null 2>&1; then \
+	  echo "starting Redis"; \
+	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+	    --dir /tmp --logfile /tmp/kefu-redis.log || true; fi
+
+## make test: lint, then the whole suite on SQLite and (when reachable) on PostgreSQL.
+test: venv services
+	$(BIN)/ruff check .
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
+	  echo "== test suite on PostgreSQL =="; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
+	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL part skipped"; fi
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Benchmarks (PostgreSQL): see docs/performance.md.
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/kefu_bench
+BENCH_SIZE ?= 1000000
+bench-data: venv
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/generate.py --customers $(BENCH_SIZE)
+
+bench: venv
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/search_bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""The REST API under /api/v1: one NinjaAPI, one router per app, errors as JSON with fields."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from kefu.core.api import AUTH
+from kefu.core.errors import KefuError
+from kefu.customers.api import imports_router
+from kefu.customers.api import router as customers_router
+
+api = NinjaAPI(
+    title="Kefu API",
+    version="1",
+    description=(
+        "Kefu 客服中心管理系统 REST API. Authenticate with `Authorization: Bearer <token>` "
+        '(`kefu token create USERNAME`). Errors: `{"errors": [{"field", "code", '
+        '"message" (中文), "message_en"}]}`.'
+    ),
+    auth=AUTH,
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(KefuError)
+def kefu_error(request: HttpRequest, exc: KefuError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_error(request: HttpRequest, exc: NinjaValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(x) for x in err.get("loc", []) if x not in ("body", "payload", "query")]
+        name = ".".join(loc)
+        errors.append(
+            {
+                "field": name,
+                "code": err.get("type", "invalid"),
+                "message": f"字段 {name} 无效：{err.get('msg', '')}",
+                "message_en": f"Invalid {name}: {err.get('msg', '')}",
+            }
+        )
+    return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc):
+    return api.create_response(
+        request,
+        {
+            "errors": [
+                {
+                    "field": "Authorization",
+                    "code": "unauthorized",
+                    "message": "未登录或令牌无效",
+                    "message_en": "Missing or invalid token",
+                }
+            ]
+        },
+        status=401,
+    )
+
+
+api.add_router("/customers", customers_router)
+api.add_router("/imports", imports_router)

@@ -1,0 +1,7 @@
+"""Test settings: fast hashing, the database from DATABASE_URL or a throwaway SQLite."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+ALLOWED_HOSTS = ["*"]

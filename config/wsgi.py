@@ -1,0 +1,8 @@
+"""WSGI entry point (waitress in the embedded center, gunicorn in production)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+application = get_wsgi_application()

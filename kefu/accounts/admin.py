@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from kefu.accounts.models import ApiToken, Department, User
+
+
+@admin.register(User)
+class KefuUserAdmin(UserAdmin):
+    list_display = (
+        "username",
+        "display_name",
+        "role",
+        "department",
+        "skill_level",
+        "is_certified",
+        "is_active",
+    )
+    list_filter = ("role", "department", "is_certified", "is_active")
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (
+            "客服 CS",
+            {
+                "fields": (
+                    "role",
+                    "department",
+                    "display_name",
+                    "skill_level",
+                    "is_certified",
+                    "accepts_customers",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")

@@ -1,0 +1,38 @@
+"""What each role may do (R-0.4, R-0.5). One table, read by every door."""
+
+from __future__ import annotations
+
+from kefu.accounts.choices import Role
+
+VIEW_CUSTOMERS = "customers.view"
+EDIT_ANY_CUSTOMER = "customers.edit_any"
+EDIT_OWN_CUSTOMER = "customers.edit_own"
+CREATE_CUSTOMER = "customers.create"
+REVEAL_PII = "customers.reveal_pii"
+EXPORT_CUSTOMERS = "customers.export"
+IMPORT_CUSTOMERS = "customers.import"
+MERGE_CUSTOMERS = "customers.merge"
+ASSIGN_CUSTOMERS = "customers.assign"
+VERIFY_CUSTOMERS = "customers.verify"
+
+_AGENT = {VIEW_CUSTOMERS, EDIT_OWN_CUSTOMER, CREATE_CUSTOMER, REVEAL_PII, VERIFY_CUSTOMERS}
+_LEAD = _AGENT | {EDIT_ANY_CUSTOMER, ASSIGN_CUSTOMERS, MERGE_CUSTOMERS, IMPORT_CUSTOMERS}
+_MANAGER = _LEAD | {EXPORT_CUSTOMERS}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.AGENT: frozenset(_AGENT),
+    Role.TEAM_LEAD: frozenset(_LEAD),
+    Role.QA: frozenset({VIEW_CUSTOMERS}),
+    Role.MANAGER: frozenset(_MANAGER),
+    Role.GM: frozenset({VIEW_CUSTOMERS, REVEAL_PII, EXPORT_CUSTOMERS}),
+    Role.HANDLER: frozenset({VIEW_CUSTOMERS}),
+    Role.ADMIN: frozenset(_MANAGER),
+}
+
+
+def has_perm(user, perm: str) -> bool:
+    if user is None or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())

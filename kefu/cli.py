@@ -1,0 +1,38 @@
+"""The `kefu` command: Kefu's own verbs, and every Django management command besides.
+
+kefu serve | demo | import customers FILE [--dry-run] | export customers FILE
+kefu token create USERNAME | preset load NAME | holidays import FILE
+kefu migrate | createsuperuser | ...   (any manage.py command)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+VERBS = {
+    ("import", "customers"): "import_customers",
+    ("export", "customers"): "export_customers",
+    ("token", "create"): "token_create",
+    ("preset", "load"): "preset_load",
+    ("holidays", "import"): "holidays_import",
+}
+
+
+def translate(argv: list[str]) -> list[str]:
+    """`kefu import customers f.csv` → `import_customers f.csv`; other verbs pass through."""
+    if len(argv) >= 2 and (argv[0], argv[1]) in VERBS:
+        return [VERBS[(argv[0], argv[1])], *argv[2:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    args = translate(list(sys.argv[1:] if argv is None else argv))
+    execute_from_command_line(["kefu", *(args or ["help"])])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Working days of mainland China (R-0.6): imported days, then chinesecalendar, then weekends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import lru_cache
+
+import chinese_calendar
+
+logger = logging.getLogger("kefu.calendar")
+
+SOURCE_IMPORTED = "imported"
+SOURCE_BUILTIN = "builtin"
+SOURCE_FALLBACK = "weekends-only"
+
+
+def _overrides(year: int) -> dict[dt.date, bool]:
+    from kefu.core.models import HolidayDay
+
+    return dict(HolidayDay.objects.filter(date__year=year).values_list("date", "is_workday"))
+
+
+@lru_cache(maxsize=64)
+def _builtin_known(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def year_source(year: int) -> str:
+    """Where the working days of `year` come from; `weekends-only` deserves a warning."""
+    from kefu.core.models import HolidayDay
+
+    if HolidayDay.objects.filter(date__year=year).exists():
+        return SOURCE_IMPORTED
+    if _builtin_known(year):
+        return SOURCE_BUILTIN
+    return SOURCE_FALLBACK
+
+
+class WorkCalendar:
+    """A working-day calendar; build one per job (it caches per year, reads the DB once a year)."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, dict[dt.date, bool]] = {}
+        self.warnings: list[str] = []
+
+    def _year(self, year: int) -> dict[dt.date, bool]:
+        if year not in self._years:
+            self._years[year] = _overrides(year)
+            if not self._years[year] and not _builtin_known(year):
+                msg = (
+                    f"{year} 年节假日数据缺失，按周末计算；请导入节假日。"
+                    f" / No holiday data for {year}: weekends only; import the holiday calendar."
+                )
+                logger.warning(msg)
+                self.warnings.append(msg)
+        return self._years[year]
+
+    def is_workday(self, day: dt.date) -> bool:
+        overrides = self._year(day.year)
+        if day in overrides:
+            return overrides[day]
+        # Imported days override the package; a day neither lists follows the weekend rule.
+        if _builtin_known(day.year):
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def add_workdays(self, start: dt.date, days: int) -> dt.date:
+        """The date `days` working days after `start` (start itself not counted)."""
+        day, step, left = start, (1 if days >= 0 else -1), abs(days)
+        while left:
+            day += dt.timedelta(days=step)
+            if self.is_workday(day):
+                left -= 1
+        return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (0 when end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+
+def is_workday(day: dt.date) -> bool:
+    return WorkCalendar().is_workday(day)
+
+
+def add_workdays(start: dt.date, days: int) -> dt.date:
+    return WorkCalendar().add_workdays(start, days)

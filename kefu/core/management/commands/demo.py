@@ -1,0 +1,137 @@
+import csv
+import io
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.accounts.choices import Role
+from kefu.accounts.models import Department
+from kefu.core.services import preset_load
+from kefu.customers import choices as c
+from kefu.customers.demo import Faker
+from kefu.customers.models import Asset
+from kefu.customers.services import asset_file_open
+from kefu.customers.transfer import import_customers
+
+DEPARTMENTS = [
+    ("cs", "客服部"),
+    ("service", "售后服务部"),
+    ("sales", "销售部"),
+    ("engineering", "工程部"),
+    ("admin", "行政部"),
+]
+# username, display name, role, department, skill level
+USERS = [
+    ("admin", "系统管理员", Role.ADMIN, "cs", 3),
+    ("manager", "王经理", Role.MANAGER, "cs", 5),
+    ("gm", "李总", Role.GM, None, 5),
+    ("lead", "赵班长", Role.TEAM_LEAD, "cs", 5),
+    ("qa", "钱质检", Role.QA, "cs", 4),
+    ("agent1", "孙小美", Role.AGENT, "cs", 5),
+    ("agent2", "周晓东", Role.AGENT, "cs", 4),
+    ("agent3", "吴佳琪", Role.AGENT, "cs", 3),
+    ("agent4", "郑浩然", Role.AGENT, "cs", 2),
+    ("handler", "冯工", Role.HANDLER, "service", 3),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo center: preset, departments, a user per role, customers with vehicles."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--preset", default="auto")
+        parser.add_argument("--customers", type=int, default=2000)
+
+    def handle(self, preset, customers, **options):
+        User = get_user_model()
+        if User.objects.filter(username="admin").exists():
+            self.stdout.write("演示数据已存在 / demo center already loaded (admin exists).")
+            return
+        preset_load(code=preset)
+        password = os.environ.get("KEFU_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        with transaction.atomic():
+            depts = {
+                code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
+                for code, name in DEPARTMENTS
+            }
+            for username, name, role, dept, skill in USERS:
+                user = User(
+                    username=username,
+                    display_name=name,
+                    role=role,
+                    department=depts.get(dept),
+                    skill_level=skill,
+                    is_certified=role == Role.AGENT,
+                    is_staff=role in (Role.ADMIN, Role.MANAGER),
+                    is_superuser=role == Role.ADMIN,
+                )
+                user.set_password(password)
+                user.save()
+        admin = User.objects.get(username="admin")
+        report = import_customers(
+            actor=admin, filename="demo.csv", dry_run=False, content=self._csv(customers)
+        )
+        if report.status != "imported":
+            raise CommandError(f"演示数据导入失败 / demo import failed: {report.errors[:3]}")
+        self._open_recent_files(admin)
+        self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
+        self.stdout.write("用户 users: " + ", ".join(u[0] for u in USERS))
+        self.stdout.write(f"密码 password (shown once): {password}")
+
+    def _csv(self, count: int) -> bytes:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(
+            [
+                "姓名",
+                "性别",
+                "电话",
+                "身份证号",
+                "级别",
+                "来源",
+                "地址",
+                "车架号",
+                "车牌号",
+                "车型",
+                "交车日期",
+                "最近维修日期",
+                "销售顾问",
+            ]
+        )
+        faker = Faker(seed=7)
+        for cu in faker.customers(count, timezone.localdate()):
+            writer.writerow(
+                [
+                    cu.name,
+                    cu.gender,
+                    ";".join(cu.phones),
+                    cu.id_number,
+                    cu.level,
+                    cu.source,
+                    cu.address,
+                    cu.vin,
+                    cu.plate,
+                    cu.model,
+                    cu.delivered_on,
+                    cu.last_repair_on or "",
+                    faker.name(),
+                ]
+            )
+        return buf.getvalue().encode("utf-8")
+
+    def _open_recent_files(self, admin):
+        since = timezone.localdate() - timezone.timedelta(days=14)
+        for asset in Asset.objects.filter(
+            kind=c.AssetKind.VEHICLE, delivered_on__gte=since, customer__status=c.Status.ACTIVE
+        ):
+            asset_file_open(
+                actor=admin,
+                asset=asset,
+                kind=c.FileKind.SALES,
+                opened_on=asset.delivered_on,
+                responsible=asset.salesperson,
+            )

@@ -1,0 +1,22 @@
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Kefu with waitress on 127.0.0.1:PORT (PORT env or --port, default 8000)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, host, port, threads, **options):
+        from waitress import serve
+
+        from config.wsgi import application
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"Kefu 客服 http://{host}:{port}/  (Ctrl-C 停止 stop)")
+        serve(application, host=host, port=port, threads=threads, ident="kefu")

@@ -1,0 +1,69 @@
+"""Center-wide configuration: settings, industry presets, holiday calendar, number counters."""
+
+from django.db import models
+
+
+class Preset(models.Model):
+    """An industry preset (R-0.2): asset kinds, lifecycle events, document checklists, fields.
+
+    Loaded from `kefu/core/presets/<code>.json` by `kefu preset load`, editable in the admin.
+    """
+
+    code = models.SlugField("代码 code", max_length=32, unique=True)
+    label = models.CharField("名称 label", max_length=64)
+    config = models.JSONField("配置 config", default=dict)
+    loaded_at = models.DateTimeField("载入时间 loaded at", auto_now=True)
+
+    class Meta:
+        verbose_name = "行业预设 preset"
+        verbose_name_plural = "行业预设 presets"
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"
+
+
+class CenterSetting(models.Model):
+    """The one row of center settings (name, active preset, deadlines an admin may change)."""
+
+    name = models.CharField("中心名称 center name", max_length=100, default="客服中心")
+    preset = models.ForeignKey(Preset, on_delete=models.PROTECT, null=True, blank=True)
+    first_contact_hours = models.PositiveIntegerField(
+        "首次联系时限(小时) first contact within hours", default=168
+    )
+
+    class Meta:
+        verbose_name = "中心设置 center setting"
+        verbose_name_plural = "中心设置 center settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HolidayDay(models.Model):
+    """An imported calendar day (R-0.6) that overrides the built-in calendar.
+
+    `is_workday=False` marks a statutory holiday; `True` a 调休 working weekend day.
+    Years the `chinesecalendar` package does not know are covered by importing these.
+    """
+
+    date = models.DateField("日期 date", unique=True)
+    is_workday = models.BooleanField("是否工作日 working day", default=False)
+    name = models.CharField("名称 name", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "节假日 holiday day"
+        verbose_name_plural = "节假日 holiday calendar"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"
+
+
+class Counter(models.Model):
+    """A named gap-free counter (customer numbers) incremented under a row lock."""
+
+    name = models.CharField(max_length=32, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,0 +1,81 @@
+"""The `kefu` entry point: Kefu's verbs and Django's commands through one door."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from kefu.accounts.choices import Role
+from kefu.accounts.models import ApiToken
+from kefu.accounts.services import token_authenticate
+from kefu.accounts.tests.factories import UserFactory
+from kefu.cli import translate
+from kefu.core.models import CenterSetting
+from kefu.customers.models import Customer, DocumentType
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*translate(list(args)), stdout=out)
+    return out.getvalue()
+
+
+def test_verbs_translate_to_commands():
+    assert translate(["import", "customers", "a.csv", "--dry-run"]) == [
+        "import_customers",
+        "a.csv",
+        "--dry-run",
+    ]
+    assert translate(["migrate", "--plan"]) == ["migrate", "--plan"]
+
+
+def test_token_create_prints_a_working_token():
+    user = UserFactory(username="zhang")
+    raw = run("token", "create", "zhang").strip()
+    assert token_authenticate(raw) == user
+    assert ApiToken.objects.get().digest != raw  # only the hash is kept
+
+
+def test_token_for_unknown_user_fails():
+    with pytest.raises(CommandError):
+        run("token", "create", "nobody")
+
+
+def test_preset_load_is_idempotent():
+    run("preset", "load", "auto")
+    run("preset", "load", "auto")
+    assert DocumentType.objects.filter(file_kind="sales").count() == 11
+    assert CenterSetting.objects.get().preset.code == "auto"
+    with pytest.raises(CommandError, match="home"):
+        run("preset", "load", "boats")
+
+
+def test_import_dry_run_then_import_and_export(tmp_path: Path):
+    UserFactory(username="boss", role=Role.MANAGER)
+    src = tmp_path / "in.csv"
+    src.write_text("姓名,电话\n张三,13800000001\n李四,13800000002\n", encoding="utf-8")
+    assert "checked" in run("import", "customers", str(src), "--dry-run", "--user", "boss")
+    assert Customer.objects.count() == 0
+    assert "imported" in run("import", "customers", str(src), "--user", "boss")
+    assert Customer.objects.count() == 2
+    out = tmp_path / "out.xlsx"
+    assert "2" in run("export", "customers", str(out), "--user", "boss")
+    assert out.stat().st_size > 0
+
+
+def test_import_with_bad_rows_exits_non_zero(tmp_path: Path):
+    UserFactory(username="boss", role=Role.MANAGER)
+    src = tmp_path / "in.csv"
+    src.write_text("姓名,电话\n张三,12345\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        run("import", "customers", str(src), "--user", "boss")
+
+
+def test_holidays_import_reads_a_file(tmp_path: Path):
+    src = tmp_path / "h.csv"
+    src.write_text("2027-01-01,休,元旦\n", encoding="utf-8")
+    assert "1" in run("holidays", "import", str(src))

@@ -1,0 +1,193 @@
+"""Admin for configuration and inspection; customer edits go through the services."""
+
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from kefu.core.errors import KefuError
+from kefu.customers import services as svc
+from kefu.customers.models import (
+    Asset,
+    AssetFile,
+    Customer,
+    DocumentType,
+    ImportJob,
+    PiiAccessLog,
+    ProfileField,
+    Tag,
+)
+from kefu.customers.selectors import masked_pii
+
+
+class NoDeleteMixin:
+    """Nothing is hard-deleted by a user (R-0.3): obsolete is a status."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssetInline(admin.TabularInline):
+    model = Asset
+    fields = ("kind", "model", "vin", "plate", "delivered_on", "status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Customer)
+class CustomerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("number", "name", "masked_phone", "level", "status", "owner", "verification")
+    list_filter = ("status", "level", "verification", "kind")
+    search_fields = ("=number", "name")
+    readonly_fields = (
+        "number",
+        "name",
+        "name_pinyin",
+        "masked_phones",
+        "masked_id_number",
+        "masked_address",
+        "birthday",
+        "birthday_calendar",
+        "gender",
+        "owner",
+        "assigned_at",
+        "first_contact_due_at",
+        "first_contacted_at",
+        "merged_into",
+        "created_at",
+        "updated_at",
+        "extra",
+        "tags_list",
+    )
+    fields = (
+        *readonly_fields,
+        "level",
+        "source",
+        "notes",
+        "sms_opt_out",
+        "phone_opt_out",
+        "status",
+    )
+    inlines = [AssetInline]
+    list_select_related = ("owner",)
+    show_full_result_count = False
+    actions = ["mark_obsolete"]
+
+    @admin.display(description="电话 phone")
+    def masked_phone(self, obj):
+        phone = obj.phones.first()
+        return masked_pii(obj)["phones"][0] if phone else ""
+
+    @admin.display(description="电话 phones")
+    def masked_phones(self, obj):
+        return "、".join(masked_pii(obj)["phones"])
+
+    @admin.display(description="身份证号 ID number")
+    def masked_id_number(self, obj):
+        return masked_pii(obj)["id_number"]
+
+    @admin.display(description="地址 address")
+    def masked_address(self, obj):
+        return masked_pii(obj)["address"]
+
+    @admin.display(description="标签 tags")
+    def tags_list(self, obj):
+        return "、".join(t.name for t in obj.tags.all())
+
+    def has_add_permission(self, request):
+        return False  # created through the API, the console or an import (validated paths)
+
+    def save_model(self, request, obj, form, change):
+        data = {k: form.cleaned_data[k] for k in form.changed_data if k != "status"}
+        try:
+            if data:
+                svc.customer_update(actor=request.user, customer=obj, data=data)
+            if "status" in form.changed_data:
+                svc.customer_set_status(
+                    actor=request.user, customer=obj, status=form.cleaned_data["status"]
+                )
+        except KefuError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    @admin.action(description="废除所选客户 Mark obsolete")
+    def mark_obsolete(self, request, queryset):
+        for customer in queryset:
+            svc.customer_set_status(
+                actor=request.user, customer=customer, status="obsolete", reason="admin action"
+            )
+
+
+@admin.register(Asset)
+class AssetAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("__str__", "kind", "customer", "vin", "plate", "delivered_on", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("=vin", "=plate", "=reference_no")
+    raw_id_fields = ("customer",)
+    show_full_result_count = False
+
+
+@admin.register(AssetFile)
+class AssetFileAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("asset", "kind", "opened_on", "due_on", "completed_on", "responsible")
+    list_filter = ("kind",)
+    raw_id_fields = ("asset", "responsible_user")
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ("file_kind", "sort", "code", "name", "required", "active")
+    list_filter = ("file_kind", "active")
+    list_editable = ("sort", "name", "required", "active")
+
+
+@admin.register(ProfileField)
+class ProfileFieldAdmin(admin.ModelAdmin):
+    list_display = ("group", "sort", "key", "label", "field_type", "searchable", "active")
+    list_filter = ("group", "field_type", "searchable", "active")
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(PiiAccessLog)
+class PiiAccessLogAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "action", "customer", "fields", "count", "channel")
+    list_filter = ("action", "channel")
+    raw_id_fields = ("customer",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "filename",
+        "user",
+        "dry_run",
+        "status",
+        "total_rows",
+        "created_count",
+    )
+    readonly_fields = (
+        "user",
+        "filename",
+        "dry_run",
+        "status",
+        "total_rows",
+        "created_count",
+        "report",
+        "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,339 @@
+"""/api/v1/customers and /api/v1/imports: thin endpoints over the services and selectors."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from kefu.customers import selectors as sel
+from kefu.customers import services as svc
+from kefu.customers import transfer
+from kefu.customers.inputs import parse_date
+from kefu.customers.models import Asset, Customer
+from kefu.customers.schemas import (
+    AssetIn,
+    AssetOut,
+    AssignIn,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+    ErrorOut,
+    HistoryOut,
+    MergeIn,
+    RevealIn,
+    ScreenPopOut,
+    SearchOut,
+    StatusIn,
+    VerifyIn,
+)
+
+router = Router(tags=["customers 客户档案"])
+imports_router = Router(tags=["imports 导入"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def asset_payload(asset: Asset, with_files: bool = True) -> dict:
+    files = []
+    if with_files:
+        for f in asset.files.all():
+            docs = [
+                {
+                    "code": d.doc_type.code,
+                    "name": d.doc_type.name,
+                    "required": d.required,
+                    "received_on": d.received_on,
+                }
+                for d in f.documents.all()
+            ]
+            files.append(
+                {
+                    "id": f.id,
+                    "kind": f.kind,
+                    "reference_no": f.reference_no,
+                    "opened_on": f.opened_on,
+                    "due_on": f.due_on,
+                    "completed_on": f.completed_on,
+                    "responsible": f.responsible,
+                    "documents": docs,
+                    **sel.file_state(f),
+                }
+            )
+    return {
+        **{k: getattr(asset, k) for k in AssetOut.model_fields if k not in ("label", "files")},
+        "label": str(asset),
+        "files": files,
+    }
+
+
+def customer_payload(customer: Customer, warnings=()) -> dict:
+    owner = customer.owner
+    return {
+        **{
+            k: getattr(customer, k)
+            for k in (
+                "id",
+                "number",
+                "name",
+                "name_pinyin",
+                "gender",
+                "kind",
+                "level",
+                "status",
+                "birthday",
+                "birthday_calendar",
+                "source",
+                "notes",
+                "extra",
+                "sms_opt_out",
+                "phone_opt_out",
+                "verification",
+                "first_contact_due_at",
+                "first_contacted_at",
+                "created_at",
+                "updated_at",
+            )
+        },
+        **sel.masked_pii(customer),
+        "tags": sorted(t.name for t in customer.tags.all()),
+        "owner": {"id": owner.id, "username": owner.username, "name": str(owner)}
+        if owner
+        else None,
+        "merged_into": customer.merged_into.number if customer.merged_into_id else None,
+        "assets": [asset_payload(a) for a in customer.assets.all()],
+        "warnings": [w.as_dict() for w in warnings],
+    }
+
+
+def card_payload(customer: Customer, matched: str = "") -> dict:
+    assets = list(customer.assets.all())
+    return {
+        "id": customer.id,
+        "number": customer.number,
+        "name": customer.name,
+        "gender": customer.gender,
+        "level": customer.level,
+        "status": customer.status,
+        "phones": sel.masked_phones(customer),
+        "plates": [a.plate for a in assets if a.plate],
+        "vins": [a.vin for a in assets if a.vin],
+        "owner": str(customer.owner) if customer.owner_id else None,
+        "matched": matched,
+    }
+
+
+def _reload(request: HttpRequest, customer_id: int) -> Customer:
+    return sel.customer_get(user=request.user, customer_id=customer_id)
+
+
+@router.post("", response={201: CustomerOut, **ERRORS}, summary="Create a customer 新建客户")
+def create_customer(request: HttpRequest, payload: CustomerIn):
+    """R-1.1: a customer with phones; an owner agent is assigned by load and skill (R-1.7)
+    unless `owner` names one. Possible duplicates come back as `warnings`."""
+    customer, warnings = svc.customer_create(actor=request.user, data=payload.dict())
+    return Status(201, customer_payload(_reload(request, customer.pk), warnings))
+
+
+class SearchQuery(Schema):
+    q: str = ""
+    page: int = 1
+    page_size: int = 20
+    tag: str | None = None
+    owner: str | None = None
+    level: str | None = None
+    delivered_from: str | None = None
+    delivered_to: str | None = None
+    repaired_from: str | None = None
+    repaired_to: str | None = None
+    include_obsolete: bool = False
+
+
+@router.get("/search", response={200: SearchOut, **ERRORS}, summary="Search 一框搜索")
+def search_customers(request: HttpRequest, params: Query[SearchQuery]):
+    """R-1.5: name (汉字, full pinyin or initials), phone or its last 4 digits, customer
+    number, VIN or its last 6, plate, ID number; filters narrow any search."""
+    filters = {
+        k: v
+        for k, v in params.dict().items()
+        if k
+        in (
+            "tag",
+            "owner",
+            "level",
+            "delivered_from",
+            "delivered_to",
+            "repaired_from",
+            "repaired_to",
+        )
+        and v
+    }
+    for key in ("delivered_from", "delivered_to", "repaired_from", "repaired_to"):
+        if key in filters:
+            filters[key] = parse_date(filters[key], field=key)
+    result = sel.customer_search(
+        user=request.user,
+        q=params.q,
+        page=params.page,
+        page_size=params.page_size,
+        filters=filters,
+        include_obsolete=params.include_obsolete,
+    )
+    return {
+        "items": [card_payload(c, result.matched.get(c.id, "")) for c in result.items],
+        "count": result.count,
+        "count_capped": result.count_capped,
+        "page": params.page,
+        "page_size": min(params.page_size, 100),
+        "kinds": result.kinds,
+    }
+
+
+@router.get("/lookup", response={200: ScreenPopOut, **ERRORS}, summary="Screen pop 来电弹屏")
+def lookup_customer(request: HttpRequest, phone: str):
+    """R-1.6: the customer owning a caller number with assets and open items; 404 if unknown.
+    When several customers share the number (a family phone), the others are listed."""
+    found = sel.customer_lookup(user=request.user, phone=phone)
+    customer = found[0]
+    open_items = []
+    if customer.first_contacted_at is None and customer.first_contact_due_at:
+        open_items.append({"kind": "first_contact", "due_at": customer.first_contact_due_at})
+    for asset in customer.assets.all():
+        for f in asset.files.all():
+            state = sel.file_state(f)
+            if not state["complete"]:
+                open_items.append(
+                    {
+                        "kind": "file_documents",
+                        "asset": str(asset),
+                        "file": f.kind,
+                        "due_on": f.due_on,
+                        **state,
+                    }
+                )
+    return {
+        "customer": customer_payload(customer),
+        "others": [card_payload(c) for c in found[1:]],
+        "open_items": open_items,
+    }
+
+
+@router.get("/export", response={200: None, **ERRORS}, summary="Export 导出")
+def export(request: HttpRequest, format: str = "xlsx", q: str = ""):
+    """R-1.8: every customer (or a search's matches) as XLSX or CSV; managers only, logged."""
+    fmt = "csv" if format == "csv" else "xlsx"
+    qs = None
+    if q:
+        result = sel.customer_search(user=request.user, q=q, page_size=100)
+        qs = Customer.objects.filter(id__in=[c.id for c in result.items])
+    data, _ = transfer.export_customers(actor=request.user, queryset=qs, fmt=fmt)
+    ctype = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="customers.{fmt}"'
+    return response
+
+
+@router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
+def get_customer(request: HttpRequest, customer_id: int):
+    """The customer file with masked personal data (R-0.5), assets and vehicle files."""
+    return customer_payload(_reload(request, customer_id))
+
+
+@router.patch("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
+def patch_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch):
+    """Change the fields sent; an agent may change only customers assigned to them."""
+    customer = _reload(request, customer_id)
+    _, warnings = svc.customer_update(
+        actor=request.user, customer=customer, data=payload.dict(exclude_unset=True)
+    )
+    return customer_payload(_reload(request, customer_id), warnings)
+
+
+@router.post("/{int:customer_id}/reveal", response={200: dict, **ERRORS})
+def reveal(request: HttpRequest, customer_id: int, payload: RevealIn):
+    """R-0.5: full phones / ID number / address for permitted roles; every reveal is logged."""
+    customer = _reload(request, customer_id)
+    return svc.customer_reveal(customer=customer, actor=request.user, fields=payload.fields)
+
+
+@router.post("/{int:customer_id}/assets", response={201: AssetOut, **ERRORS})
+def add_asset(request: HttpRequest, customer_id: int, payload: AssetIn):
+    """R-1.3: a vehicle (VIN check digit, plate format), unit or order. A delivered vehicle
+    opens its sales file with the document checklist (R-1.4)."""
+    customer = _reload(request, customer_id)
+    asset, _ = svc.asset_create(
+        actor=request.user, customer=customer, data=payload.dict(exclude_none=True)
+    )
+    asset = Asset.objects.prefetch_related("files__documents__doc_type").get(pk=asset.pk)
+    return Status(201, asset_payload(asset))
+
+
+@router.post("/{int:customer_id}/assign", response={200: CustomerOut, **ERRORS})
+def assign(request: HttpRequest, customer_id: int, payload: AssignIn):
+    """R-1.7: give the customer to `agent`, or to the least-loaded agent by skill."""
+    svc.customer_assign(
+        customer=_reload(request, customer_id), actor=request.user, agent=payload.agent
+    )
+    return customer_payload(_reload(request, customer_id))
+
+
+@router.post("/{int:customer_id}/verify", response={200: CustomerOut, **ERRORS})
+def verify(request: HttpRequest, customer_id: int, payload: VerifyIn):
+    """R-1.10: verified, corrected (with `data`), or obsolete."""
+    svc.customer_verify(
+        customer=_reload(request, customer_id),
+        actor=request.user,
+        result=payload.result,
+        data=payload.data,
+    )
+    return customer_payload(_reload(request, customer_id))
+
+
+@router.post("/{int:customer_id}/merge", response={200: CustomerOut, **ERRORS})
+def merge(request: HttpRequest, customer_id: int, payload: MergeIn):
+    """R-1.9: merge customer `source_id` into this one, keeping all history."""
+    svc.customer_merge(
+        target=_reload(request, customer_id),
+        source=_reload(request, payload.source_id),
+        actor=request.user,
+    )
+    return customer_payload(_reload(request, customer_id))
+
+
+@router.post("/{int:customer_id}/status", response={200: CustomerOut, **ERRORS})
+def set_status(request: HttpRequest, customer_id: int, payload: StatusIn):
+    """R-0.3: mark obsolete (废除) or active again; nothing is deleted."""
+    svc.customer_set_status(
+        actor=request.user,
+        customer=_reload(request, customer_id),
+        status=payload.status,
+        reason=payload.reason,
+    )
+    return customer_payload(_reload(request, customer_id))
+
+
+@router.get("/{int:customer_id}/history", response={200: list[HistoryOut], **ERRORS})
+def history(request: HttpRequest, customer_id: int):
+    """R-0.3: who changed what and when, before → after (personal data masked)."""
+    return sel.customer_history(user=request.user, customer=_reload(request, customer_id))
+
+
+@imports_router.post(
+    "/customers", response={200: dict, **ERRORS}, summary="Import customers 批量导入"
+)
+def import_customers(
+    request: HttpRequest, file: File[UploadedFile], dry_run: bool = True, on_duplicate: str = "skip"
+):
+    """R-1.8: CSV (UTF-8, BOM, GBK) or XLSX. `dry_run=true` checks only. A file with any
+    rejected row imports nothing; the report lists every rejected, duplicate or empty row."""
+    report = transfer.import_customers(
+        actor=request.user,
+        filename=file.name or "upload.csv",
+        content=file.read(),
+        dry_run=dry_run,
+        on_duplicate=on_duplicate,
+    )
+    return report.as_dict()

@@ -1,0 +1,538 @@
+"""Bulk import and export of customer archives (R-1.8): CSV (UTF-8, BOM, GBK/GB18030) and XLSX.
+
+An import is checked whole first; a file with any rejected row imports nothing (all or
+nothing), and every rejected, duplicate or empty row is listed with its line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from kefu.accounts import permissions as P
+from kefu.accounts.choices import Role
+from kefu.accounts.models import User
+from kefu.core.errors import FieldError, ValidationFailed
+from kefu.core.services import center_settings, counter_reserve
+from kefu.customers import choices as c
+from kefu.customers.inputs import clean_asset, clean_customer
+from kefu.customers.models import Asset, Customer, CustomerPhone, ImportJob, PiiAccessLog, Tag
+from kefu.customers.services import customer_number_format, profile_field_map, require
+from kefu.customers.validation import name_keys
+
+# (field, Chinese header, other accepted headers)
+COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("number", "客户编号", ("客户ID", "customer_number")),
+    ("name", "姓名", ("客户姓名", "客户名称", "名称")),
+    ("gender", "性别", ()),
+    ("phones", "电话", ("手机", "手机号", "联系电话", "phone")),
+    ("id_number", "身份证号", ("身份证", "证件号码")),
+    ("birthday", "生日", ("出生日期",)),
+    ("birthday_calendar", "生日历法", ("历法",)),
+    ("address", "地址", ("联系地址", "住址")),
+    ("source", "来源", ("客户来源",)),
+    ("kind", "客户类型", ("类型",)),
+    ("level", "级别", ("客户级别", "会员级别")),
+    ("tags", "标签", ()),
+    ("owner", "专属客服", ("客服", "负责人")),
+    ("notes", "备注", ()),
+    ("sms_opt_out", "拒收短信", ()),
+    ("phone_opt_out", "拒接回访", ()),
+    ("vin", "车架号", ("VIN", "车辆识别代号")),
+    ("plate", "车牌号", ("车牌",)),
+    ("model", "车型", ("品牌车型",)),
+    ("invoiced_on", "开票日期", ()),
+    ("delivered_on", "交车日期", ("送货日期",)),
+    ("salesperson", "销售顾问", ()),
+    ("secondary_outlet", "二级网点", ()),
+    ("last_repair_on", "最近维修日期", ()),
+    ("next_maintenance_on", "下次保养日期", ()),
+    ("inspection_due_on", "年审到期", ()),
+    ("insurance_expires_on", "保险到期", ()),
+    ("vehicle_tax_due_on", "车船税到期", ()),
+    ("building", "楼栋", ()),
+    ("room", "房号", ()),
+    ("moved_in_on", "入住日期", ()),
+    ("category", "品类", ()),
+    ("amount", "金额", ()),
+    ("deposit_on", "定金日期", ()),
+    ("contract_on", "合同日期", ()),
+    ("installed_on", "安装日期", ()),
+    ("reference_no", "外部单号", ("订单号", "DMS单号")),
+]
+ASSET_FIELDS = {name for name, *_ in COLUMNS[16:]}
+HEADER_NAMES = {name: zh for name, zh, _ in COLUMNS}
+BATCH = 2000
+
+
+@dataclass
+class Report:
+    dry_run: bool
+    filename: str
+    total_rows: int = 0
+    empty_rows: int = 0
+    created: int = 0
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    status: str = "checked"
+    job_id: int | None = None
+
+    def add(self, bucket: list, line: int, err: FieldError) -> None:
+        name = err.field.split("[")[0].split(".")[0]
+        bucket.append(
+            {
+                "line": line,
+                "column": HEADER_NAMES.get(name, err.field),
+                "field": err.field,
+                "code": err.code,
+                "message": err.message,
+                "message_en": err.message_en,
+            }
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "dry_run": self.dry_run,
+            "filename": self.filename,
+            "total_rows": self.total_rows,
+            "empty_rows": self.empty_rows,
+            "valid_rows": self.total_rows - self.empty_rows - len({e["line"] for e in self.errors}),
+            "created": self.created,
+            "error_count": len(self.errors),
+            "duplicate_count": len(self.duplicates),
+            "job_id": self.job_id,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "duplicates": self.duplicates,
+        }
+
+
+def _cell(value) -> str | dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores phone numbers as numbers
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    text = str(value).strip()
+    return text or None
+
+
+def read_rows(filename: str, content: bytes) -> Iterator[list]:
+    """Rows of a CSV or XLSX file, header first. CSV encodings as Excel in China writes them."""
+    if Path(filename).suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            yield [_cell(v) for v in row]
+        wb.close()
+        return
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationFailed(
+            FieldError(
+                "file",
+                "bad_encoding",
+                "无法识别文件编码（支持 UTF-8、GBK）",
+                "Unreadable encoding (UTF-8 or GBK expected)",
+            )
+        )
+    dialect = (
+        csv.excel_tab
+        if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",")
+        else csv.excel
+    )
+    for row in csv.reader(io.StringIO(text), dialect):
+        yield [_cell(v) for v in row]
+
+
+def map_header(header: list) -> dict[int, str]:
+    lookup = {}
+    for name, zh, others in COLUMNS:
+        for alias in (name, zh, *others):
+            lookup[alias.lower()] = name
+    mapping, unknown = {}, []
+    for i, title in enumerate(header):
+        if title is None:
+            continue
+        key = lookup.get(str(title).strip().lower())
+        if key:
+            mapping[i] = key
+        else:
+            unknown.append(str(title))
+    missing = [HEADER_NAMES[k] for k in ("name", "phones") if k not in mapping.values()]
+    if missing:
+        raise ValidationFailed(
+            FieldError(
+                "header",
+                "missing_columns",
+                f"缺少必需的列：{'、'.join(missing)}",
+                f"Missing required columns: {', '.join(missing)}",
+            )
+        )
+    if unknown:
+        mapping[-1] = ",".join(unknown)
+    return mapping
+
+
+@dataclass
+class Row:
+    line: int
+    customer: dict
+    asset: dict | None
+    phones: list
+    owner: str | None
+
+
+def import_customers(
+    *, actor: User, filename: str, content: bytes, dry_run: bool = True, on_duplicate: str = "skip"
+) -> Report:
+    """Check (dry run) or import a customer file; returns the row-level report.
+
+    on_duplicate: "skip" lists rows whose phone, ID number or VIN is already on file (or
+    earlier in the file) and leaves them out; "create" imports them as new customers.
+    """
+    require(actor, P.IMPORT_CUSTOMERS)
+    if on_duplicate not in ("skip", "create"):
+        raise ValidationFailed(
+            FieldError(
+                "on_duplicate",
+                "invalid",
+                "on_duplicate 须为 skip 或 create",
+                "on_duplicate must be skip or create",
+            )
+        )
+    report = Report(dry_run=dry_run, filename=filename)
+    rows_iter = read_rows(filename, content)
+    header = next(rows_iter, None)
+    if header is None:
+        raise ValidationFailed(FieldError("file", "empty_file", "文件为空", "The file is empty"))
+    mapping = map_header(header)
+    if -1 in mapping:
+        report.warnings.append(
+            {
+                "line": 1,
+                "column": mapping.pop(-1),
+                "field": "header",
+                "code": "ignored_columns",
+                "message": "以下列未识别，已忽略",
+                "message_en": "Unrecognised columns were ignored",
+            }
+        )
+    preset = center_settings().preset
+    asset_kind = ((preset.config.get("asset_kinds") if preset else None) or ["vehicle"])[0]
+    fields = profile_field_map()
+    usernames = set(User.objects.filter(is_active=True).values_list("username", flat=True))
+    rows: list[Row] = []
+    for line, values in enumerate(rows_iter, start=2):
+        report.total_rows += 1
+        data = {mapping[i]: v for i, v in enumerate(values) if i in mapping and v is not None}
+        if not data:
+            report.empty_rows += 1
+            continue
+        cleaned = clean_customer(data, profile_fields=fields)
+        asset_data = {k: v for k, v in data.items() if k in ASSET_FIELDS}
+        asset = None
+        if asset_data:
+            ac = clean_asset({"kind": asset_kind, **asset_data})
+            cleaned.errors += ac.errors
+            cleaned.warnings += ac.warnings
+            asset = ac.values
+        owner = data.get("owner")
+        if owner and owner not in usernames:
+            cleaned.errors.append(
+                FieldError(
+                    "owner",
+                    "unknown_user",
+                    f"专属客服不存在：{owner}",
+                    f"Unknown owner user: {owner}",
+                )
+            )
+        for err in cleaned.errors:
+            report.add(report.errors, line, err)
+        for warn in cleaned.warnings:
+            report.add(report.warnings, line, warn)
+        if not cleaned.errors:
+            rows.append(Row(line, cleaned.values, asset, cleaned.values.pop("phones"), owner))
+    if report.total_rows == report.empty_rows:
+        raise ValidationFailed(
+            FieldError("file", "no_rows", "文件中没有数据行", "The file has no data rows")
+        )
+    rows = _drop_duplicates(rows, report, on_duplicate)
+    if report.errors:
+        report.status = "rejected"
+    elif not dry_run:
+        with transaction.atomic():
+            report.created = _write(rows, actor)
+        report.status = "imported"
+    job = ImportJob.objects.create(
+        user=actor,
+        filename=filename[:200],
+        dry_run=dry_run,
+        status=report.status,
+        total_rows=report.total_rows,
+        created_count=report.created,
+        report={},
+    )
+    report.job_id = job.pk
+    job.report = report.as_dict()
+    job.save(update_fields=["report"])
+    return report
+
+
+def _chunks(items: list, size: int = 5000) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _drop_duplicates(rows: list[Row], report: Report, on_duplicate: str) -> list[Row]:
+    """Mark rows that repeat a phone, ID number or VIN already on file or earlier in the file."""
+    phones = sorted({p.number for r in rows for p in r.phones})
+    ids = sorted({r.customer["id_number"] for r in rows if r.customer.get("id_number")})
+    vins = sorted({r.asset["vin"] for r in rows if r.asset and r.asset.get("vin")})
+    on_file: dict[tuple[str, str], str] = {}
+    for chunk in _chunks(phones):
+        for number, cust in CustomerPhone.objects.filter(
+            number__in=chunk, customer__status=c.Status.ACTIVE
+        ).values_list("number", "customer__number"):
+            on_file[("phone", number)] = cust
+    for chunk in _chunks(ids):
+        for ident, cust in Customer.objects.filter(
+            id_number__in=chunk, status=c.Status.ACTIVE
+        ).values_list("id_number", "number"):
+            on_file[("id_number", ident)] = cust
+    for chunk in _chunks(vins):
+        for vin, cust in Asset.objects.filter(vin__in=chunk, status=c.Status.ACTIVE).values_list(
+            "vin", "customer__number"
+        ):
+            on_file[("vin", vin)] = cust
+    seen: dict[tuple[str, str], int] = {}
+    kept = []
+    labels = {
+        "phone": ("电话", "phone"),
+        "id_number": ("身份证号", "ID number"),
+        "vin": ("车架号", "VIN"),
+    }
+    for row in rows:
+        keys = [("phone", p.number) for p in row.phones]
+        if row.customer.get("id_number"):
+            keys.append(("id_number", row.customer["id_number"]))
+        if row.asset and row.asset.get("vin"):
+            keys.append(("vin", row.asset["vin"]))
+        dup = None
+        for key in keys:
+            zh, en = labels[key[0]]
+            shown = key[1][-4:] if key[0] == "phone" else key[1]
+            if key in on_file:
+                dup = {
+                    "line": row.line,
+                    "field": key[0],
+                    "value": shown,
+                    "customer": on_file[key],
+                    "message": f"{zh} {shown} 已属于客户 {on_file[key]}",
+                    "message_en": f"{en} {shown} already belongs to {on_file[key]}",
+                }
+            elif key in seen:
+                dup = {
+                    "line": row.line,
+                    "field": key[0],
+                    "value": shown,
+                    "same_as_line": seen[key],
+                    "message": f"{zh} {shown} 与第 {seen[key]} 行重复",
+                    "message_en": f"{en} {shown} repeats line {seen[key]}",
+                }
+            if dup:
+                break
+        for key in keys:
+            seen.setdefault(key, row.line)
+        if dup is None:
+            kept.append(row)
+            continue
+        if on_duplicate == "create" and dup["field"] == "vin":
+            report.errors.append(
+                {
+                    "line": row.line,
+                    "column": "车架号",
+                    "field": "vin",
+                    "code": "duplicate_vin",
+                    "message": dup["message"],
+                    "message_en": dup["message_en"],
+                }
+            )
+            continue
+        dup["action"] = "skipped" if on_duplicate == "skip" else "created"
+        report.duplicates.append(dup)
+        if on_duplicate == "create":
+            kept.append(row)
+    return kept
+
+
+def _owner_picker(users: dict[str, User]):
+    """Balanced assignment for a batch (R-1.7): loads counted once, then kept in memory."""
+    agents = list(
+        User.objects.filter(is_active=True, accepts_customers=True, role=Role.AGENT).annotate(
+            load=Count("customers", filter=Q(customers__status=c.Status.ACTIVE))
+        )
+    )
+    loads = {a.pk: a.load for a in agents}
+
+    def pick(username: str | None) -> User | None:
+        if username:
+            return users[username]
+        if not agents:
+            return None
+        best = min(agents, key=lambda a: ((loads[a.pk] + 1) / max(a.skill_level, 1), a.pk))
+        loads[best.pk] += 1
+        return best
+
+    return pick
+
+
+def _write(rows: list[Row], actor: User) -> int:
+    if not rows:
+        return 0
+    first = counter_reserve(name="customer", count=len(rows))
+    now = timezone.now()
+    due = now + dt.timedelta(hours=center_settings().first_contact_hours)
+    owners = {
+        u.username: u for u in User.objects.filter(username__in={r.owner for r in rows if r.owner})
+    }
+    pick = _owner_picker(owners)
+    customers = []
+    for i, row in enumerate(rows):
+        v = dict(row.customer)
+        tags = v.pop("tags", None)
+        pinyin, initials = name_keys(v["name"])
+        owner = pick(row.owner)
+        cust = Customer(
+            number=customer_number_format(first + i),
+            name_pinyin=pinyin,
+            name_initials=initials,
+            owner=owner,
+            assigned_at=now if owner else None,
+            first_contact_due_at=due if owner else None,
+            source=v.pop("source", "") or "import",
+            **v,
+        )
+        cust._tags = tags
+        customers.append(cust)
+    created = bulk_create_with_history(
+        customers, Customer, batch_size=BATCH, default_user=actor, default_change_reason="import"
+    )
+    if created and created[0].pk is None:  # backends that do not return ids
+        by_number = dict(
+            Customer.objects.filter(number__in=[x.number for x in customers]).values_list(
+                "number", "pk"
+            )
+        )
+        for cust in customers:
+            cust.pk = cust.id = by_number[cust.number]
+    phones, assets, tag_links = [], [], []
+    tag_names = {t for cu in customers for t in (cu._tags or [])}
+    tags = {t.name: t for t in Tag.objects.filter(name__in=tag_names)}
+    for name in tag_names - tags.keys():
+        tags[name] = Tag.objects.create(name=name)
+    through = Customer.tags.through
+    for row, cust in zip(rows, customers, strict=True):
+        for j, phone in enumerate(row.phones):
+            phones.append(
+                CustomerPhone(
+                    customer_id=cust.pk,
+                    number=phone.number,
+                    last4=phone.last4,
+                    kind=phone.kind,
+                    is_primary=j == 0,
+                )
+            )
+        if row.asset:
+            assets.append(Asset(customer_id=cust.pk, **row.asset))
+        for name in cust._tags or []:
+            tag_links.append(through(customer_id=cust.pk, tag_id=tags[name].pk))
+    bulk_create_with_history(
+        phones, CustomerPhone, batch_size=BATCH, default_user=actor, default_change_reason="import"
+    )
+    bulk_create_with_history(
+        assets, Asset, batch_size=BATCH, default_user=actor, default_change_reason="import"
+    )
+    through.objects.bulk_create(tag_links, batch_size=BATCH)
+    return len(customers)
+
+
+def export_customers(*, actor: User, queryset=None, fmt: str = "xlsx") -> tuple[bytes, int]:
+    """Export customers with the import's columns (R-1.8); permission-gated and logged (R-0.5)."""
+    require(actor, P.EXPORT_CUSTOMERS)
+    qs = (queryset if queryset is not None else Customer.objects.all()).order_by("id")
+    qs = qs.select_related("owner").prefetch_related(
+        Prefetch("phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
+        Prefetch("assets", queryset=Asset.objects.order_by("id")),
+        "tags",
+    )
+    header = [zh for _, zh, _ in COLUMNS]
+    names = [name for name, _, _ in COLUMNS]
+    count = 0
+
+    def rows():
+        nonlocal count
+        for cust in qs.iterator(chunk_size=2000):
+            count += 1
+            asset = next(iter(cust.assets.all()), None)
+            values = []
+            for name in names:
+                if name == "phones":
+                    values.append(";".join(p.number for p in cust.phones.all()))
+                elif name == "tags":
+                    values.append(";".join(sorted(t.name for t in cust.tags.all())))
+                elif name == "owner":
+                    values.append(cust.owner.username if cust.owner else "")
+                elif name in ASSET_FIELDS:
+                    values.append(_fmt(getattr(asset, name, "") if asset else ""))
+                else:
+                    values.append(_fmt(getattr(cust, name)))
+            yield values
+
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        writer.writerows(rows())
+        data = buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens it as UTF-8
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("客户 customers")
+        ws.append(header)
+        for values in rows():
+            ws.append(values)
+        out = io.BytesIO()
+        wb.save(out)
+        data = out.getvalue()
+    PiiAccessLog.objects.create(user=actor, action="export", fields="all", count=count, channel=fmt)
+    return data, count
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
