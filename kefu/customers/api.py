@@ -105,23 +105,6 @@ def customer_payload(customer: Customer, warnings=()) -> dict:
     }
 
 
-def card_payload(customer: Customer, matched: str = "") -> dict:
-    assets = list(customer.assets.all())
-    return {
-        "id": customer.id,
-        "number": customer.number,
-        "name": customer.name,
-        "gender": customer.gender,
-        "level": customer.level,
-        "status": customer.status,
-        "phones": sel.masked_phones(customer),
-        "plates": [a.plate for a in assets if a.plate],
-        "vins": [a.vin for a in assets if a.vin],
-        "owner": str(customer.owner) if customer.owner_id else None,
-        "matched": matched,
-    }
-
-
 def _reload(request: HttpRequest, customer_id: int) -> Customer:
     return sel.customer_get(user=request.user, customer_id=customer_id)
 
@@ -179,7 +162,7 @@ def search_customers(request: HttpRequest, params: Query[SearchQuery]):
         include_obsolete=params.include_obsolete,
     )
     return {
-        "items": [card_payload(c, result.matched.get(c.id, "")) for c in result.items],
+        "items": result.items,
         "count": result.count,
         "count_capped": result.count_capped,
         "page": params.page,
@@ -212,7 +195,7 @@ def lookup_customer(request: HttpRequest, phone: str):
                 )
     return {
         "customer": customer_payload(customer),
-        "others": [card_payload(c) for c in found[1:]],
+        "others": sel.customer_cards([c.id for c in found[1:]]),
         "open_items": open_items,
     }
 
@@ -224,7 +207,7 @@ def export(request: HttpRequest, format: str = "xlsx", q: str = ""):
     qs = None
     if q:
         result = sel.customer_search(user=request.user, q=q, page_size=100)
-        qs = Customer.objects.filter(id__in=[c.id for c in result.items])
+        qs = Customer.objects.filter(id__in=[card["id"] for card in result.items])
     data, _ = transfer.export_customers(actor=request.user, queryset=qs, fmt=fmt)
     ctype = (
         "text/csv; charset=utf-8"
