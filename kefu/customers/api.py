@@ -195,7 +195,7 @@ def lookup_customer(request: HttpRequest, phone: str):
                 )
     return {
         "customer": customer_payload(customer),
-        "others": sel.customer_cards([c.id for c in found[1:]]),
+        "others": [sel.card_of(other) for other in found[1:]],
         "open_items": open_items,
     }
 

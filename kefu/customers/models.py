@@ -31,9 +31,9 @@ class Customer(models.Model):
     """A customer file (R-1.1). `number` is the 客户ID written on the paper file."""
 
     number = KeyField("客户编号 number", max_length=20, unique=True)
-    name = KeyField("姓名 name", max_length=64, db_index=True)
-    name_pinyin = KeyField("拼音 pinyin", max_length=200, db_index=True, editable=False)
-    name_initials = KeyField("首字母 initials", max_length=64, db_index=True, editable=False)
+    name = KeyField("姓名 name", max_length=64)
+    name_pinyin = KeyField("拼音 pinyin", max_length=200, editable=False)
+    name_initials = KeyField("首字母 initials", max_length=64, editable=False)
     gender = models.CharField(
         "性别 gender", max_length=8, choices=c.Gender.choices, default=c.Gender.UNKNOWN
     )
@@ -102,7 +102,12 @@ class Customer(models.Model):
     class Meta:
         verbose_name = "客户 customer"
         verbose_name_plural = "客户 customers"
+        # Search keys (R-1.5): (key, status, id) answers "active customers whose key starts
+        # with q, ordered by key then id" as an index-only range scan, page and count alike.
         indexes = [
+            models.Index(fields=["name", "status", "id"], name="customer_search_name"),
+            models.Index(fields=["name_pinyin", "status", "id"], name="customer_search_pinyin"),
+            models.Index(fields=["name_initials", "status", "id"], name="customer_search_initials"),
             models.Index(fields=["owner", "status"], name="customer_owner_status"),
             models.Index(
                 fields=["first_contact_due_at"],
@@ -119,8 +124,8 @@ class CustomerPhone(models.Model):
     """One of a customer's phone numbers, normalised (digits only, no +86)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
-    number = KeyField("号码 number", max_length=20, db_index=True)
-    last4 = KeyField(max_length=4, db_index=True, editable=False)
+    number = KeyField("号码 number", max_length=20)
+    last4 = KeyField(max_length=4, editable=False)
     kind = models.CharField("类型 kind", max_length=8, choices=c.PhoneKind.choices)
     is_primary = models.BooleanField("主号码 primary", default=False)
 
@@ -129,6 +134,11 @@ class CustomerPhone(models.Model):
     class Meta:
         verbose_name = "电话 phone"
         verbose_name_plural = "电话 phones"
+        # Index-only lookups of the customers behind a number or its last 4 digits.
+        indexes = [
+            models.Index(fields=["number", "customer"], name="phone_search_number"),
+            models.Index(fields=["last4", "customer"], name="phone_search_last4"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "number"], name="phone_unique_per_customer"
@@ -152,9 +162,9 @@ class Asset(models.Model):
     )
     model = models.CharField("车型/品类 model", max_length=64, blank=True)
     # vehicle
-    vin = KeyField("车架号 VIN", max_length=17, blank=True, db_index=True)
-    vin_last6 = KeyField(max_length=6, blank=True, db_index=True, editable=False)
-    plate = KeyField("车牌号 plate", max_length=10, blank=True, db_index=True)
+    vin = KeyField("车架号 VIN", max_length=17, blank=True)
+    vin_last6 = KeyField(max_length=6, blank=True, editable=False)
+    plate = KeyField("车牌号 plate", max_length=10, blank=True)
     invoiced_on = models.DateField("开票日期 invoiced on", null=True, blank=True)
     delivered_on = models.DateField(
         "交车/送货日期 delivered on", null=True, blank=True, db_index=True
@@ -189,6 +199,11 @@ class Asset(models.Model):
     class Meta:
         verbose_name = "资产 asset"
         verbose_name_plural = "资产 assets"
+        indexes = [
+            models.Index(fields=["vin", "customer"], name="asset_search_vin"),
+            models.Index(fields=["vin_last6", "customer"], name="asset_search_vin_last6"),
+            models.Index(fields=["plate", "customer"], name="asset_search_plate"),
+        ]
 
     def __str__(self) -> str:
         if self.kind == c.AssetKind.VEHICLE:

@@ -128,7 +128,7 @@ def search_tiers(q: str, base: QuerySet) -> list[Tier]:
             Tier(
                 "initials",
                 base.filter(name_initials=letters)
-                .order_by("name_pinyin", "id")
+                .order_by("name_initials", "id")
                 .values_list("id", flat=True),
             )
         )
@@ -274,47 +274,65 @@ def customer_cards(ids: list[int], matched: dict[int, str] | None = None) -> lis
     return [cards[i] for i in ids if i in cards]
 
 
+def _detail_queryset():
+    """A customer with everything its file page and the screen pop show (5 queries)."""
+    files = AssetFile.objects.order_by("id").prefetch_related("documents__doc_type")
+    return Customer.objects.select_related("owner", "merged_into").prefetch_related(
+        Prefetch("phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
+        Prefetch(
+            "assets",
+            queryset=Asset.objects.order_by("id").prefetch_related(
+                Prefetch("files", queryset=files)
+            ),
+        ),
+        "tags",
+    )
+
+
 def customer_get(*, user: User, customer_id: int) -> Customer:
     if not P.has_perm(user, P.VIEW_CUSTOMERS):
         raise PermissionDenied()
-    customer = (
-        Customer.objects.select_related("owner", "merged_into")
-        .prefetch_related(
-            Prefetch("phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
-            Prefetch(
-                "assets",
-                queryset=Asset.objects.order_by("id").prefetch_related(
-                    Prefetch(
-                        "files",
-                        queryset=AssetFile.objects.order_by("id").prefetch_related(
-                            "documents__doc_type"
-                        ),
-                    )
-                ),
-            ),
-            "tags",
-        )
-        .filter(pk=customer_id)
-        .first()
-    )
+    customer = _detail_queryset().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(f"customer {customer_id}")
     return customer
 
 
 def customer_lookup(*, user: User, phone: str) -> list[Customer]:
-    """The screen pop (R-1.6): the customers owning a caller number, most recent first."""
+    """The screen pop (R-1.6): the active customers owning a caller number, most recent
+    first (a family phone may belong to several), each with its details."""
     if not P.has_perm(user, P.VIEW_CUSTOMERS):
         raise PermissionDenied()
     digits = caller_digits(phone)
-    ids = list(
-        CustomerPhone.objects.filter(number=digits, customer__status=c.Status.ACTIVE)
-        .order_by("-customer_id")
-        .values_list("customer_id", flat=True)[:5]
+    found = list(
+        _detail_queryset()
+        .filter(
+            id__in=CustomerPhone.objects.filter(number=digits).values("customer_id"),
+            status=c.Status.ACTIVE,
+        )
+        .order_by("-id")[:5]
     )
-    if not ids:
+    if not found:
         raise NotFound(f"phone {phone}")
-    return [customer_get(user=user, customer_id=i) for i in ids]
+    return found
+
+
+def card_of(customer: Customer) -> dict:
+    """A result card from a customer whose phones and assets are already loaded."""
+    assets = [a for a in customer.assets.all() if a.status == c.Status.ACTIVE]
+    return {
+        "id": customer.id,
+        "number": customer.number,
+        "name": customer.name,
+        "gender": customer.gender,
+        "level": customer.level,
+        "status": customer.status,
+        "owner": str(customer.owner) if customer.owner_id else None,
+        "phones": masked_phones(customer),
+        "plates": [a.plate for a in assets if a.plate],
+        "vins": [a.vin for a in assets if a.vin],
+        "matched": "phone",
+    }
 
 
 def file_state(file: AssetFile, today: dt.date | None = None) -> dict:
