@@ -16,11 +16,11 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import User
+from kefu.core.bulk import bulk_insert_with_history
 from kefu.core.errors import FieldError, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers import choices as c
@@ -433,17 +433,7 @@ def _write(rows: list[Row], actor: User) -> int:
         )
         cust._tags = tags
         customers.append(cust)
-    created = bulk_create_with_history(
-        customers, Customer, batch_size=BATCH, default_user=actor, default_change_reason="import"
-    )
-    if created and created[0].pk is None:  # backends that do not return ids
-        by_number = dict(
-            Customer.objects.filter(number__in=[x.number for x in customers]).values_list(
-                "number", "pk"
-            )
-        )
-        for cust in customers:
-            cust.pk = cust.id = by_number[cust.number]
+    bulk_insert_with_history(Customer, customers, user=actor, reason="import")
     phones, assets, tag_links = [], [], []
     tag_names = {t for cu in customers for t in (cu._tags or [])}
     tags = {t.name: t for t in Tag.objects.filter(name__in=tag_names)}
@@ -465,12 +455,8 @@ def _write(rows: list[Row], actor: User) -> int:
             assets.append(Asset(customer_id=cust.pk, **row.asset))
         for name in cust._tags or []:
             tag_links.append(through(customer_id=cust.pk, tag_id=tags[name].pk))
-    bulk_create_with_history(
-        phones, CustomerPhone, batch_size=BATCH, default_user=actor, default_change_reason="import"
-    )
-    bulk_create_with_history(
-        assets, Asset, batch_size=BATCH, default_user=actor, default_change_reason="import"
-    )
+    bulk_insert_with_history(CustomerPhone, phones, user=actor, reason="import")
+    bulk_insert_with_history(Asset, assets, user=actor, reason="import")
     through.objects.bulk_create(tag_links, batch_size=BATCH)
     return len(customers)
 

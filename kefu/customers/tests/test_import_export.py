@@ -37,6 +37,9 @@ def test_import_creates_customers_phones_vehicles_and_history(manager):
     zhang = Customer.objects.get(name="张三")
     assert [t.name for t in zhang.tags.all()] == ["车友会"]
     assert zhang.history.get().history_user == manager
+    phone = li.phones.first()
+    assert phone.history.get().history_change_reason == "import"
+    assert Asset.history.filter(customer_id=li.pk, history_user=manager).count() == 1
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
