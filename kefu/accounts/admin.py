@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from kefu.accounts.models import ApiToken, Department, User
+from kefu.accounts.services import token_revoke
 
 
 @admin.register(User)
@@ -42,4 +43,13 @@ class DepartmentAdmin(admin.ModelAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
+    readonly_fields = ("prefix", "digest", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # tokens come from `kefu token create`, which shows the raw value once
+
+    @admin.action(description="吊销所选令牌 Revoke")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            token_revoke(token=token)

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 
+from django.conf import settings
 from django.utils import timezone
 
 from kefu.accounts.models import ApiToken, User, hash_token
+
+# digest → (monotonic expiry, user). A CTI integration calls the screen pop on every ring;
+# a verified token is trusted for TOKEN_CACHE_SECONDS in this process, so revoking a token
+# or deactivating its user takes effect within that time (at once in the revoking process).
+_verified: dict[str, tuple[float, User]] = {}
+_lock = threading.Lock()
 
 
 def token_create(*, user: User, name: str = "") -> str:
@@ -16,16 +25,36 @@ def token_create(*, user: User, name: str = "") -> str:
     return raw
 
 
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    with _lock:
+        _verified.pop(token.digest, None)
+
+
 def token_authenticate(raw: str) -> User | None:
+    digest = hash_token(raw)
+    now_mono = time.monotonic()
+    with _lock:
+        hit = _verified.get(digest)
+    if hit and hit[0] > now_mono:
+        return hit[1]
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
+        with _lock:
+            _verified.pop(digest, None)
         return None
     now = timezone.now()
     # Touch at most once a minute: the screen pop must not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    ttl = settings.KEFU.get("TOKEN_CACHE_SECONDS", 30)
+    if ttl:
+        with _lock:
+            if len(_verified) > 10_000:
+                _verified.clear()
+            _verified[digest] = (now_mono + ttl, token.user)
     return token.user

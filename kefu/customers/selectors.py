@@ -277,7 +277,7 @@ def customer_cards(ids: list[int], matched: dict[int, str] | None = None) -> lis
 def _detail_queryset():
     """A customer with everything its file page and the screen pop show (5 queries)."""
     files = AssetFile.objects.order_by("id").prefetch_related("documents__doc_type")
-    return Customer.objects.select_related("owner", "merged_into").prefetch_related(
+    return Customer.objects.select_related("owner").prefetch_related(
         Prefetch("phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
         Prefetch(
             "assets",
