@@ -9,7 +9,6 @@ from ninja.files import UploadedFile
 from kefu.customers import selectors as sel
 from kefu.customers import services as svc
 from kefu.customers import transfer
-from kefu.customers.inputs import parse_date
 from kefu.customers.models import Asset, Customer
 from kefu.customers.schemas import (
     AssetIn,
@@ -128,31 +127,16 @@ class SearchQuery(Schema):
     delivered_to: str | None = None
     repaired_from: str | None = None
     repaired_to: str | None = None
+    profile: str | None = None
     include_obsolete: bool = False
 
 
 @router.get("/search", response={200: SearchOut, **ERRORS}, summary="Search 一框搜索")
 def search_customers(request: HttpRequest, params: Query[SearchQuery]):
     """R-1.5: name (汉字, full pinyin or initials), phone or its last 4 digits, customer
-    number, VIN or its last 6, plate, ID number; filters narrow any search."""
-    filters = {
-        k: v
-        for k, v in params.dict().items()
-        if k
-        in (
-            "tag",
-            "owner",
-            "level",
-            "delivered_from",
-            "delivered_to",
-            "repaired_from",
-            "repaired_to",
-        )
-        and v
-    }
-    for key in ("delivered_from", "delivered_to", "repaired_from", "repaired_to"):
-        if key in filters:
-            filters[key] = parse_date(filters[key], field=key)
+    number, VIN or its last 6, plate, ID number; filters narrow any search. `profile`
+    filters on searchable extended-profile fields (R-1.2): `education:本科,hobbies:钓鱼`."""
+    filters = sel.search_filters(params.dict())
     result = sel.customer_search(
         user=request.user,
         q=params.q,
@@ -217,6 +201,53 @@ def export(request: HttpRequest, format: str = "xlsx", q: str = ""):
     response = HttpResponse(data, content_type=ctype)
     response["Content-Disposition"] = f'attachment; filename="customers.{fmt}"'
     return response
+
+
+@router.get(
+    "/reports/first-contact-overdue",
+    response={200: list[dict], **ERRORS},
+    summary="First contact overdue 首次联系超时",
+)
+def first_contact_overdue(request: HttpRequest, limit: int = 200):
+    """R-1.7: customers whose owner has not made first contact by the deadline; agents see
+    their own, team leads and managers everyone's."""
+    rows = sel.first_contact_overdue(user=request.user)[: min(limit, 1000)]
+    return [
+        {
+            "id": cu.id,
+            "number": cu.number,
+            "name": cu.name,
+            "owner": cu.owner.username if cu.owner_id else None,
+            "assigned_at": cu.assigned_at,
+            "due_at": cu.first_contact_due_at,
+        }
+        for cu in rows
+    ]
+
+
+@router.get(
+    "/reports/late-files",
+    response={200: list[dict], **ERRORS},
+    summary="Late vehicle files 档案资料逾期",
+)
+def late_files(request: HttpRequest, limit: int = 200):
+    """R-1.4: sales and repair files whose documents reached CS after the deadline or are
+    still missing past it, with the responsible person."""
+    rows = sel.late_files(user=request.user)[: min(limit, 1000)]
+    return [
+        {
+            "id": f.id,
+            "kind": f.kind,
+            "customer": f.asset.customer.number,
+            "asset": str(f.asset),
+            "reference_no": f.reference_no,
+            "opened_on": f.opened_on,
+            "due_on": f.due_on,
+            "completed_on": f.completed_on,
+            "responsible": f.responsible,
+        }
+        for f in rows
+    ]
 
 
 @router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS})

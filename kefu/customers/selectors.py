@@ -27,7 +27,6 @@ from kefu.customers.validation import (
     mask_address,
     mask_id_number,
     mask_phone,
-    name_keys,
 )
 
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
@@ -150,6 +149,53 @@ def search_tiers(q: str, base: QuerySet) -> list[Tier]:
             )
         )
     return tiers
+
+
+FILTER_KEYS = (
+    "tag",
+    "owner",
+    "level",
+    "delivered_from",
+    "delivered_to",
+    "repaired_from",
+    "repaired_to",
+)
+DATE_FILTERS = ("delivered_from", "delivered_to", "repaired_from", "repaired_to")
+
+
+def search_filters(raw: dict) -> dict:
+    """Clean the search filters: dates parsed, `profile` ("key:value,…") limited to the
+    extended-profile fields marked searchable (R-1.2). Raises ValidationFailed naming the
+    filter."""
+    from kefu.core.errors import FieldError, ValidationFailed
+    from kefu.customers.inputs import parse_date
+    from kefu.customers.models import ProfileField
+
+    filters = {k: raw[k] for k in FILTER_KEYS if raw.get(k)}
+    for key in DATE_FILTERS:
+        if key in filters:
+            filters[key] = parse_date(filters[key], field=key)
+    if raw.get("profile"):
+        searchable = set(
+            ProfileField.objects.filter(active=True, searchable=True).values_list("key", flat=True)
+        )
+        extra = {}
+        for pair in re.split(r"[,，]", raw["profile"]):
+            key, _, value = pair.partition(":")
+            key = key.strip()
+            if key not in searchable or not value.strip():
+                known = sorted(searchable)
+                raise ValidationFailed(
+                    FieldError(
+                        "profile",
+                        "invalid_profile_filter",
+                        f"扩展资料筛选无效：{pair}（可搜索字段：{'、'.join(known)}）",
+                        f"Invalid profile filter: {pair} (searchable: {', '.join(known)})",
+                    )
+                )
+            extra[key] = value.strip()
+        filters["extra"] = extra
+    return filters
 
 
 def _filtered(base: QuerySet, filters: dict) -> QuerySet:
@@ -366,25 +412,46 @@ def masked_pii(customer: Customer) -> dict:
     }
 
 
-def first_contact_overdue(*, now: dt.datetime | None = None) -> QuerySet:
+def _scoped(qs: QuerySet, user: User | None, owner_path: str) -> QuerySet:
+    """Agents see their own rows of a report; leads, managers and admins see everyone's."""
+    if (
+        user is None
+        or P.has_perm(user, P.EDIT_ANY_CUSTOMER)
+        or P.has_perm(user, P.EXPORT_CUSTOMERS)
+    ):
+        return qs
+    if P.has_perm(user, P.VIEW_CUSTOMERS):
+        return qs.filter(**{owner_path: user})
+    raise PermissionDenied()
+
+
+def first_contact_overdue(*, user: User | None = None, now: dt.datetime | None = None) -> QuerySet:
     """Customers whose owner has not made first contact in time (R-1.7 report)."""
     now = now or timezone.now()
-    return Customer.objects.filter(
-        status=c.Status.ACTIVE, first_contacted_at__isnull=True, first_contact_due_at__lt=now
-    ).select_related("owner")
+    qs = (
+        Customer.objects.filter(
+            status=c.Status.ACTIVE, first_contacted_at__isnull=True, first_contact_due_at__lt=now
+        )
+        .select_related("owner")
+        .order_by("first_contact_due_at", "id")
+    )
+    return _scoped(qs, user, "owner")
 
 
-def late_files(*, today: dt.date | None = None) -> QuerySet:
-    """Vehicle files handed over late or still incomplete past their due date (R-1.4)."""
+def late_files(*, user: User | None = None, today: dt.date | None = None) -> QuerySet:
+    """Vehicle files handed over late or still incomplete past their due date (R-1.4); each
+    counts against its `responsible` salesperson or front desk in KPIs (R-8.3)."""
     from django.db.models import F, Q
 
     today = today or timezone.localdate()
-    return AssetFile.objects.filter(
-        Q(completed_on__gt=F("due_on")) | Q(completed_on__isnull=True, due_on__lt=today)
-    ).select_related("asset__customer")
-
-
-__all__ = ["customer_get", "customer_lookup", "customer_search", "masked_pii", "name_keys"]
+    qs = (
+        AssetFile.objects.filter(
+            Q(completed_on__gt=F("due_on")) | Q(completed_on__isnull=True, due_on__lt=today)
+        )
+        .select_related("asset__customer")
+        .order_by("due_on", "id")
+    )
+    return _scoped(qs, user, "asset__customer__owner")
 
 
 def _history_rows(records, label: str) -> list[dict]:

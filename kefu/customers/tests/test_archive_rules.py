@@ -134,3 +134,21 @@ def test_unassigned_agent_cannot_add_a_vehicle_to_someone_elses_customer(api, ag
         f"/customers/{c.pk}/assets", {"kind": "vehicle", "vin": valid_vin("LSVAU2180N2999999")}
     )
     assert r.status_code == 403
+
+
+def test_first_contact_report_shows_agents_their_own_and_leads_all(
+    api, api_as, agent, other_agent, lead
+):
+    mine = make_customer(lead, name="甲", owner="agent1")
+    make_customer(lead, name="乙", owner="agent2")
+    Customer.objects.update(first_contact_due_at=timezone.now() - dt.timedelta(hours=1))
+    own = api.get("/customers/reports/first-contact-overdue").json()
+    assert [row["number"] for row in own] == [mine.number]
+    assert len(api_as(lead).get("/customers/reports/first-contact-overdue").json()) == 2
+
+
+def test_late_files_report_names_the_responsible_person(api_as, lead, agent):
+    preset_load(code="auto")
+    make_vehicle(agent, make_customer(agent), delivered_on="2026-11-02", salesperson="王销售")
+    rows = api_as(lead).get("/customers/reports/late-files").json()
+    assert [(r["kind"], r["responsible"]) for r in rows] == [("sales", "王销售")]

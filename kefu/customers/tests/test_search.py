@@ -141,3 +141,15 @@ def test_screen_pop_unknown_number_is_404(api, archive):
     r = api.get("/customers/lookup", phone="13000000000")
     assert r.status_code == 404
     assert r.json()["errors"][0]["code"] == "not_found"
+
+
+def test_searchable_profile_fields_filter_the_search(api, agent):
+    """R-1.2: extended-profile fields marked searchable narrow a search; others are refused."""
+    from kefu.core.services import preset_load
+
+    preset_load(code="auto")
+    angler = make_customer(agent, name="钓鱼王", extra={"hobbies": "钓鱼", "spouse_name": "李"})
+    make_customer(agent, name="王二", extra={"hobbies": "跑步"})
+    assert numbers(api, "", profile="hobbies:钓鱼") == [angler.number]
+    r = api.get("/customers/search", q="", profile="spouse_name:李")  # not searchable
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "profile"
