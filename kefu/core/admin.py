@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
+from kefu.core.calendar import coverage_warnings
 from kefu.core.models import CenterSetting, HolidayDay, Preset
 
 
@@ -18,3 +20,8 @@ class HolidayDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        for warning in coverage_warnings(timezone.localdate()):
+            self.message_user(request, warning, messages.WARNING)
+        return super().changelist_view(request, extra_context)

@@ -41,6 +41,20 @@ def year_source(year: int) -> str:
     return SOURCE_FALLBACK
 
 
+def coverage_warnings(today: dt.date) -> list[str]:
+    """Warnings for this year and next when their holidays are unknown (shown by the admin
+    and by `kefu serve`), so a center imports the calendar before deadlines go wrong."""
+    out = []
+    for year in (today.year, today.year + 1):
+        if year_source(year) == SOURCE_FALLBACK:
+            out.append(
+                f"{year} 年节假日数据缺失：工作日按周末计算，请导入节假日（kefu holidays import）。"
+                f" / No holiday data for {year}: working days count weekends only; import"
+                " the holiday calendar."
+            )
+    return out
+
+
 class WorkCalendar:
     """A working-day calendar; build one per job (it caches per year, reads the DB once a year)."""
 

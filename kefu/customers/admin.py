@@ -15,7 +15,7 @@ from kefu.customers.models import (
     ProfileField,
     Tag,
 )
-from kefu.customers.selectors import masked_pii
+from kefu.customers.selectors import customer_search, masked_pii
 
 
 class NoDeleteMixin:
@@ -96,6 +96,15 @@ class CustomerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # created through the API, the console or an import (validated paths)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The one-box search (R-1.5) instead of the admin's icontains scan of every row."""
+        if not search_term.strip():
+            return queryset, False
+        result = customer_search(
+            user=request.user, q=search_term, page_size=100, include_obsolete=True
+        )
+        return queryset.filter(id__in=[card["id"] for card in result.items]), False
 
     def save_model(self, request, obj, form, change):
         data = {k: form.cleaned_data[k] for k in form.changed_data if k != "status"}

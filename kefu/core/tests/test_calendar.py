@@ -9,6 +9,7 @@ from kefu.core.calendar import (
     SOURCE_FALLBACK,
     SOURCE_IMPORTED,
     WorkCalendar,
+    coverage_warnings,
     year_source,
 )
 from kefu.core.errors import ValidationFailed
@@ -63,3 +64,17 @@ def test_bad_holiday_file_names_the_line_and_writes_nothing():
         holidays_import(text="2027-01-01,0,元旦\n2027-13-01,0,坏日期\n")
     assert exc.value.errors[0].field.startswith("line 2")
     assert year_source(2027) == SOURCE_FALLBACK
+
+
+def test_missing_next_year_is_warned_about_until_imported():
+    assert any("2027" in w for w in coverage_warnings(dt.date(2026, 11, 22)))
+    holidays_import(text="2027-01-01,休,元旦\n")
+    assert coverage_warnings(dt.date(2026, 11, 22)) == []
+
+
+def test_admin_holiday_page_shows_the_warning(client):
+    from kefu.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get("/admin/core/holidayday/").content.decode()
+    assert "No holiday data for" in page

@@ -13,10 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, host, port, threads, **options):
+        from django.utils import timezone
         from waitress import serve
 
         from config.wsgi import application
+        from kefu.core.calendar import coverage_warnings
 
         call_command("collectstatic", interactive=False, verbosity=0)
+        for warning in coverage_warnings(timezone.localdate()):
+            self.stderr.write(warning)
         self.stdout.write(f"Kefu 客服 http://{host}:{port}/  (Ctrl-C 停止 stop)")
         serve(application, host=host, port=port, threads=threads, ident="kefu")
