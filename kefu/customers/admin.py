@@ -1,6 +1,7 @@
 """Admin for configuration and inspection; customer edits go through the services."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from kefu.core.errors import KefuError
@@ -96,6 +97,13 @@ class CustomerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # created through the API, the console or an import (validated paths)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version shows personal data unmasked and unlogged: superusers only. Everyone
+        else reads the masked before → after in GET /api/v1/customers/{id}/history."""
+        if not request.user.is_superuser:
+            raise DjangoPermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """The one-box search (R-1.5) instead of the admin's icontains scan of every row."""

@@ -1,6 +1,7 @@
 """The admin: configuration and inspection, never a way around the rules (R-0.3, R-0.5)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from kefu.accounts.choices import Role
 from kefu.accounts.tests.factories import UserFactory
@@ -52,3 +53,16 @@ def test_admin_edit_goes_through_the_service_and_is_audited(admin_client):
     customer.refresh_from_db()
     assert customer.level == "vip"
     assert customer.history.first().history_user == user
+
+
+def test_past_versions_with_unmasked_data_are_for_superusers_only(client):
+    manager = UserFactory(username="boss", role=Role.MANAGER, is_staff=True)
+    manager.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_customer", "change_customer"])
+    )
+    customer = make_customer(manager, phones=["13812345678"])
+    version = customer.history.first()
+    client.force_login(manager)
+    assert client.get(f"/admin/customers/customer/{customer.pk}/history/").status_code == 200
+    r = client.get(f"/admin/customers/customer/{customer.pk}/history/{version.history_id}/")
+    assert r.status_code == 403
