@@ -10,8 +10,6 @@ vehicles and the history rows of each.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import time
 
 from common import database_url, django_setup, ensure_database
@@ -20,44 +18,9 @@ from common import database_url, django_setup, ensure_database
 def make_csv(rows: int) -> bytes:
     import datetime as dt
 
-    from kefu.customers.demo import Faker
+    from kefu.customers.demo import fake_customers_csv
 
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(
-        [
-            "姓名",
-            "性别",
-            "电话",
-            "身份证号",
-            "级别",
-            "来源",
-            "地址",
-            "车架号",
-            "车牌号",
-            "车型",
-            "交车日期",
-            "最近维修日期",
-        ]
-    )
-    for cu in Faker(seed=99).customers(rows, dt.date(2026, 11, 22), start=2_000_000):
-        writer.writerow(
-            [
-                cu.name,
-                cu.gender,
-                ";".join(cu.phones),
-                cu.id_number,
-                cu.level,
-                cu.source,
-                cu.address,
-                cu.vin,
-                cu.plate,
-                cu.model,
-                cu.delivered_on,
-                cu.last_repair_on or "",
-            ]
-        )
-    return buf.getvalue().encode("utf-8-sig")
+    return fake_customers_csv(rows, seed=99, today=dt.date(2026, 11, 22), start=2_000_000)
 
 
 def main() -> None:

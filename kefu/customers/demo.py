@@ -266,3 +266,50 @@ class Faker:
     def customers(self, count: int, today: dt.date, start: int = 0) -> Iterator[FakeCustomer]:
         for i in range(start, start + count):
             yield self.customer(i, today)
+
+
+CSV_HEADER = [
+    "姓名",
+    "性别",
+    "电话",
+    "身份证号",
+    "级别",
+    "来源",
+    "地址",
+    "车架号",
+    "车牌号",
+    "车型",
+    "交车日期",
+    "最近维修日期",
+    "销售顾问",
+]
+
+
+def fake_customers_csv(count: int, *, seed: int, today: dt.date, start: int = 0) -> bytes:
+    """A customer import file (the import's Chinese headers), as a DMS export would be."""
+    import csv
+    import io
+
+    faker = Faker(seed)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_HEADER)
+    for cu in faker.customers(count, today, start):
+        writer.writerow(
+            [
+                cu.name,
+                cu.gender,
+                ";".join(cu.phones),
+                cu.id_number,
+                cu.level,
+                cu.source,
+                cu.address,
+                cu.vin,
+                cu.plate,
+                cu.model,
+                cu.delivered_on,
+                cu.last_repair_on or "",
+                faker.name(),
+            ]
+        )
+    return buf.getvalue().encode("utf-8-sig")

@@ -79,3 +79,19 @@ def test_holidays_import_reads_a_file(tmp_path: Path):
     src = tmp_path / "h.csv"
     src.write_text("2027-01-01,休,元旦\n", encoding="utf-8")
     assert "1" in run("holidays", "import", str(src))
+
+
+def test_demo_center_has_a_user_per_role_and_customers_with_vehicles(monkeypatch):
+    from kefu.accounts.choices import Role as R
+    from kefu.accounts.models import User
+    from kefu.customers.models import Asset
+
+    monkeypatch.setenv("KEFU_DEMO_PASSWORD", "demo-pass-123")
+    out = run("demo", "--customers", "60")
+    assert "demo-pass-123" in out
+    assert set(User.objects.values_list("role", flat=True)) == set(R.values)
+    assert User.objects.get(username="agent1").check_password("demo-pass-123")
+    assert Customer.objects.count() == 60 and Asset.objects.filter(kind="vehicle").count() == 60
+    assert Customer.objects.filter(owner__isnull=True).count() == 0  # assignment
+    assert "already loaded" in run("demo")  # idempotent, password not printed again
+    assert Customer.objects.count() == 60

@@ -1,5 +1,3 @@
-import csv
-import io
 import os
 import secrets
 
@@ -12,7 +10,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
 from kefu.core.services import preset_load
 from kefu.customers import choices as c
-from kefu.customers.demo import Faker
+from kefu.customers.demo import fake_customers_csv
 from kefu.customers.models import Asset
 from kefu.customers.services import asset_file_open
 from kefu.customers.transfer import import_customers
@@ -73,7 +71,10 @@ class Command(BaseCommand):
                 user.save()
         admin = User.objects.get(username="admin")
         report = import_customers(
-            actor=admin, filename="demo.csv", dry_run=False, content=self._csv(customers)
+            actor=admin,
+            filename="demo.csv",
+            dry_run=False,
+            content=fake_customers_csv(customers, seed=7, today=timezone.localdate()),
         )
         if report.status != "imported":
             raise CommandError(f"演示数据导入失败 / demo import failed: {report.errors[:3]}")
@@ -81,47 +82,6 @@ class Command(BaseCommand):
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
         self.stdout.write("用户 users: " + ", ".join(u[0] for u in USERS))
         self.stdout.write(f"密码 password (shown once): {password}")
-
-    def _csv(self, count: int) -> bytes:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(
-            [
-                "姓名",
-                "性别",
-                "电话",
-                "身份证号",
-                "级别",
-                "来源",
-                "地址",
-                "车架号",
-                "车牌号",
-                "车型",
-                "交车日期",
-                "最近维修日期",
-                "销售顾问",
-            ]
-        )
-        faker = Faker(seed=7)
-        for cu in faker.customers(count, timezone.localdate()):
-            writer.writerow(
-                [
-                    cu.name,
-                    cu.gender,
-                    ";".join(cu.phones),
-                    cu.id_number,
-                    cu.level,
-                    cu.source,
-                    cu.address,
-                    cu.vin,
-                    cu.plate,
-                    cu.model,
-                    cu.delivered_on,
-                    cu.last_repair_on or "",
-                    faker.name(),
-                ]
-            )
-        return buf.getvalue().encode("utf-8")
 
     def _open_recent_files(self, admin):
         since = timezone.localdate() - timezone.timedelta(days=14)
