@@ -12,15 +12,16 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
-from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from kefu.core.fields import prefix_range
 from kefu.customers import choices as c
-from kefu.customers.models import Asset, AssetFile, Customer, CustomerPhone
+from kefu.customers.inputs import parse_date
+from kefu.customers.models import Asset, AssetFile, Customer, CustomerPhone, ProfileField
 from kefu.customers.validation import (
     PLATE_RE,
     VIN_RE,
@@ -167,10 +168,6 @@ def search_filters(raw: dict) -> dict:
     """Clean the search filters: dates parsed, `profile` ("key:value,…") limited to the
     extended-profile fields marked searchable (R-1.2). Raises ValidationFailed naming the
     filter."""
-    from kefu.core.errors import FieldError, ValidationFailed
-    from kefu.customers.inputs import parse_date
-    from kefu.customers.models import ProfileField
-
     filters = {k: raw[k] for k in FILTER_KEYS if raw.get(k)}
     for key in DATE_FILTERS:
         if key in filters:
@@ -441,8 +438,6 @@ def first_contact_overdue(*, user: User | None = None, now: dt.datetime | None =
 def late_files(*, user: User | None = None, today: dt.date | None = None) -> QuerySet:
     """Vehicle files handed over late or still incomplete past their due date (R-1.4); each
     counts against its `responsible` salesperson or front desk in KPIs (R-8.3)."""
-    from django.db.models import F, Q
-
     today = today or timezone.localdate()
     qs = (
         AssetFile.objects.filter(

@@ -20,7 +20,7 @@ from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers import choices as c
-from kefu.customers.inputs import Cleaned, clean_asset, clean_customer
+from kefu.customers.inputs import Cleaned, birthday_key, clean_asset, clean_customer
 from kefu.customers.models import (
     Asset,
     AssetFile,
@@ -181,8 +181,6 @@ def customer_update(*, actor: User, customer: Customer, data: dict) -> tuple[Cus
     _raise_if_errors(cleaned)
     v = cleaned.values
     if "birthday_calendar" in v and "birthday" not in v and customer.birthday:
-        from kefu.customers.inputs import birthday_key
-
         v["birthday_key"] = birthday_key(customer.birthday, v["birthday_calendar"])
     if "name" in v:
         _apply_name(customer, v["name"])
@@ -561,9 +559,7 @@ def preset_apply_customer_data(*, config: dict) -> None:
                 "sort": sort,
             },
         )
-    from kefu.core.services import center_settings as _settings
-
     if "first_contact_hours" in config:
-        setting = _settings()
+        setting = center_settings()
         setting.first_contact_hours = config["first_contact_hours"]
         setting.save(update_fields=["first_contact_hours"])
