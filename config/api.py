@@ -9,6 +9,8 @@ from kefu.core.api import AUTH
 from kefu.core.errors import KefuError
 from kefu.customers.api import imports_router
 from kefu.customers.api import router as customers_router
+from kefu.interactions.api import cti_router, tasks_router
+from kefu.interactions.api import router as interactions_router
 
 api = NinjaAPI(
     title="Kefu API",
@@ -65,3 +67,6 @@ def auth_error(request: HttpRequest, exc):
 
 api.add_router("/customers", customers_router)
 api.add_router("/imports", imports_router)
+api.add_router("/interactions", interactions_router)
+api.add_router("/cti", cti_router)
+api.add_router("/callbacks", tasks_router)

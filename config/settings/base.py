@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",
+    "kefu.interactions",
 ]
 
 MIDDLEWARE = [

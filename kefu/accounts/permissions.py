@@ -14,19 +14,39 @@ IMPORT_CUSTOMERS = "customers.import"
 MERGE_CUSTOMERS = "customers.merge"
 ASSIGN_CUSTOMERS = "customers.assign"
 VERIFY_CUSTOMERS = "customers.verify"
+LOG_INTERACTIONS = "interactions.log"
+VIEW_INTERACTIONS = "interactions.view"
+MANAGE_TASKS = "interactions.manage_tasks"
+RECEIVE_CTI = "interactions.cti"
 
-_AGENT = {VIEW_CUSTOMERS, EDIT_OWN_CUSTOMER, CREATE_CUSTOMER, REVEAL_PII, VERIFY_CUSTOMERS}
-_LEAD = _AGENT | {EDIT_ANY_CUSTOMER, ASSIGN_CUSTOMERS, MERGE_CUSTOMERS, IMPORT_CUSTOMERS}
+_AGENT = {
+    VIEW_CUSTOMERS,
+    EDIT_OWN_CUSTOMER,
+    CREATE_CUSTOMER,
+    REVEAL_PII,
+    VERIFY_CUSTOMERS,
+    LOG_INTERACTIONS,
+    VIEW_INTERACTIONS,
+}
+_LEAD = _AGENT | {
+    EDIT_ANY_CUSTOMER,
+    ASSIGN_CUSTOMERS,
+    MERGE_CUSTOMERS,
+    IMPORT_CUSTOMERS,
+    MANAGE_TASKS,
+}
 _MANAGER = _LEAD | {EXPORT_CUSTOMERS}
+_READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
-    Role.QA: frozenset({VIEW_CUSTOMERS}),
+    Role.QA: frozenset(_READER),
     Role.MANAGER: frozenset(_MANAGER),
-    Role.GM: frozenset({VIEW_CUSTOMERS, REVEAL_PII, EXPORT_CUSTOMERS}),
-    Role.HANDLER: frozenset({VIEW_CUSTOMERS}),
-    Role.ADMIN: frozenset(_MANAGER),
+    Role.GM: frozenset(_READER | {REVEAL_PII, EXPORT_CUSTOMERS}),
+    Role.HANDLER: frozenset(_READER),
+    # The phone system's integration account is an administrator's token (RECEIVE_CTI).
+    Role.ADMIN: frozenset(_MANAGER | {RECEIVE_CTI}),
 }
 
 

@@ -12,7 +12,13 @@ class PresetAdmin(admin.ModelAdmin):
 
 @admin.register(CenterSetting)
 class CenterSettingAdmin(admin.ModelAdmin):
-    list_display = ("name", "preset", "first_contact_hours")
+    list_display = (
+        "name",
+        "preset",
+        "first_contact_hours",
+        "answer_seconds",
+        "correspondence_department",
+    )
 
 
 @admin.register(HolidayDay)

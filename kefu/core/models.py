@@ -30,6 +30,16 @@ class CenterSetting(models.Model):
     first_contact_hours = models.PositiveIntegerField(
         "首次联系时限(小时) first contact within hours", default=168
     )
+    # "Answer within 3 rings": a ring cycle in China is about 5 s (1 s on, 4 s off).
+    answer_seconds = models.PositiveIntegerField("接听时限(秒) answer within seconds", default=15)
+    correspondence_department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="其他来函转交部门 other correspondence goes to",
+    )
 
     class Meta:
         verbose_name = "中心设置 center setting"

@@ -159,28 +159,18 @@ def search_customers(request: HttpRequest, params: Query[SearchQuery]):
 def lookup_customer(request: HttpRequest, phone: str):
     """R-1.6: the customer owning a caller number with assets and open items; 404 if unknown.
     When several customers share the number (a family phone), the others are listed."""
-    found = sel.customer_lookup(user=request.user, phone=phone)
+    return screen_pop_payload(user=request.user, phone=phone)
+
+
+def screen_pop_payload(*, user, phone: str) -> dict:
+    """What an agent sees when `phone` rings (also the CTI webhook's answer to "ringing")."""
+    found = sel.customer_lookup(user=user, phone=phone)
     customer = found[0]
-    open_items = []
-    if customer.first_contacted_at is None and customer.first_contact_due_at:
-        open_items.append({"kind": "first_contact", "due_at": customer.first_contact_due_at})
-    for asset in customer.assets.all():
-        for f in asset.files.all():
-            state = sel.file_state(f)
-            if not state["complete"]:
-                open_items.append(
-                    {
-                        "kind": "file_documents",
-                        "asset": str(asset),
-                        "file": f.kind,
-                        "due_on": f.due_on,
-                        **state,
-                    }
-                )
     return {
         "customer": customer_payload(customer),
         "others": [sel.card_of(other) for other in found[1:]],
-        "open_items": open_items,
+        "open_items": sel.open_items(customer),
+        "recent_interactions": sel.recent_interactions(customer),
     }
 
 

@@ -193,6 +193,7 @@ class ScreenPopOut(Schema):
     customer: CustomerOut
     others: list[CustomerCard]
     open_items: list[dict]
+    recent_interactions: list[dict]
 
 
 class RevealIn(Schema):

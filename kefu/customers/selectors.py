@@ -360,6 +360,54 @@ def customer_lookup(*, user: User, phone: str) -> list[Customer]:
     return found
 
 
+def open_items(customer: Customer) -> list[dict]:
+    """What is still open for a customer, for the screen pop (R-1.6): the first-contact
+    promise and vehicle files missing documents; later issues add tickets and follow-ups."""
+    items = []
+    if customer.first_contacted_at is None and customer.first_contact_due_at:
+        items.append({"kind": "first_contact", "due_at": customer.first_contact_due_at})
+    for asset in customer.assets.all():
+        for f in asset.files.all():
+            state = file_state(f)
+            if not state["complete"]:
+                items.append(
+                    {
+                        "kind": "file_documents",
+                        "asset": str(asset),
+                        "file": f.kind,
+                        "due_on": f.due_on,
+                        **state,
+                    }
+                )
+    open_tasks = customer.callback_tasks.filter(status="open").order_by("due_at")[:5]
+    for task in open_tasks.select_related("assignee"):
+        items.append(
+            {
+                "kind": task.kind,
+                "due_at": task.due_at,
+                "assignee": str(task.assignee),
+                "note": task.note[:100],
+            }
+        )
+    return items
+
+
+def recent_interactions(customer: Customer, limit: int = 5) -> list[dict]:
+    """The customer's last contacts, newest first (R-1.6)."""
+    rows = customer.interactions.select_related("agent").order_by("-occurred_at")[:limit]
+    return [
+        {
+            "id": i.id,
+            "occurred_at": i.occurred_at,
+            "channel": i.channel,
+            "category": i.category,
+            "subject": i.subject or i.content[:60],
+            "agent": str(i.agent) if i.agent_id else None,
+        }
+        for i in rows
+    ]
+
+
 def card_of(customer: Customer) -> dict:
     """A result card from a customer whose phones and assets are already loaded."""
     assets = [a for a in customer.assets.all() if a.status == c.Status.ACTIVE]

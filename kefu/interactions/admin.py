@@ -1,0 +1,60 @@
+"""Admin: inspection of contacts and tasks; writes go through the services and the API."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kefu.customers.validation import mask_phone
+from kefu.interactions.models import CallbackTask, Interaction, Notice, PraiseRecord
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Interaction)
+class InteractionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "occurred_at",
+        "channel",
+        "category",
+        "customer",
+        "masked_caller",
+        "agent",
+        "routing",
+    )
+    list_filter = ("channel", "category", "routing")
+    list_select_related = ("customer", "agent")
+    raw_id_fields = ("customer",)
+    exclude = ("caller_number",)
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+    @admin.display(description="来电号码 caller")
+    def masked_caller(self, obj):
+        return mask_phone(obj.caller_number) if obj.caller_number else ""
+
+
+@admin.register(CallbackTask)
+class CallbackTaskAdmin(ReadOnlyAdmin):
+    list_display = ("due_at", "kind", "status", "assignee", "customer")
+    list_filter = ("kind", "status")
+    list_select_related = ("assignee", "customer")
+    exclude = ("caller_number",)
+
+
+@admin.register(PraiseRecord)
+class PraiseRecordAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "employee", "department")
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "department", "user", "text", "read_at")
+    list_filter = ("kind", "department")

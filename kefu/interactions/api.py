@@ -1,0 +1,220 @@
+"""/api/v1/interactions, /api/v1/cti/events and /api/v1/callbacks: thin doors over the
+services and selectors of calls, visits and letters."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from kefu.core.errors import FieldError, NotFound, ValidationFailed
+from kefu.customers.api import ERRORS, screen_pop_payload
+from kefu.customers.models import Customer
+from kefu.customers.validation import mask_phone, normalize_phone
+from kefu.interactions import selectors as sel
+from kefu.interactions import services as svc
+from kefu.interactions.models import CallbackTask, Interaction
+from kefu.interactions.schemas import (
+    CtiEventIn,
+    InteractionIn,
+    InteractionOut,
+    InteractionPatch,
+    TaskDoneIn,
+    TaskIn,
+    TaskOut,
+)
+
+router = Router(tags=["interactions 来电·来访·来函"])
+cti_router = Router(tags=["cti 电话系统"])
+tasks_router = Router(tags=["callbacks 回电·留言"])
+
+
+def interaction_payload(i: Interaction, warnings=()) -> dict:
+    return {
+        **{
+            k: getattr(i, k)
+            for k in (
+                "id",
+                "channel",
+                "category",
+                "customer_id",
+                "contact_name",
+                "subject",
+                "content",
+                "demand",
+                "outcome",
+                "occurred_at",
+                "routing",
+                "call_id",
+                "ring_at",
+                "answered_at",
+                "ended_at",
+                "ring_seconds",
+            )
+        },
+        "customer_number": i.customer.number if i.customer_id else None,
+        "caller_number": mask_phone(i.caller_number) if i.caller_number else "",  # R-0.5
+        "agent": i.agent.username if i.agent_id else None,
+        "warnings": [w.as_dict() for w in warnings],
+    }
+
+
+def task_payload(t: CallbackTask) -> dict:
+    return {
+        "id": t.id,
+        "kind": t.kind,
+        "status": t.status,
+        "assignee": t.assignee.username,
+        "due_at": t.due_at,
+        "overdue": t.status == "open" and t.due_at < timezone.now(),
+        "customer_number": t.customer.number if t.customer_id else None,
+        "caller_number": mask_phone(t.caller_number) if t.caller_number else "",
+        "note": t.note,
+        "result": t.result,
+        "interaction_id": t.interaction_id,
+    }
+
+
+def _get(model, pk: int, what: str):
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"{what} {pk}")
+    return obj
+
+
+@router.post("", response={201: InteractionOut, **ERRORS}, summary="Log a contact 登记接待")
+def log_interaction(request: HttpRequest, payload: InteractionIn):
+    """R-2.1/R-2.3/R-2.4: log a call, visit, letter, SMS, e-mail or WeChat message; the
+    category routes it (praise → praise record + department notice; other correspondence →
+    the correspondence department; report/repair and complaint → `routing: pending` for the
+    work order or complaint). `callback_due_at` records a callback promise; with
+    `message_for` it is a message for that colleague."""
+    interaction, warnings = svc.interaction_log(actor=request.user, data=payload.dict())
+    return Status(201, interaction_payload(interaction, warnings))
+
+
+class ListQuery(Schema):
+    customer: int | None = None
+    caller: str = ""
+    agent: str = ""
+    category: str = ""
+    since: str | None = None
+    until: str | None = None
+    limit: int = 50
+
+
+@router.get("", response={200: list[InteractionOut], **ERRORS})
+def list_interactions(request: HttpRequest, params: Query[ListQuery]):
+    """Interactions newest first, by customer id, caller number, agent, category or time."""
+    since = svc.parse_when(params.since, field="since") if params.since else None
+    until = svc.parse_when(params.until, field="until") if params.until else None
+    rows = sel.interactions_list(
+        user=request.user,
+        customer_id=params.customer,
+        caller=params.caller,
+        agent=params.agent,
+        since=since,
+        until=until,
+        category=params.category,
+    )
+    return [interaction_payload(i) for i in rows[: min(params.limit, 500)]]
+
+
+@router.patch("/{int:interaction_id}", response={200: InteractionOut, **ERRORS})
+def patch_interaction(request: HttpRequest, interaction_id: int, payload: InteractionPatch):
+    """Fill in or correct a contact (a CTI call's content, the customer of an unknown
+    caller found later)."""
+    interaction = svc.interaction_update(
+        actor=request.user,
+        interaction=_get(Interaction, interaction_id, "interaction"),
+        data=payload.dict(exclude_unset=True),
+    )
+    return interaction_payload(interaction)
+
+
+@router.get(
+    "/reports/answer-speed", response={200: dict, **ERRORS}, summary="Answer-speed rate 接听及时率"
+)
+def answer_speed(request: HttpRequest, since: str, until: str):
+    """R-2.2: inbound calls, answered, answered within the center's seconds (3 rings)."""
+    return sel.answer_speed(
+        user=request.user,
+        since=svc.parse_when(since, field="since"),
+        until=svc.parse_when(until, field="until"),
+    )
+
+
+@cti_router.post("/events", response={200: dict, **ERRORS}, summary="CTI event 电话事件")
+def cti_events(request: HttpRequest, payload: CtiEventIn):
+    """R-2.2: `ringing`, `answered` or `hangup` for a call id. Creates or updates the call's
+    interaction (duplicates and any order give the same record); on `ringing` the answer
+    carries the screen pop of the caller (null when the number is unknown)."""
+    interaction = svc.cti_event(
+        actor=request.user,
+        event=payload.event,
+        call_id=payload.call_id,
+        at=payload.at,
+        caller=payload.caller,
+        agent=payload.agent,
+    )
+    body = {"interaction_id": interaction.id, "screen_pop": None}
+    if payload.event == "ringing" and interaction.caller_number:
+        try:
+            body["screen_pop"] = screen_pop_payload(
+                user=request.user, phone=interaction.caller_number
+            )
+        except NotFound:
+            pass
+    return body
+
+
+@tasks_router.post("", response={201: TaskOut, **ERRORS}, summary="Callback promise 回电承诺")
+def create_task(request: HttpRequest, payload: TaskIn):
+    """R-2.4: a callback promise (or a message for `assignee`) with a due time."""
+    if payload.kind not in ("callback", "message"):
+        raise ValidationFailed(
+            FieldError(
+                "kind",
+                "invalid_kind",
+                "类型须为 callback 或 message",
+                "kind must be callback or message",
+            )
+        )
+    assignee = svc._user(payload.assignee, "assignee") or request.user
+    interaction = (
+        _get(Interaction, payload.interaction_id, "interaction") if payload.interaction_id else None
+    )
+    customer = _get(Customer, payload.customer_id, "customer") if payload.customer_id else None
+    number = ""
+    if payload.caller_number:
+        number = normalize_phone(payload.caller_number, field="caller_number").number
+    task = svc.task_create(
+        actor=request.user,
+        kind=payload.kind,
+        assignee=assignee,
+        due_at=svc.parse_when(payload.due_at, field="due_at"),
+        interaction=interaction,
+        customer=customer,
+        caller_number=number,
+        note=payload.note,
+    )
+    return Status(201, task_payload(task))
+
+
+@tasks_router.get("", response={200: list[TaskOut], **ERRORS})
+def list_tasks(request: HttpRequest, overdue: bool = False, everyone: bool = False):
+    """Open callbacks and messages, soonest due first: mine, or everyone's for team leads."""
+    rows = sel.tasks_open(user=request.user, overdue_only=overdue, everyone=everyone)
+    return [task_payload(t) for t in rows[:500]]
+
+
+@tasks_router.post("/{int:task_id}/done", response={200: TaskOut, **ERRORS})
+def complete_task(request: HttpRequest, task_id: int, payload: TaskDoneIn):
+    """Close a callback or message with its result (`status`: done or cancelled)."""
+    task = svc.task_complete(
+        actor=request.user,
+        task=_get(CallbackTask, task_id, "task"),
+        result=payload.result,
+        status=payload.status,
+    )
+    return task_payload(task)

@@ -1,0 +1,188 @@
+"""Every contact with a customer (R-2.1) and what it leaves behind: callback promises and
+messages (R-2.4), praise records and department notices (R-2.3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kefu.core.fields import KeyField
+from kefu.interactions import choices as ch
+
+
+class Interaction(models.Model):
+    """One call, visit, letter, SMS, e-mail or WeChat message: the line of the paper
+    电话接待记录本 / 接待记录本 / 客户来函目录. A call reported by the phone system (CTI)
+    carries its call id and ring, answer and hang-up times (R-2.2)."""
+
+    channel = models.CharField("渠道 channel", max_length=16, choices=ch.Channel.choices)
+    category = models.CharField(
+        "类别 category",
+        max_length=16,
+        choices=ch.Category.choices,
+        default=ch.Category.CONSULTATION,
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    caller_number = KeyField("来电号码 caller number", max_length=20, blank=True)
+    contact_name = models.CharField("联系人 contact", max_length=64, blank=True)
+    subject = models.CharField("主题 subject", max_length=100, blank=True)
+    content = models.TextField("内容 content", blank=True)
+    demand = models.TextField("诉求 demand", blank=True)
+    outcome = models.TextField("处理结果 outcome", blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    occurred_at = models.DateTimeField("时间 time")
+    praised_employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="praises",
+    )
+    routing = models.CharField(
+        "转办 routing", max_length=8, choices=ch.Routing.choices, default=ch.Routing.NONE
+    )
+    call_id = models.CharField("话单号 call id", max_length=64, null=True, blank=True, unique=True)
+    ring_at = models.DateTimeField("振铃 ringing", null=True, blank=True)
+    answered_at = models.DateTimeField("接听 answered", null=True, blank=True)
+    ended_at = models.DateTimeField("挂机 hung up", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(no_db_index=["caller_number", "call_id", "occurred_at"])
+
+    class Meta:
+        verbose_name = "接待记录 interaction"
+        verbose_name_plural = "接待记录 interactions"
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"], name="interaction_customer"),
+            models.Index(fields=["caller_number", "-occurred_at"], name="interaction_caller"),
+            models.Index(fields=["agent", "-occurred_at"], name="interaction_agent"),
+            models.Index(fields=["-occurred_at"], name="interaction_time"),
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_channel_display()} {self.get_category_display()} {when}"
+
+    @property
+    def ring_seconds(self) -> float | None:
+        """Seconds from ringing to answer: the measure of "answer within 3 rings" (R-2.2)."""
+        if self.ring_at and self.answered_at:
+            return (self.answered_at - self.ring_at).total_seconds()
+        return None
+
+
+class CallbackTask(models.Model):
+    """A promise to call back (回电承诺) or a message for an absent colleague (留言), with a
+    due time (R-2.4). Overdue open tasks surface for the assignee and the team lead."""
+
+    kind = models.CharField("类型 kind", max_length=10, choices=ch.TaskKind.choices)
+    status = models.CharField(
+        "状态 status", max_length=10, choices=ch.TaskStatus.choices, default=ch.TaskStatus.OPEN
+    )
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="callback_tasks",
+    )
+    caller_number = KeyField("回电号码 number", max_length=20, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="callback_tasks"
+    )
+    due_at = models.DateTimeField("期限 due")
+    note = models.TextField("内容 note", blank=True)
+    result = models.TextField("结果 result", blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "回电/留言 callback task"
+        verbose_name_plural = "回电/留言 callback tasks"
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"], name="callback_assignee"),
+            models.Index(fields=["status", "due_at"], name="callback_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.assignee} {self.due_at:%m-%d %H:%M}"
+
+
+class PraiseRecord(models.Model):
+    """A customer's praise of an employee (R-2.3), for the employee's department and KPIs."""
+
+    interaction = models.OneToOneField(Interaction, on_delete=models.PROTECT, related_name="praise")
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "表扬记录 praise"
+        verbose_name_plural = "表扬记录 praise"
+
+    def __str__(self) -> str:
+        return f"表扬 {self.employee}"
+
+
+class Notice(models.Model):
+    """A notice to a department or a person (praise received, correspondence to handle)."""
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    kind = models.CharField(max_length=16)
+    text = models.CharField(max_length=300)
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知 notice"
+        verbose_name_plural = "通知 notices"
+
+    def __str__(self) -> str:
+        return self.text

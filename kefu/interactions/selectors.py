@@ -1,0 +1,94 @@
+"""Reads on calls, visits and letters: lists, overdue callbacks, the answer-speed rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from kefu.accounts import permissions as P
+from kefu.accounts.models import User
+from kefu.core.errors import PermissionDenied
+from kefu.core.services import center_settings
+from kefu.customers.selectors import caller_digits
+from kefu.interactions import choices as ch
+from kefu.interactions.models import CallbackTask, Interaction
+
+
+def interactions_list(
+    *,
+    user: User,
+    customer_id: int | None = None,
+    caller: str = "",
+    agent: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    category: str = "",
+) -> QuerySet:
+    """Interactions, newest first, by customer, caller number, agent, time or category."""
+    if not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+    qs = Interaction.objects.select_related("customer", "agent").order_by("-occurred_at", "-id")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if caller:
+        qs = qs.filter(caller_number=caller_digits(caller))
+    if agent:
+        qs = qs.filter(agent__username=agent)
+    if category:
+        qs = qs.filter(category=category)
+    if since:
+        qs = qs.filter(occurred_at__gte=since)
+    if until:
+        qs = qs.filter(occurred_at__lt=until)
+    return qs
+
+
+def tasks_open(
+    *,
+    user: User,
+    overdue_only: bool = False,
+    everyone: bool = False,
+    now: dt.datetime | None = None,
+) -> QuerySet:
+    """Open callback promises and messages, soonest due first (R-2.4): an agent's own;
+    a team lead's view of everyone's with `everyone=True`."""
+    if not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+    qs = (
+        CallbackTask.objects.filter(status=ch.TaskStatus.OPEN)
+        .select_related("assignee", "customer")
+        .order_by("due_at", "id")
+    )
+    if everyone:
+        if not P.has_perm(user, P.MANAGE_TASKS):
+            raise PermissionDenied(
+                "只有班长及以上可查看全部回电任务", "Only team leads and above see everyone's tasks"
+            )
+    else:
+        qs = qs.filter(assignee=user)
+    if overdue_only:
+        qs = qs.filter(due_at__lt=now or timezone.now())
+    return qs
+
+
+def answer_speed(*, user: User, since: dt.datetime, until: dt.datetime) -> dict:
+    """The answer-speed rate (R-2.2): inbound calls reported by the phone system, how many
+    were answered, and how many within the center's "3 rings" seconds."""
+    if not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+    seconds = center_settings().answer_seconds
+    calls = Interaction.objects.filter(
+        channel=ch.Channel.INBOUND_CALL,
+        ring_at__isnull=False,
+        ring_at__gte=since,
+        ring_at__lt=until,
+    )
+    counts = calls.aggregate(
+        calls=Count("id"),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        within=Count("id", filter=Q(answered_at__lte=F("ring_at") + dt.timedelta(seconds=seconds))),
+    )
+    rate = counts["within"] / counts["calls"] if counts["calls"] else None
+    return {**counts, "answer_seconds": seconds, "rate": rate}

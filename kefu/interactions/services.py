@@ -1,0 +1,455 @@
+"""Every write on calls, visits and letters (R-2): logging and routing an interaction, the
+CTI webhook's call events, callback promises and messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from kefu.accounts import permissions as P
+from kefu.accounts.models import Department, User
+from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from kefu.core.services import center_settings
+from kefu.customers.models import Customer, CustomerPhone
+from kefu.customers.selectors import caller_digits
+from kefu.customers.services import customer_mark_contacted, require
+from kefu.customers.validation import normalize_phone
+from kefu.interactions import choices as ch
+from kefu.interactions.models import CallbackTask, Interaction, Notice, PraiseRecord
+
+TEXT_LIMITS = {
+    "subject": 100,
+    "contact_name": 64,
+    "content": 20000,
+    "demand": 5000,
+    "outcome": 5000,
+}
+ROUTED_LATER = (ch.Category.REPAIR, ch.Category.COMPLAINT)
+
+
+def _err(field: str, code: str, zh: str, en: str) -> FieldError:
+    return FieldError(field, code, zh, en)
+
+
+def parse_when(value, *, field: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        when = value
+    else:
+        when = parse_datetime(str(value or "").strip())
+        if when is None:
+            raise ValidationFailed(
+                _err(
+                    field,
+                    "invalid_datetime",
+                    f"{field} 时间无效：{value}（如 2026-11-22T09:30:00+08:00）",
+                    f"Invalid time in {field}: {value}",
+                )
+            )
+    return when if timezone.is_aware(when) else timezone.make_aware(when)
+
+
+def _user(username: str | None, field: str) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(
+            _err(field, "unknown_user", f"用户不存在：{username}", f"Unknown user: {username}")
+        )
+    return user
+
+
+def require_certified(agent: User | None) -> None:
+    """Only certified agents take calls (R-2.5)."""
+    if agent is not None and not agent.is_certified:
+        raise ValidationFailed(
+            _err(
+                "agent",
+                "not_certified",
+                f"{agent} 尚未通过上岗认证，不能接听来电",
+                f"{agent} is not certified to take calls",
+            )
+        )
+
+
+def _clean(data: dict, *, partial: bool) -> tuple[dict, list[FieldError]]:
+    v, errors = {}, []
+    for key, enum in (("channel", ch.Channel), ("category", ch.Category)):
+        if key in data or not partial:
+            value = data.get(key)
+            if value in enum.values:
+                v[key] = value
+            elif value is not None or not partial:
+                errors.append(
+                    _err(
+                        key,
+                        f"invalid_{key}",
+                        f"{key} 无效：{value}（可选：{'、'.join(enum.values)}）",
+                        f"Invalid {key}: {value} (one of {', '.join(enum.values)})",
+                    )
+                )
+    for key, limit in TEXT_LIMITS.items():
+        if data.get(key) is not None:
+            v[key] = str(data[key]).strip()
+            if len(v[key]) > limit:
+                errors.append(
+                    _err(
+                        key,
+                        "too_long",
+                        f"{key} 不能超过 {limit} 个字符",
+                        f"{key} is longer than {limit} characters",
+                    )
+                )
+    if data.get("caller_number"):
+        try:
+            v["caller_number"] = normalize_phone(
+                data["caller_number"], field="caller_number"
+            ).number
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+    if data.get("customer_id") is not None:
+        customer = Customer.objects.filter(pk=data["customer_id"]).first()
+        if customer is None:
+            errors.append(
+                _err(
+                    "customer_id",
+                    "not_found",
+                    f"客户不存在：{data['customer_id']}",
+                    f"No customer {data['customer_id']}",
+                )
+            )
+        v["customer"] = customer
+    return v, errors
+
+
+@transaction.atomic
+def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[FieldError]]:
+    """Log a contact and route it by category (R-2.1, R-2.3, R-2.4).
+
+    praise → a praise record and a notice to the employee's department; other
+    correspondence → a notice to the correspondence department; report/repair and complaint
+    are marked `routing=pending` for the work order or complaint they become; a callback
+    promise or a message for a colleague becomes a task with a due time. Returns warnings.
+    """
+    require(actor, P.LOG_INTERACTIONS)
+    v, errors = _clean(data, partial=False)
+    if not v.get("content"):
+        errors.append(_err("content", "required", "请填写内容", "content is required"))
+    if not (v.get("customer") or v.get("caller_number") or v.get("contact_name")):
+        errors.append(
+            _err(
+                "customer_id",
+                "required",
+                "请选择客户，或填写来电号码/联系人",
+                "a customer, a caller number or a contact name is required",
+            )
+        )
+    try:
+        agent = _user(data.get("agent"), "agent") or actor
+        praised = _user(data.get("praised_employee"), "praised_employee")
+        message_for = _user(data.get("message_for"), "message_for")
+        occurred_at = (
+            parse_when(data["occurred_at"], field="occurred_at")
+            if data.get("occurred_at")
+            else timezone.now()
+        )
+        callback_due = (
+            parse_when(data["callback_due_at"], field="callback_due_at")
+            if data.get("callback_due_at")
+            else None
+        )
+    except ValidationFailed as exc:
+        raise ValidationFailed(errors + exc.errors) from exc
+    if v.get("category") == ch.Category.PRAISE and praised is None:
+        errors.append(
+            _err(
+                "praised_employee",
+                "required",
+                "表扬需指明被表扬的员工",
+                "praise needs the praised employee",
+            )
+        )
+    if message_for is not None and callback_due is None:
+        errors.append(
+            _err(
+                "callback_due_at",
+                "required",
+                "留言需填写处理期限",
+                "a message for a colleague needs a due time",
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    if v["channel"] == ch.Channel.INBOUND_CALL:
+        require_certified(agent)
+    if not v.get("customer") and v.get("caller_number"):
+        v["customer"] = _customer_for(v["caller_number"])
+    interaction = Interaction(
+        agent=agent, occurred_at=occurred_at, praised_employee=praised, created_by=actor, **v
+    )
+    interaction.routing = (
+        ch.Routing.PENDING if interaction.category in ROUTED_LATER else ch.Routing.NONE
+    )
+    interaction._history_user = actor
+    interaction.save()
+    warnings = _route(interaction, actor)
+    if callback_due is not None:
+        task_create(
+            actor=actor,
+            kind=ch.TaskKind.MESSAGE if message_for else ch.TaskKind.CALLBACK,
+            assignee=message_for or agent,
+            due_at=callback_due,
+            interaction=interaction,
+            note=data.get("callback_note") or v["content"],
+        )
+    customer = interaction.customer
+    if customer and customer.owner_id == agent.id and customer.first_contacted_at is None:
+        customer_mark_contacted(customer=customer, actor=actor, at=occurred_at)  # R-1.7
+    return interaction, warnings
+
+
+def _customer_for(number: str) -> Customer | None:
+    """The most recent active customer owning a number, to link a call by its caller id."""
+    link = (
+        CustomerPhone.objects.filter(number=number, customer__status="active")
+        .order_by("-customer_id")
+        .values_list("customer_id", flat=True)
+        .first()
+    )
+    return Customer.objects.filter(pk=link).first() if link else None
+
+
+def _route(interaction: Interaction, actor: User) -> list[FieldError]:
+    warnings = []
+    if interaction.category == ch.Category.PRAISE:
+        employee = interaction.praised_employee
+        PraiseRecord.objects.create(
+            interaction=interaction, employee=employee, department=employee.department
+        )
+        Notice.objects.create(
+            department=employee.department,
+            user=employee,
+            kind="praise",
+            interaction=interaction,
+            text=f"客户表扬：{employee}（{interaction.content[:200]}）",
+        )
+        interaction.routing = ch.Routing.DONE
+    elif interaction.category == ch.Category.OTHER:
+        dept = (
+            center_settings().correspondence_department
+            or Department.objects.filter(code="admin").first()
+        )
+        if dept is None:
+            warnings.append(
+                _err(
+                    "category",
+                    "no_correspondence_department",
+                    "未设置其他来函的转交部门（中心设置），请手动转交",
+                    "No department is set for other correspondence; pass it on by hand",
+                )
+            )
+        else:
+            Notice.objects.create(
+                department=dept,
+                kind="correspondence",
+                interaction=interaction,
+                text=f"其他来函：{interaction.subject or interaction.content[:200]}",
+            )
+            interaction.routing = ch.Routing.DONE
+    if interaction.routing == ch.Routing.DONE:
+        interaction._history_user = actor
+        interaction.save(update_fields=["routing"])
+    return warnings
+
+
+@transaction.atomic
+def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> Interaction:
+    """Complete or correct a logged contact, e.g. a CTI call the agent fills in, or link an
+    unknown caller to the customer found later (R-2.1)."""
+    require(actor, P.LOG_INTERACTIONS)
+    interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    if interaction.agent_id not in (None, actor.id) and not P.has_perm(actor, P.MANAGE_TASKS):
+        raise PermissionDenied("只能修改自己的接待记录", "You can change only your own records")
+    v, errors = _clean(data, partial=True)
+    if errors:
+        raise ValidationFailed(errors)
+    before = interaction.category
+    for key, value in v.items():
+        setattr(interaction, key, value)
+    if interaction.agent_id is None:
+        interaction.agent = actor
+    if interaction.category != before and interaction.routing != ch.Routing.DONE:
+        interaction.routing = (
+            ch.Routing.PENDING if interaction.category in ROUTED_LATER else ch.Routing.NONE
+        )
+    interaction._history_user = actor
+    interaction.save()
+    if (
+        interaction.category != before
+        and interaction.category in (ch.Category.OTHER, ch.Category.PRAISE)
+        and interaction.routing == ch.Routing.NONE
+    ):
+        if interaction.category == ch.Category.PRAISE and not interaction.praised_employee_id:
+            raise ValidationFailed(
+                _err(
+                    "praised_employee",
+                    "required",
+                    "表扬需指明被表扬的员工",
+                    "praise needs the praised employee",
+                )
+            )
+        _route(interaction, actor)
+    return interaction
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: User,
+    kind: str,
+    assignee: User,
+    due_at: dt.datetime,
+    interaction: Interaction | None = None,
+    customer: Customer | None = None,
+    caller_number: str = "",
+    note: str = "",
+) -> CallbackTask:
+    """A callback promise or a message for a colleague with a due time (R-2.4)."""
+    require(actor, P.LOG_INTERACTIONS)
+    if interaction is not None:
+        customer = customer or interaction.customer
+        caller_number = caller_number or interaction.caller_number
+    task = CallbackTask(
+        kind=kind,
+        assignee=assignee,
+        due_at=due_at,
+        interaction=interaction,
+        customer=customer,
+        caller_number=caller_number,
+        note=note,
+        created_by=actor,
+    )
+    task._history_user = actor
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *, actor: User, task: CallbackTask, result: str, status: str = ch.TaskStatus.DONE
+) -> CallbackTask:
+    """Close a callback or message: its assignee, or a team lead, records the result."""
+    task = CallbackTask.objects.select_for_update().get(pk=task.pk)
+    if task.assignee_id != actor.id and not P.has_perm(actor, P.MANAGE_TASKS):
+        raise PermissionDenied(
+            "只能处理分配给自己的回电/留言", "You can close only tasks assigned to you"
+        )
+    if task.status != ch.TaskStatus.OPEN:
+        raise Conflict(_err("status", "not_open", "该任务已处理", "The task is already closed"))
+    if status not in (ch.TaskStatus.DONE, ch.TaskStatus.CANCELLED):
+        raise ValidationFailed(
+            _err(
+                "status",
+                "invalid_status",
+                "状态须为 done 或 cancelled",
+                "status must be done or cancelled",
+            )
+        )
+    if not result.strip():
+        raise ValidationFailed(
+            _err("result", "required", "请填写处理结果", "the result is required")
+        )
+    task.status, task.result = status, result.strip()
+    task.done_at, task.done_by = timezone.now(), actor
+    task._history_user = actor
+    task.save()
+    return task
+
+
+def cti_event(
+    *, actor: User, event: str, call_id: str, at, caller: str = "", agent: str | None = None
+) -> Interaction:
+    """Apply one phone-system event to its call's interaction (R-2.2).
+
+    Events may come twice or out of order; each keeps the earliest ringing and answer times
+    and the latest hang-up, so any order of the same events gives the same record.
+    """
+    require(actor, P.RECEIVE_CTI)
+    if event not in ch.CtiEvent.values:
+        raise ValidationFailed(
+            _err(
+                "event",
+                "invalid_event",
+                f"事件无效：{event}（ringing、answered、hangup）",
+                f"Invalid event: {event} (ringing, answered, hangup)",
+            )
+        )
+    if not call_id or len(call_id) > 64:
+        raise ValidationFailed(
+            _err(
+                "call_id",
+                "required",
+                "缺少话单号 call_id",
+                "call_id is required (at most 64 characters)",
+            )
+        )
+    when = parse_when(at, field="at")
+    agent_user = _user(agent, "agent")
+    number = caller_digits(caller)[:20]
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _apply_cti(actor, event, call_id, when, number, agent_user)
+        except IntegrityError:
+            continue  # the same call's first event was inserted concurrently: apply again
+    raise NotFound(f"call {call_id}")
+
+
+def _apply_cti(actor, event, call_id, when, number, agent_user) -> Interaction:
+    interaction = Interaction.objects.select_for_update().filter(call_id=call_id).first()
+    if interaction is None:
+        interaction = Interaction(
+            call_id=call_id,
+            channel=ch.Channel.INBOUND_CALL,
+            occurred_at=when,
+            caller_number=number,
+            created_by=actor,
+            customer=_customer_for(number) if number else None,
+        )
+    changed = interaction.pk is None
+    if number and not interaction.caller_number:
+        interaction.caller_number, changed = number, True
+    if (
+        agent_user
+        and interaction.agent_id != agent_user.id
+        and (interaction.agent_id is None or event == ch.CtiEvent.ANSWERED)
+    ):
+        interaction.agent, changed = agent_user, True
+
+    def earliest(field):
+        nonlocal changed
+        current = getattr(interaction, field)
+        if current is None or when < current:
+            setattr(interaction, field, when)
+            changed = True
+
+    if event == ch.CtiEvent.RINGING:
+        earliest("ring_at")
+    elif event == ch.CtiEvent.ANSWERED:
+        earliest("answered_at")
+    elif interaction.ended_at is None or when > interaction.ended_at:
+        interaction.ended_at, changed = when, True
+    first = min(
+        t
+        for t in (interaction.ring_at, interaction.answered_at, interaction.ended_at, when)
+        if t is not None
+    )
+    if first < interaction.occurred_at:
+        interaction.occurred_at, changed = first, True
+    if changed:
+        interaction._history_user = actor
+        interaction.save()
+    return interaction

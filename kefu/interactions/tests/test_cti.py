@@ -1,0 +1,109 @@
+"""The CTI webhook (R-2.2): call events in any order or twice give one and the same record."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kefu.accounts.choices import Role
+from kefu.accounts.tests.factories import UserFactory
+from kefu.customers.tests.factories import make_customer
+from kefu.interactions.models import Interaction
+from kefu.interactions.services import cti_event
+
+pytestmark = pytest.mark.django_db
+
+T0 = dt.datetime(2026, 11, 20, 9, 0, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def phone_system(db):
+    return UserFactory(username="cti", role=Role.ADMIN)
+
+
+def event(kind, seconds, **extra):
+    return {
+        "event": kind,
+        "call_id": "C-1",
+        "caller": "13812345678",
+        "at": (T0 + dt.timedelta(seconds=seconds)).isoformat(),
+        **extra,
+    }
+
+
+def test_ringing_answers_with_the_screen_pop(api_as, phone_system, agent):
+    customer = make_customer(agent, phones=["13812345678"])
+    r = api_as(phone_system).post("/cti/events", event("ringing", 0))
+    assert r.status_code == 200, r.content
+    assert r.json()["screen_pop"]["customer"]["number"] == customer.number
+    interaction = Interaction.objects.get(call_id="C-1")
+    assert interaction.customer == customer and interaction.ring_at == T0
+
+
+def test_unknown_caller_rings_with_no_screen_pop(api_as, phone_system):
+    r = api_as(phone_system).post("/cti/events", event("ringing", 0))
+    assert r.json()["screen_pop"] is None
+    assert Interaction.objects.get().caller_number == "13812345678"
+
+
+def test_a_full_call_measures_the_rings(api_as, phone_system, agent):
+    api = api_as(phone_system)
+    api.post("/cti/events", event("ringing", 0))
+    api.post("/cti/events", event("answered", 12, agent="agent1"))
+    api.post("/cti/events", event("hangup", 200))
+    call = Interaction.objects.get()
+    assert call.ring_seconds == 12 and call.agent == agent and call.ended_at > call.answered_at
+    # a second call answered after 20 s misses the 15-second (3-ring) norm
+    api.post("/cti/events", {**event("ringing", 300), "call_id": "C-2"})
+    api.post("/cti/events", {**event("answered", 320), "call_id": "C-2"})
+    api.post("/cti/events", {**event("ringing", 400), "call_id": "C-3"})  # never answered
+    report = (
+        api_as(agent)
+        .get(
+            "/interactions/reports/answer-speed",
+            since="2026-11-20T00:00:00Z",
+            until="2026-11-21T00:00:00Z",
+        )
+        .json()
+    )
+    assert report == {
+        "calls": 3,
+        "answered": 2,
+        "within": 1,
+        "answer_seconds": 15,
+        "rate": pytest.approx(1 / 3),
+    }
+
+
+EVENTS = [event("ringing", 0), event("answered", 9, agent="agent1"), event("hangup", 95)]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(order=st.permutations(EVENTS + EVENTS[:2]))
+def test_duplicates_and_any_order_give_the_same_call(phone_system, agent, order):
+    Interaction.objects.filter(call_id="C-1").delete()
+    for e in order:
+        cti_event(actor=phone_system, **e)
+    call = Interaction.objects.get(call_id="C-1")
+    assert (call.ring_at, call.answered_at, call.ended_at, call.occurred_at) == (
+        T0,
+        T0 + dt.timedelta(seconds=9),
+        T0 + dt.timedelta(seconds=95),
+        T0,
+    )
+    assert call.agent == agent and call.caller_number == "13812345678"
+
+
+def test_only_the_phone_system_account_may_post_events(api):
+    r = api.post("/cti/events", event("ringing", 0))
+    assert r.status_code == 403
+
+
+def test_bad_events_are_422(api_as, phone_system):
+    api = api_as(phone_system)
+    assert api.post("/cti/events", {**event("ringing", 0), "event": "dial"}).status_code == 422
+    r = api.post("/cti/events", {**event("ringing", 0), "at": "yesterday"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "at"
