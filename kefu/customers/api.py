@@ -32,80 +32,78 @@ imports_router = Router(tags=["imports 导入"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def asset_payload(asset: Asset, with_files: bool = True) -> dict:
-    files = []
-    if with_files:
-        for f in asset.files.all():
-            docs = [
-                {
-                    "code": d.doc_type.code,
-                    "name": d.doc_type.name,
-                    "required": d.required,
-                    "received_on": d.received_on,
-                }
-                for d in f.documents.all()
-            ]
-            files.append(
-                {
-                    "id": f.id,
-                    "kind": f.kind,
-                    "reference_no": f.reference_no,
-                    "opened_on": f.opened_on,
-                    "due_on": f.due_on,
-                    "completed_on": f.completed_on,
-                    "responsible": f.responsible,
-                    "documents": docs,
-                    **sel.file_state(f),
-                }
-            )
+def asset_payload(asset: Asset, files: list) -> dict:
+    """An asset with its vehicle files; `files` come from selectors (each with `docs`)."""
     return {
         **{k: getattr(asset, k) for k in AssetOut.model_fields if k not in ("label", "files")},
         "label": str(asset),
-        "files": files,
+        "files": [
+            {
+                **{
+                    k: getattr(f, k)
+                    for k in (
+                        "id",
+                        "kind",
+                        "reference_no",
+                        "opened_on",
+                        "due_on",
+                        "completed_on",
+                        "responsible",
+                    )
+                },
+                "documents": f.docs,
+                **sel.file_state(f, docs=f.docs),
+            }
+            for f in files
+        ],
     }
 
 
-def customer_payload(customer: Customer, warnings=()) -> dict:
-    owner = customer.owner
+CUSTOMER_FIELDS = (
+    "id",
+    "number",
+    "name",
+    "name_pinyin",
+    "gender",
+    "kind",
+    "level",
+    "status",
+    "birthday",
+    "birthday_calendar",
+    "source",
+    "notes",
+    "extra",
+    "sms_opt_out",
+    "phone_opt_out",
+    "verification",
+    "first_contact_due_at",
+    "first_contacted_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def customer_payload(detail: sel.CustomerDetail, warnings=()) -> dict:
+    customer, owner = detail.customer, detail.customer.owner
     return {
-        **{
-            k: getattr(customer, k)
-            for k in (
-                "id",
-                "number",
-                "name",
-                "name_pinyin",
-                "gender",
-                "kind",
-                "level",
-                "status",
-                "birthday",
-                "birthday_calendar",
-                "source",
-                "notes",
-                "extra",
-                "sms_opt_out",
-                "phone_opt_out",
-                "verification",
-                "first_contact_due_at",
-                "first_contacted_at",
-                "created_at",
-                "updated_at",
-            )
-        },
-        **sel.masked_pii(customer),
-        "tags": sorted(t.name for t in customer.tags.all()),
+        **{k: getattr(customer, k) for k in CUSTOMER_FIELDS},
+        **sel.masked_pii(customer, phones=detail.phones),
+        "tags": sorted(detail.tags),
         "owner": {"id": owner.id, "username": owner.username, "name": str(owner)}
         if owner
         else None,
         "merged_into": customer.merged_into.number if customer.merged_into_id else None,
-        "assets": [asset_payload(a) for a in customer.assets.all()],
+        "assets": [asset_payload(a, detail.files.get(a.id, [])) for a in detail.assets],
         "warnings": [w.as_dict() for w in warnings],
     }
 
 
-def _reload(request: HttpRequest, customer_id: int) -> Customer:
+def _detail(request: HttpRequest, customer_id: int) -> sel.CustomerDetail:
     return sel.customer_get(user=request.user, customer_id=customer_id)
+
+
+def _customer(request: HttpRequest, customer_id: int) -> Customer:
+    return sel.customer_by_id(user=request.user, customer_id=customer_id)
 
 
 @router.post("", response={201: CustomerOut, **ERRORS}, summary="Create a customer 新建客户")
@@ -113,7 +111,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn):
     """R-1.1: a customer with phones; an owner agent is assigned by load and skill (R-1.7)
     unless `owner` names one. Possible duplicates come back as `warnings`."""
     customer, warnings = svc.customer_create(actor=request.user, data=payload.dict())
-    return Status(201, customer_payload(_reload(request, customer.pk), warnings))
+    return Status(201, customer_payload(_detail(request, customer.pk), warnings))
 
 
 class SearchQuery(Schema):
@@ -170,7 +168,7 @@ def screen_pop_payload(*, user, phone: str) -> dict:
         "customer": customer_payload(customer),
         "others": [sel.card_of(other) for other in found[1:]],
         "open_items": sel.open_items(customer),
-        "recent_interactions": sel.recent_interactions(customer),
+        "recent_interactions": sel.recent_interactions(customer.customer),
     }
 
 
@@ -243,23 +241,23 @@ def late_files(request: HttpRequest, limit: int = 200):
 @router.get("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
 def get_customer(request: HttpRequest, customer_id: int):
     """The customer file with masked personal data (R-0.5), assets and vehicle files."""
-    return customer_payload(_reload(request, customer_id))
+    return customer_payload(_detail(request, customer_id))
 
 
 @router.patch("/{int:customer_id}", response={200: CustomerOut, **ERRORS})
 def patch_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch):
     """Change the fields sent; an agent may change only customers assigned to them."""
-    customer = _reload(request, customer_id)
+    customer = _customer(request, customer_id)
     _, warnings = svc.customer_update(
         actor=request.user, customer=customer, data=payload.dict(exclude_unset=True)
     )
-    return customer_payload(_reload(request, customer_id), warnings)
+    return customer_payload(_detail(request, customer_id), warnings)
 
 
 @router.post("/{int:customer_id}/reveal", response={200: dict, **ERRORS})
 def reveal(request: HttpRequest, customer_id: int, payload: RevealIn):
     """R-0.5: full phones / ID number / address for permitted roles; every reveal is logged."""
-    customer = _reload(request, customer_id)
+    customer = _customer(request, customer_id)
     return svc.customer_reveal(customer=customer, actor=request.user, fields=payload.fields)
 
 
@@ -267,44 +265,43 @@ def reveal(request: HttpRequest, customer_id: int, payload: RevealIn):
 def add_asset(request: HttpRequest, customer_id: int, payload: AssetIn):
     """R-1.3: a vehicle (VIN check digit, plate format), unit or order. A delivered vehicle
     opens its sales file with the document checklist (R-1.4)."""
-    customer = _reload(request, customer_id)
+    customer = _customer(request, customer_id)
     asset, _ = svc.asset_create(
         actor=request.user, customer=customer, data=payload.dict(exclude_none=True)
     )
-    asset = Asset.objects.prefetch_related("files__documents__doc_type").get(pk=asset.pk)
-    return Status(201, asset_payload(asset))
+    return Status(201, asset_payload(asset, sel.asset_files([asset.pk])))
 
 
 @router.post("/{int:customer_id}/assign", response={200: CustomerOut, **ERRORS})
 def assign(request: HttpRequest, customer_id: int, payload: AssignIn):
     """R-1.7: give the customer to `agent`, or to the least-loaded agent by skill."""
     svc.customer_assign(
-        customer=_reload(request, customer_id), actor=request.user, agent=payload.agent
+        customer=_customer(request, customer_id), actor=request.user, agent=payload.agent
     )
-    return customer_payload(_reload(request, customer_id))
+    return customer_payload(_detail(request, customer_id))
 
 
 @router.post("/{int:customer_id}/verify", response={200: CustomerOut, **ERRORS})
 def verify(request: HttpRequest, customer_id: int, payload: VerifyIn):
     """R-1.10: verified, corrected (with `data`), or obsolete."""
     svc.customer_verify(
-        customer=_reload(request, customer_id),
+        customer=_customer(request, customer_id),
         actor=request.user,
         result=payload.result,
         data=payload.data,
     )
-    return customer_payload(_reload(request, customer_id))
+    return customer_payload(_detail(request, customer_id))
 
 
 @router.post("/{int:customer_id}/merge", response={200: CustomerOut, **ERRORS})
 def merge(request: HttpRequest, customer_id: int, payload: MergeIn):
     """R-1.9: merge customer `source_id` into this one, keeping all history."""
     svc.customer_merge(
-        target=_reload(request, customer_id),
-        source=_reload(request, payload.source_id),
+        target=_customer(request, customer_id),
+        source=_customer(request, payload.source_id),
         actor=request.user,
     )
-    return customer_payload(_reload(request, customer_id))
+    return customer_payload(_detail(request, customer_id))
 
 
 @router.post("/{int:customer_id}/status", response={200: CustomerOut, **ERRORS})
@@ -312,17 +309,17 @@ def set_status(request: HttpRequest, customer_id: int, payload: StatusIn):
     """R-0.3: mark obsolete (废除) or active again; nothing is deleted."""
     svc.customer_set_status(
         actor=request.user,
-        customer=_reload(request, customer_id),
+        customer=_customer(request, customer_id),
         status=payload.status,
         reason=payload.reason,
     )
-    return customer_payload(_reload(request, customer_id))
+    return customer_payload(_detail(request, customer_id))
 
 
 @router.get("/{int:customer_id}/history", response={200: list[HistoryOut], **ERRORS})
 def history(request: HttpRequest, customer_id: int):
     """R-0.3: who changed what and when, before → after (personal data masked)."""
-    return sel.customer_history(user=request.user, customer=_reload(request, customer_id))
+    return sel.customer_history(user=request.user, customer=_customer(request, customer_id))
 
 
 @imports_router.post(
