@@ -11,6 +11,7 @@ from kefu.customers.api import imports_router
 from kefu.customers.api import router as customers_router
 from kefu.interactions.api import cti_router, tasks_router
 from kefu.interactions.api import router as interactions_router
+from kefu.tickets.api import router as tickets_router
 
 api = NinjaAPI(
     title="Kefu API",
@@ -70,3 +71,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/interactions", interactions_router)
 api.add_router("/cti", cti_router)
 api.add_router("/callbacks", tasks_router)
+api.add_router("/tickets", tickets_router)

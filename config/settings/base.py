@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "kefu.accounts",
     "kefu.customers",
     "kefu.interactions",
+    "kefu.tickets",
 ]
 
 MIDDLEWARE = [

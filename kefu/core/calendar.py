@@ -107,3 +107,28 @@ def is_workday(day: dt.date) -> bool:
 
 def add_workdays(start: dt.date, days: int) -> dt.date:
     return WorkCalendar().add_workdays(start, days)
+
+
+def add_working_minutes(
+    start: dt.datetime,
+    minutes: int,
+    *,
+    day_start: dt.time,
+    day_end: dt.time,
+    calendar: WorkCalendar | None = None,
+) -> dt.datetime:
+    """`start` plus `minutes` of working time: only working days (R-0.6) between
+    `day_start` and `day_end` count. `start` is aware; the result is in its time zone."""
+    calendar = calendar or WorkCalendar()
+    tz = start.tzinfo
+    current, left = start, dt.timedelta(minutes=minutes)
+    while True:
+        day = current.date()
+        opens = dt.datetime.combine(day, day_start, tzinfo=tz)
+        closes = dt.datetime.combine(day, day_end, tzinfo=tz)
+        if calendar.is_workday(day) and current < closes:
+            current = max(current, opens)
+            if current + left <= closes:
+                return current + left
+            left -= closes - current
+        current = dt.datetime.combine(day + dt.timedelta(days=1), day_start, tzinfo=tz)

@@ -32,6 +32,16 @@ class CenterSetting(models.Model):
     )
     # "Answer within 3 rings": a ring cycle in China is about 5 s (1 s on, 4 s off).
     answer_seconds = models.PositiveIntegerField("接听时限(秒) answer within seconds", default=15)
+    work_day_start = models.TimeField("上班时间 working day starts", default="09:00")
+    work_day_end = models.TimeField("下班时间 working day ends", default="18:00")
+    repair_department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="报事报修转交部门 reports and repairs go to",
+    )
     correspondence_department = models.ForeignKey(
         "accounts.Department",
         on_delete=models.PROTECT,

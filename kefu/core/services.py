@@ -82,6 +82,7 @@ def preset_load(*, code: str) -> Preset:
     Idempotent: reloading updates the preset's rows and creates nothing twice.
     """
     from kefu.customers.services import preset_apply_customer_data
+    from kefu.tickets.services import preset_apply_ticket_data
 
     path = PRESET_DIR / f"{code}.json"
     if not path.exists():
@@ -100,6 +101,7 @@ def preset_load(*, code: str) -> Preset:
             code=code, defaults={"label": config["label"], "config": config}
         )
         preset_apply_customer_data(config=config)
+        preset_apply_ticket_data(config=config)
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

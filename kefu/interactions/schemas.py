@@ -20,6 +20,7 @@ class InteractionIn(Schema):
     occurred_at: str | None = None
     agent: str | None = None
     praised_employee: str | None = None
+    department: str | None = None
     callback_due_at: str | None = None
     callback_note: str | None = None
     message_for: str | None = None

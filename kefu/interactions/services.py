@@ -19,6 +19,7 @@ from kefu.customers.services import customer_mark_contacted, require
 from kefu.customers.validation import normalize_phone
 from kefu.interactions import choices as ch
 from kefu.interactions.models import CallbackTask, Interaction, Notice, PraiseRecord
+from kefu.tickets.services import work_order_create
 
 TEXT_LIMITS = {
     "subject": 100,
@@ -195,7 +196,7 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     )
     interaction._history_user = actor
     interaction.save()
-    warnings = _route(interaction, actor)
+    warnings = _route(interaction, actor, department=data.get("department"))
     if callback_due is not None:
         task_create(
             actor=actor,
@@ -222,8 +223,39 @@ def _customer_for(number: str) -> Customer | None:
     return Customer.objects.filter(pk=link).first() if link else None
 
 
-def _route(interaction: Interaction, actor: User) -> list[FieldError]:
+def _route(
+    interaction: Interaction, actor: User, department: str | None = None
+) -> list[FieldError]:
     warnings = []
+    if interaction.category == ch.Category.REPAIR:
+        dept = (
+            Department.objects.filter(code=department).first()
+            if department
+            else center_settings().repair_department
+        )
+        if dept is None:
+            warnings.append(
+                _err(
+                    "department",
+                    "no_repair_department",
+                    "未指定报修转交部门（中心设置或 department），工单待创建",
+                    "No department for reports and repairs (center setting or"
+                    " `department`): the work order is pending",
+                )
+            )
+        else:
+            work_order_create(
+                actor=actor,
+                interaction=interaction,
+                data={
+                    "category": "fault",
+                    "department": dept.code,
+                    "title": interaction.subject or interaction.content[:50],
+                    "description": interaction.content,
+                    "customer_id": interaction.customer_id,
+                },
+            )
+            interaction.routing = ch.Routing.DONE
     if interaction.category == ch.Category.PRAISE:
         employee = interaction.praised_employee
         PraiseRecord.objects.create(

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kefu.tickets.models import EscalationStep, SlaRule, WorkOrder, WorkOrderEvent
+
+
+@admin.register(SlaRule)
+class SlaRuleAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "category",
+        "department",
+        "priority",
+        "dispatch_minutes",
+        "resolve_hours",
+        "hours_kind",
+        "active",
+    )
+    list_filter = ("category", "hours_kind", "active")
+
+
+@admin.register(EscalationStep)
+class EscalationStepAdmin(admin.ModelAdmin):
+    list_display = ("level", "overdue_minutes", "role")
+
+
+class EventInline(admin.TabularInline):
+    model = WorkOrderEvent
+    fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(SimpleHistoryAdmin):
+    """Inspection only: work orders move through the API and the console (the workflow)."""
+
+    list_display = (
+        "number",
+        "title",
+        "department",
+        "assignee",
+        "status",
+        "due_at",
+        "escalation_level",
+        "urge_count",
+    )
+    list_filter = ("status", "category", "department", "priority")
+    search_fields = ("=number",)
+    inlines = [EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    name = "kefu.tickets"
+    verbose_name = "工单 Work orders"

@@ -1,0 +1,63 @@
+"""Reads on work orders: lists with filters, stalled orders (工单滞留)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kefu.accounts import permissions as P
+from kefu.accounts.choices import Role
+from kefu.accounts.models import User
+from kefu.core.errors import NotFound, PermissionDenied
+from kefu.tickets import workflow
+from kefu.tickets.models import WorkOrder
+
+
+def work_orders(
+    *,
+    user: User,
+    status: str = "",
+    department: str = "",
+    assignee: str = "",
+    customer_id: int | None = None,
+) -> QuerySet:
+    """Work orders, soonest due first; a department handler sees their department's."""
+    if not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+    qs = WorkOrder.objects.select_related("department", "assignee", "customer").order_by(
+        "due_at", "id"
+    )
+    if user.role == Role.HANDLER:  # a department handler works their department's orders
+        qs = qs.filter(Q(department_id=user.department_id) | Q(assignee=user))
+    if status:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(department__code=department)
+    if assignee:
+        qs = qs.filter(assignee__username=assignee)
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs
+
+
+def work_order_get(*, user: User, order_id: int) -> WorkOrder:
+    order = work_orders(user=user).prefetch_related("events__actor").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(f"work order {order_id}")
+    return order
+
+
+def stalled(*, user: User, now: dt.datetime | None = None) -> QuerySet:
+    """工单滞留 (R-3.2): open orders past their dispatch or resolve deadline."""
+    if not P.has_perm(user, P.MANAGE_TASKS):
+        raise PermissionDenied(
+            "只有班长及以上可查看滞留工单", "Only team leads and above see stalled orders"
+        )
+    now = now or timezone.now()
+    return (
+        work_orders(user=user)
+        .filter(status__in=workflow.OPEN)
+        .filter(Q(due_at__lt=now) | Q(status="new", dispatch_due_at__lt=now))
+    )

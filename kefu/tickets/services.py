@@ -1,0 +1,292 @@
+"""Every write on work orders (R-3): create with SLA deadlines, transition through the
+workflow, urge, escalate overdue orders along the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kefu.accounts import permissions as P
+from kefu.accounts.models import Department, User
+from kefu.core.calendar import add_working_minutes
+from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from kefu.core.services import center_settings, counter_reserve
+from kefu.customers.models import Customer
+from kefu.customers.services import require
+from kefu.interactions.models import Notice
+from kefu.tickets import choices as ch
+from kefu.tickets import workflow
+from kefu.tickets.models import EscalationStep, SlaRule, WorkOrder, WorkOrderEvent
+
+
+def _err(field: str, code: str, zh: str, en: str) -> ValidationFailed:
+    return ValidationFailed(FieldError(field, code, zh, en))
+
+
+def sla_rule_for(*, category: str, department: Department, priority: str) -> SlaRule | None:
+    """The most specific active rule: department and priority matches count, in that order."""
+    rules = (
+        SlaRule.objects.filter(active=True, category=category)
+        .filter(Q(department=department) | Q(department__isnull=True))
+        .filter(Q(priority=priority) | Q(priority=""))
+    )
+    return max(
+        rules, key=lambda r: (r.department_id is not None, r.priority != "", -r.id), default=None
+    )
+
+
+def sla_deadlines(rule: SlaRule | None, start: dt.datetime) -> tuple:
+    """Dispatch and resolve deadlines from `start`, in calendar or working hours."""
+    if rule is None:
+        return None, None
+    if rule.hours_kind == ch.HoursKind.WORKING:
+        setting = center_settings()
+        local = timezone.localtime(start)
+
+        def add(minutes: int) -> dt.datetime:
+            return add_working_minutes(
+                local, minutes, day_start=setting.work_day_start, day_end=setting.work_day_end
+            )
+
+        return add(rule.dispatch_minutes), add(rule.resolve_hours * 60)
+    return (
+        start + dt.timedelta(minutes=rule.dispatch_minutes),
+        start + dt.timedelta(hours=rule.resolve_hours),
+    )
+
+
+def _event(
+    order: WorkOrder,
+    kind: str,
+    actor: User | None,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+) -> None:
+    WorkOrderEvent.objects.create(
+        work_order=order,
+        kind=kind,
+        actor=actor,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+@transaction.atomic
+def work_order_create(*, actor: User, data: dict, interaction=None) -> WorkOrder:
+    """Raise a work order for a department (R-3.1); deadlines come from the SLA rules."""
+    require(actor, P.LOG_INTERACTIONS)
+    errors = []
+    category = data.get("category") or ch.Category.OTHER
+    if category not in ch.Category.values:
+        errors.append(
+            FieldError(
+                "category",
+                "invalid_category",
+                f"工单类别无效：{category}",
+                f"Invalid category: {category}",
+            )
+        )
+    priority = data.get("priority") or ch.Priority.NORMAL
+    if priority not in ch.Priority.values:
+        errors.append(
+            FieldError(
+                "priority",
+                "invalid_priority",
+                f"优先级无效：{priority}",
+                f"Invalid priority: {priority}",
+            )
+        )
+    department = Department.objects.filter(code=data.get("department") or "").first()
+    if department is None:
+        errors.append(
+            FieldError(
+                "department",
+                "unknown_department",
+                f"部门不存在：{data.get('department')}",
+                f"Unknown department: {data.get('department')}",
+            )
+        )
+    title = str(data.get("title") or "").strip()[:100]
+    if not title:
+        errors.append(FieldError("title", "required", "请填写工单标题", "title is required"))
+    customer = None
+    if data.get("customer_id"):
+        customer = Customer.objects.filter(pk=data["customer_id"]).first()
+        if customer is None:
+            errors.append(
+                FieldError(
+                    "customer_id", "not_found", "客户不存在", f"No customer {data['customer_id']}"
+                )
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    now = timezone.now()
+    rule = sla_rule_for(category=category, department=department, priority=priority)
+    dispatch_due, due = sla_deadlines(rule, now)
+    order = WorkOrder(
+        number=f"GD{counter_reserve(name='work_order'):08d}",
+        category=category,
+        title=title,
+        description=str(data.get("description") or ""),
+        priority=priority,
+        department=department,
+        sla_rule=rule,
+        dispatch_due_at=dispatch_due,
+        due_at=due,
+        customer=customer or (interaction.customer if interaction else None),
+        interaction=interaction,
+        created_by=actor,
+    )
+    order._history_user = actor
+    order.save()
+    _event(order, ch.EventKind.CREATED, actor, to_status=order.status)
+    if data.get("assignee"):
+        order = work_order_transition(
+            actor=actor, order=order, to=ch.Status.DISPATCHED, fields={"assignee": data["assignee"]}
+        )
+    return order
+
+
+def _can_work(actor: User, order: WorkOrder) -> bool:
+    """CS (leads and above) steer any order; a handler works the orders of their department."""
+    if P.has_perm(actor, P.MANAGE_TASKS):
+        return True
+    if order.assignee_id == actor.id or (
+        actor.department_id and actor.department_id == order.department_id
+    ):
+        return True
+    return P.has_perm(actor, P.LOG_INTERACTIONS) and order.created_by_id == actor.id
+
+
+@transaction.atomic
+def work_order_transition(
+    *, actor: User, order: WorkOrder, to: str, fields: dict | None = None
+) -> WorkOrder:
+    """Move an order along the workflow (R-3.1). A transition that is not allowed from the
+    current status is a Conflict (409) naming the allowed ones; missing fields are 422."""
+    fields = fields or {}
+    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if not _can_work(actor, order):
+        raise PermissionDenied("无权处理该工单", "You may not work on this order")
+    needed = workflow.required_fields(order.status, to)
+    if needed is None:
+        allowed = workflow.allowed(order.status) or ["—"]
+        raise Conflict(
+            FieldError(
+                "to",
+                "transition_not_allowed",
+                f"工单 {order.number} 当前为「{order.get_status_display()}」，不能变为 {to}；"
+                f"可变为：{'、'.join(allowed)}",
+                f"Order {order.number} is {order.status}; cannot go to {to}; "
+                f"allowed: {', '.join(allowed)}",
+            )
+        )
+    missing = [f for f in needed if not str(fields.get(f) or "").strip()]
+    if missing:
+        raise ValidationFailed(
+            [
+                FieldError(f, "required", f"该操作需要填写 {f}", f"{f} is required for this step")
+                for f in missing
+            ]
+        )
+    now, before = timezone.now(), order.status
+    if "assignee" in needed:
+        assignee = User.objects.filter(username=fields["assignee"], is_active=True).first()
+        if assignee is None:
+            raise _err(
+                "assignee",
+                "unknown_user",
+                f"用户不存在：{fields['assignee']}",
+                f"Unknown user: {fields['assignee']}",
+            )
+        order.assignee = assignee
+        order.dispatched_at = order.dispatched_at or now
+    if to == ch.Status.DONE:
+        order.result, order.done_at = fields["result"].strip(), now
+    elif to == ch.Status.VERIFIED:
+        order.verified_at = now
+    elif to == ch.Status.REOPENED:
+        order.done_at = None
+    order.status = to
+    order._history_user = actor
+    order.save()
+    note = str(fields.get("reason") or fields.get("result") or fields.get("note") or "")
+    _event(order, ch.EventKind.TRANSITION, actor, note=note, from_status=before, to_status=to)
+    return order
+
+
+@transaction.atomic
+def work_order_urge(*, actor: User, order: WorkOrder, note: str = "") -> WorkOrder:
+    """催办 (R-3.2): a team lead reminds the department; the reminder is logged and sent."""
+    if not P.has_perm(actor, P.MANAGE_TASKS):
+        raise PermissionDenied("只有班长及以上可以催办", "Only team leads and above may urge")
+    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status not in workflow.OPEN:
+        raise Conflict(
+            FieldError("status", "not_open", "工单已结束，无需催办", "The order is closed")
+        )
+    order.urge_count += 1
+    order._history_user = actor
+    order.save(update_fields=["urge_count", "updated_at"])
+    _event(order, ch.EventKind.URGE, actor, note=note)
+    Notice.objects.create(
+        department=order.department,
+        user=order.assignee,
+        kind="urge",
+        text=f"催办工单 {order.number}：{order.title} {note}".strip()[:300],
+    )
+    return order
+
+
+def escalate_overdue(*, now: dt.datetime | None = None) -> int:
+    """Escalate open orders past their deadline along the chain (R-3.2); returns how many
+    steps were taken. Idempotent: an order climbs each level once, so reruns do nothing."""
+    now = now or timezone.now()
+    steps = list(EscalationStep.objects.order_by("level"))
+    taken = 0
+    overdue = WorkOrder.objects.filter(status__in=workflow.OPEN, due_at__lt=now)
+    for order_id in overdue.values_list("id", flat=True).iterator():
+        with transaction.atomic():
+            order = WorkOrder.objects.select_for_update().get(pk=order_id)
+            late = now - order.due_at
+            for step in steps:
+                if step.level <= order.escalation_level:
+                    continue
+                if late < dt.timedelta(minutes=step.overdue_minutes):
+                    break
+                order.escalation_level = step.level
+                order.save(update_fields=["escalation_level", "updated_at"])
+                _event(order, ch.EventKind.ESCALATE, None, note=f"L{step.level} → {step.role}")
+                for user in User.objects.filter(role=step.role, is_active=True):
+                    Notice.objects.create(
+                        user=user,
+                        kind="escalation",
+                        text=f"工单超时升级 L{step.level}：{order.number} {order.title}"[:300],
+                    )
+                taken += 1
+    return taken
+
+
+def preset_apply_ticket_data(*, config: dict) -> None:
+    """Create the preset's SLA rules and escalation chain when none exist yet (rules a
+    manager edited are never overwritten by reloading a preset)."""
+    if not SlaRule.objects.exists():
+        for rule in config.get("sla_rules", []):
+            dept = Department.objects.filter(code=rule.get("department") or "").first()
+            SlaRule.objects.create(
+                name=rule["name"],
+                category=rule["category"],
+                department=dept,
+                priority=rule.get("priority", ""),
+                dispatch_minutes=rule["dispatch_minutes"],
+                resolve_hours=rule["resolve_hours"],
+                hours_kind=rule.get("hours_kind", ch.HoursKind.CALENDAR),
+            )
+    if not EscalationStep.objects.exists():
+        for level, (minutes, role) in enumerate(config.get("escalation", []), start=1):
+            EscalationStep.objects.create(level=level, overdue_minutes=minutes, role=role)

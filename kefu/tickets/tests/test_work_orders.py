@@ -1,0 +1,222 @@
+"""Work orders (R-3.1, R-3.2, R-3.3) and routing reports to them (R-2.3)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kefu.accounts.choices import Role
+from kefu.accounts.models import Department
+from kefu.accounts.tests.factories import UserFactory
+from kefu.core.errors import Conflict, ValidationFailed
+from kefu.core.services import center_settings, preset_load
+from kefu.interactions.models import Notice
+from kefu.tickets import workflow
+from kefu.tickets.choices import Status
+from kefu.tickets.models import SlaRule, WorkOrder
+from kefu.tickets.services import escalate_overdue, work_order_create, work_order_transition
+
+pytestmark = pytest.mark.django_db
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def engineering(db):
+    preset_load(code="property")
+    return Department.objects.create(code="engineering", name="工程部")
+
+
+@pytest.fixture
+def handler(engineering):
+    return UserFactory(username="fixer", role=Role.HANDLER, department=engineering)
+
+
+def order(actor, **data):
+    return work_order_create(
+        actor=actor,
+        data={"title": "电梯故障", "category": "fault", "department": "engineering", **data},
+    )
+
+
+def test_fault_report_must_be_dispatched_within_30_minutes(agent, engineering):
+    o = order(agent)
+    assert o.number.startswith("GD") and o.status == "new"
+    assert o.dispatch_due_at - o.created_at < dt.timedelta(minutes=30, seconds=1)
+    assert o.due_at - o.created_at >= dt.timedelta(hours=24) - dt.timedelta(seconds=1)
+
+
+def test_working_hour_rules_skip_nights_weekends_and_holidays(agent, engineering, monkeypatch):
+    rule = SlaRule.objects.get(category="other")  # 2 hours to dispatch, 18 working hours
+    # Wednesday 2026-09-30 17:00 in Shanghai: 1 h left that day, then the National Day week.
+    fixed = dt.datetime(2026, 9, 30, 17, 0, tzinfo=CST)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+    o = order(agent, category="other")
+    assert o.sla_rule == rule
+    assert timezone.localtime(o.dispatch_due_at) == dt.datetime(2026, 10, 8, 10, 0, tzinfo=CST)
+    assert timezone.localtime(o.due_at) == dt.datetime(2026, 10, 9, 17, 0, tzinfo=CST)
+
+
+def test_the_most_specific_sla_rule_wins(agent, engineering):
+    SlaRule.objects.create(
+        name="工程部紧急故障",
+        category="fault",
+        department=engineering,
+        priority="urgent",
+        dispatch_minutes=10,
+        resolve_hours=4,
+    )
+    o = order(agent, priority="urgent")
+    assert o.sla_rule.name == "工程部紧急故障"
+    assert order(agent, priority="normal").sla_rule.dispatch_minutes == 30
+
+
+def test_the_full_flow_and_its_timeline(api, api_as, agent, handler, lead):
+    r = api.post(
+        "/tickets", {"title": "楼道灯不亮", "category": "fault", "department": "engineering"}
+    )
+    assert r.status_code == 201, r.content
+    oid = r.json()["id"]
+    assert r.json()["allowed"] == ["dispatched", "cancelled"]
+    steps = [
+        (api_as(lead), {"to": "dispatched", "assignee": "fixer"}),
+        (api_as(handler), {"to": "in_progress"}),
+        (api_as(handler), {"to": "done", "result": "已更换灯管"}),
+        (api, {"to": "verified"}),
+    ]
+    for client, body in steps:
+        r = client.post(f"/tickets/{oid}/transition", body)
+        assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "verified" and body["result"] == "已更换灯管"
+    assert [e["to"] for e in body["events"]] == [
+        "new",
+        "dispatched",
+        "in_progress",
+        "done",
+        "verified",
+    ]
+    assert WorkOrder.objects.get(pk=oid).history.count() == 5  # R-0.3
+
+
+def test_a_forbidden_step_is_409_naming_the_allowed_ones(api, engineering):
+    oid = api.post("/tickets", {"title": "漏水", "department": "engineering"}).json()["id"]
+    r = api.post(f"/tickets/{oid}/transition", {"to": "done", "result": "x"})
+    assert r.status_code == 409
+    assert "dispatched" in r.json()["errors"][0]["message_en"]
+
+
+def test_missing_fields_are_422(api, engineering):
+    oid = api.post("/tickets", {"title": "漏水", "department": "engineering"}).json()["id"]
+    r = api.post(f"/tickets/{oid}/transition", {"to": "dispatched"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "assignee"
+
+
+def test_unsatisfied_follow_up_reopens_until_the_customer_is_satisfied(agent, handler):
+    o = order(agent, assignee="fixer")
+    for to, fields in (("in_progress", {}), ("done", {"result": "修好了"})):
+        o = work_order_transition(actor=handler, order=o, to=to, fields=fields)
+    o = work_order_transition(
+        actor=agent, order=o, to="reopened", fields={"reason": "客户回访不满意：仍然漏水"}
+    )
+    assert o.status == "reopened" and o.done_at is None
+    o = work_order_transition(actor=handler, order=o, to="in_progress")
+    assert o.status == "in_progress"
+
+
+def test_other_departments_cannot_work_the_order(agent, engineering):
+    stranger = UserFactory(
+        username="cook",
+        role=Role.HANDLER,
+        department=Department.objects.create(code="canteen", name="食堂"),
+    )
+    o = order(agent)
+    from kefu.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        work_order_transition(actor=stranger, order=o, to="dispatched", fields={"assignee": "cook"})
+
+
+def test_urging_is_for_team_leads_and_is_logged(api, api_as, lead, handler):
+    oid = api.post(
+        "/tickets", {"title": "漏水", "department": "engineering", "assignee": "fixer"}
+    ).json()["id"]
+    assert api.post(f"/tickets/{oid}/urge", {"note": "客户再次来电"}).status_code == 403
+    body = api_as(lead).post(f"/tickets/{oid}/urge", {"note": "客户再次来电"}).json()
+    assert body["urge_count"] == 1 and body["events"][-1]["kind"] == "urge"
+    assert Notice.objects.get(kind="urge").user == handler
+
+
+def test_overdue_orders_escalate_once_per_level(agent, engineering):
+    manager = UserFactory(username="boss", role=Role.MANAGER)
+    UserFactory(username="lead1", role=Role.TEAM_LEAD)
+    o = order(agent)
+    five_hours_late = o.due_at + dt.timedelta(hours=5)
+    assert escalate_overdue(now=five_hours_late) == 2  # team lead at once, manager after 4 h
+    assert escalate_overdue(now=five_hours_late) == 0  # idempotent
+    o.refresh_from_db()
+    assert o.escalation_level == 2
+    assert Notice.objects.filter(kind="escalation", user=manager).count() == 1
+    assert escalate_overdue(now=o.due_at + dt.timedelta(days=2)) == 1  # the GM
+
+
+def test_stalled_orders_are_visible_to_team_leads(api, api_as, lead, engineering):
+    oid = api.post("/tickets", {"title": "漏水", "department": "engineering"}).json()["id"]
+    WorkOrder.objects.filter(pk=oid).update(
+        dispatch_due_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert [o["id"] for o in api_as(lead).get("/tickets", stalled=True).json()] == [oid]
+    assert api.get("/tickets", stalled=True).status_code == 403
+
+
+def test_a_repair_call_becomes_a_work_order_linked_both_ways(api, agent, engineering):
+    setting = center_settings()
+    setting.repair_department = engineering
+    setting.save()
+    r = api.post(
+        "/interactions",
+        {
+            "channel": "inbound_call",
+            "category": "repair",
+            "caller_number": "13900000000",
+            "subject": "卫生间漏水",
+            "content": "3栋2单元502卫生间漏水",
+        },
+    )
+    assert r.json()["routing"] == "done"
+    o = WorkOrder.objects.get()
+    assert (o.interaction_id, o.department, o.title) == (r.json()["id"], engineering, "卫生间漏水")
+    assert o.dispatch_due_at is not None
+
+
+def test_bad_work_order_input_names_the_fields(agent, engineering):
+    with pytest.raises(ValidationFailed) as exc:
+        work_order_create(
+            actor=agent,
+            data={"title": "", "department": "nowhere", "category": "magic", "priority": "asap"},
+        )
+    assert {e.field for e in exc.value.errors} == {"title", "department", "category", "priority"}
+
+
+FIELDS = {"assignee": "fixer", "result": "处理完毕", "reason": "客户撤回"}
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.lists(st.sampled_from(Status.values), min_size=1, max_size=8))
+def test_only_workflow_transitions_ever_happen(agent, lead, handler, path):
+    """Any sequence of requested steps: allowed ones succeed, the others are refused with
+    409 and change nothing."""
+    o = order(lead)
+    for to in path:
+        before = WorkOrder.objects.get(pk=o.pk).status
+        if workflow.required_fields(before, to) is None:
+            with pytest.raises(Conflict):
+                work_order_transition(actor=lead, order=o, to=to, fields=FIELDS)
+            assert WorkOrder.objects.get(pk=o.pk).status == before
+        else:
+            o = work_order_transition(actor=lead, order=o, to=to, fields=FIELDS)
+            assert o.status == to
