@@ -16,6 +16,7 @@ VERBS = {
     ("token", "create"): "token_create",
     ("preset", "load"): "preset_load",
     ("holidays", "import"): "holidays_import",
+    ("tickets", "escalate"): "escalate_work_orders",
 }
 
 

@@ -447,6 +447,21 @@ def open_items(detail: CustomerDetail) -> list[dict]:
     )
     for kind, due_at, assignee, note in tasks:
         items.append({"kind": kind, "due_at": due_at, "assignee": assignee, "note": note[:100]})
+    orders = (
+        customer.work_orders.filter(status__in=("new", "dispatched", "in_progress", "reopened"))
+        .order_by("due_at")
+        .values_list("number", "title", "status", "due_at")[:5]
+    )
+    for number, title, status, due_at in orders:
+        items.append(
+            {
+                "kind": "work_order",
+                "number": number,
+                "title": title,
+                "status": status,
+                "due_at": due_at,
+            }
+        )
     return items
 
 

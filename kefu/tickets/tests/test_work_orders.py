@@ -220,3 +220,24 @@ def test_only_workflow_transitions_ever_happen(agent, lead, handler, path):
         else:
             o = work_order_transition(actor=lead, order=o, to=to, fields=FIELDS)
             assert o.status == to
+
+
+def test_screen_pop_lists_the_customers_open_work_orders(api, agent, engineering):
+    from kefu.customers.tests.factories import make_customer
+
+    customer = make_customer(agent, phones=["13812345678"])
+    order(agent, customer_id=customer.pk, title="空调不制冷")
+    items = api.get("/customers/lookup", phone="13812345678").json()["open_items"]
+    assert [i["title"] for i in items if i["kind"] == "work_order"] == ["空调不制冷"]
+
+
+def test_escalation_runs_from_the_command_line(agent, engineering):
+    import io
+
+    from django.core.management import call_command
+
+    o = order(agent)
+    WorkOrder.objects.filter(pk=o.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
+    out = io.StringIO()
+    call_command("escalate_work_orders", stdout=out)
+    assert "1" in out.getvalue()
