@@ -60,12 +60,14 @@ def test_unauthenticated_requests_are_401(client):
 def test_personal_data_is_masked_by_default(api, agent):
     c = make_customer(
         agent,
-        phones=["13812345678"],
+        phones=["13812345678", "010-87654321"],
+        tags=["车友会", "VIP车主"],
         id_number="11010519491231002X",
         address="北京市朝阳区建国路88号",
     )
     body = api.get(f"/customers/{c.pk}").json()
-    assert body["phones"] == ["138****5678"]
+    assert body["phones"] == ["138****5678", "010****4321"]  # primary first
+    assert body["tags"] == ["VIP车主", "车友会"]
     assert body["id_number"] == "110***********002X"
     assert "88号" not in body["address"]
 
