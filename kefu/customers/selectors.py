@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import BooleanField, CharField, F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -363,20 +363,18 @@ def asset_files(asset_ids: list[int]) -> list[AssetFile]:
 def load_details(customers: list[Customer]) -> list[CustomerDetail]:
     ids = [cu.id for cu in customers]
     details = {cu.id: CustomerDetail(cu) for cu in customers}
-    # Phones and tags in one round trip (the screen pop counts every query).
-    phones = CustomerPhone.objects.filter(customer_id__in=ids).values_list(
-        "customer_id", Value("phone", output_field=CharField()), "number", "is_primary", "id"
+    phones = (
+        CustomerPhone.objects.filter(customer_id__in=ids)
+        .order_by("customer_id", "-is_primary", "id")
+        .values_list("customer_id", "number")
     )
+    for cid, number in phones:
+        details[cid].phones.append(number)
     tags = Customer.tags.through.objects.filter(customer_id__in=ids).values_list(
-        "customer_id",
-        Value("tag", output_field=CharField()),
-        "tag__name",
-        Value(False, output_field=BooleanField()),
-        "tag_id",
+        "customer_id", "tag__name"
     )
-    rows = sorted(phones.union(tags, all=True), key=lambda r: (r[0], r[1], not r[3], r[4]))
-    for cid, kind, text, _primary, _id in rows:
-        (details[cid].phones if kind == "phone" else details[cid].tags).append(text)
+    for cid, name in tags:
+        details[cid].tags.append(name)
     assets = list(Asset.objects.filter(customer_id__in=ids).order_by("id"))
     owner_of = {}
     for asset in assets:
@@ -442,40 +440,28 @@ def open_items(detail: CustomerDetail) -> list[dict]:
                         **state,
                     }
                 )
-    # Open callbacks/messages and open work orders in one round trip; few per customer.
-    tasks = customer.callback_tasks.filter(status="open").values_list(
-        "kind",
-        Value("", output_field=CharField()),
-        "note",
-        "status",
-        "due_at",
-        "assignee__username",
+    tasks = (
+        customer.callback_tasks.filter(status="open")
+        .order_by("due_at")
+        .values_list("kind", "due_at", "assignee__username", "note")[:5]
     )
-    orders = customer.work_orders.filter(
-        status__in=("new", "dispatched", "in_progress", "reopened")
-    ).values_list(
-        Value("work_order", output_field=CharField()),
-        "number",
-        "title",
-        "status",
-        "due_at",
-        "assignee__username",
+    for kind, due_at, assignee, note in tasks:
+        items.append({"kind": kind, "due_at": due_at, "assignee": assignee, "note": note[:100]})
+    orders = (
+        customer.work_orders.filter(status__in=("new", "dispatched", "in_progress", "reopened"))
+        .order_by("due_at")
+        .values_list("number", "title", "status", "due_at")[:5]
     )
-    rows = sorted(tasks.union(orders, all=True), key=lambda r: (r[0] != "work_order", r[4]))
-    for kind, number, text, status, due_at, person in rows[:10]:
-        if kind == "work_order":
-            items.append(
-                {
-                    "kind": kind,
-                    "number": number,
-                    "title": text,
-                    "status": status,
-                    "due_at": due_at,
-                    "assignee": person,
-                }
-            )
-        else:
-            items.append({"kind": kind, "due_at": due_at, "assignee": person, "note": text[:100]})
+    for number, title, status, due_at in orders:
+        items.append(
+            {
+                "kind": "work_order",
+                "number": number,
+                "title": title,
+                "status": status,
+                "due_at": due_at,
+            }
+        )
     return items
 
 
