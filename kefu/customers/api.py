@@ -164,11 +164,12 @@ def screen_pop_payload(*, user, phone: str) -> dict:
     """What an agent sees when `phone` rings (also the CTI webhook's answer to "ringing")."""
     found = sel.customer_lookup(user=user, phone=phone)
     customer = found[0]
+    activity = sel.customer_activity(customer.customer.id)
     return {
         "customer": customer_payload(customer),
         "others": [sel.card_of(other) for other in found[1:]],
-        "open_items": sel.open_items(customer),
-        "recent_interactions": sel.recent_interactions(customer.customer),
+        "open_items": sel.open_items(customer, activity),
+        "recent_interactions": activity["contact"],
     }
 
 

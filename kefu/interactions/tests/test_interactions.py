@@ -1,5 +1,7 @@
 """Calls, visits and letters (R-2.1, R-2.3, R-2.4, R-2.5) and their tie-ins (R-1.6, R-1.7)."""
 
+import datetime as dt
+
 import pytest
 
 from kefu.accounts.choices import Role
@@ -163,4 +165,7 @@ def test_screen_pop_shows_recent_contacts_and_open_callbacks(api, agent):
     )
     pop = api.get("/customers/lookup", phone="13812345678").json()
     assert pop["recent_interactions"][0]["subject"] == "保养预约"
-    assert any(item["kind"] == "callback" for item in pop["open_items"])
+    callback = next(item for item in pop["open_items"] if item["kind"] == "callback")
+    due = dt.datetime.fromisoformat(callback["due_at"].replace("Z", "+00:00"))
+    assert due == dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+    assert pop["recent_interactions"][0]["agent"] == "agent1"
