@@ -95,3 +95,10 @@ def test_demo_center_has_a_user_per_role_and_customers_with_vehicles(monkeypatch
     assert Customer.objects.filter(owner__isnull=True).count() == 0  # assignment
     assert "already loaded" in run("demo")  # idempotent, password not printed again
     assert Customer.objects.count() == 60
+
+
+def test_demo_center_routes_repairs_and_correspondence():
+    run("demo", "--customers", "5")
+    setting = CenterSetting.objects.get()
+    assert setting.repair_department.code == "service"
+    assert setting.correspondence_department.code == "admin"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
-from kefu.core.services import preset_load
+from kefu.core.services import center_settings, preset_load
 from kefu.customers import choices as c
 from kefu.customers.demo import fake_customers_csv
 from kefu.customers.models import Asset
@@ -69,6 +69,10 @@ class Command(BaseCommand):
                 )
                 user.set_password(password)
                 user.save()
+            setting = center_settings()
+            setting.repair_department = depts["service"]  # 报事报修 → 售后服务部
+            setting.correspondence_department = depts["admin"]  # 其他来函 → 行政部
+            setting.save()
         admin = User.objects.get(username="admin")
         report = import_customers(
             actor=admin,
