@@ -16,10 +16,12 @@ class Command(BaseCommand):
         from django.utils import timezone
         from waitress import serve
 
-        from config.wsgi import application
         from kefu.core.calendar import coverage_warnings
 
+        # Collect first: WhiteNoise indexes the static folder when the application loads.
         call_command("collectstatic", interactive=False, verbosity=0)
+        from config.wsgi import application
+
         for warning in coverage_warnings(timezone.localdate()):
             self.stderr.write(warning)
         self.stdout.write(f"Kefu 客服 http://{host}:{port}/  (Ctrl-C 停止 stop)")
