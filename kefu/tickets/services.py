@@ -250,7 +250,7 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
     steps = list(EscalationStep.objects.order_by("level"))
     taken = 0
     overdue = WorkOrder.objects.filter(status__in=workflow.OPEN, due_at__lt=now)
-    for order_id in overdue.values_list("id", flat=True).iterator():
+    for order_id in list(overdue.values_list("id", flat=True)):
         with transaction.atomic():
             order = WorkOrder.objects.select_for_update().get(pk=order_id)
             late = now - order.due_at
