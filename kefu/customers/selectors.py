@@ -363,21 +363,32 @@ def asset_files(asset_ids: list[int]) -> list[AssetFile]:
     return files
 
 
+def _phones_and_tags(ids: list[int]) -> list[tuple[int, str, str]]:
+    """Phones (primary first) and tag names of the customers in one hand-written query:
+    the screen pop's hot path, where two ORM queries cost ~1 ms of compilation."""
+    if not ids:
+        return []
+    phone = CustomerPhone._meta.db_table
+    through = Customer.tags.through._meta.db_table
+    tag = Customer.tags.field.related_model._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT customer_id, 'phone', number, CASE WHEN is_primary THEN 0 ELSE 1 END, id "
+        f"FROM {phone} WHERE customer_id IN ({marks}) "
+        f"UNION ALL SELECT l.customer_id, 'tag', t.name, 0, t.id FROM {through} l "
+        f"JOIN {tag} t ON t.id = l.tag_id WHERE l.customer_id IN ({marks}) "
+        f"ORDER BY 1, 2, 4, 5"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*ids, *ids])
+        return [(cid, kind, text) for cid, kind, text, _, _ in cur.fetchall()]
+
+
 def load_details(customers: list[Customer]) -> list[CustomerDetail]:
     ids = [cu.id for cu in customers]
     details = {cu.id: CustomerDetail(cu) for cu in customers}
-    phones = (
-        CustomerPhone.objects.filter(customer_id__in=ids)
-        .order_by("customer_id", "-is_primary", "id")
-        .values_list("customer_id", "number")
-    )
-    for cid, number in phones:
-        details[cid].phones.append(number)
-    tags = Customer.tags.through.objects.filter(customer_id__in=ids).values_list(
-        "customer_id", "tag__name"
-    )
-    for cid, name in tags:
-        details[cid].tags.append(name)
+    for cid, kind, text in _phones_and_tags(ids):
+        (details[cid].phones if kind == "phone" else details[cid].tags).append(text)
     assets = list(Asset.objects.filter(customer_id__in=ids).order_by("id"))
     owner_of = {}
     for asset in assets:
