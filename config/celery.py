@@ -8,3 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = Celery("kefu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _beat_schedule(sender, **kwargs):
+    from kefu.core.scheduler import celery_beat_schedule
+
+    sender.conf.beat_schedule = celery_beat_schedule()

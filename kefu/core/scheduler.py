@@ -1,0 +1,72 @@
+"""Periodic jobs, defined once: Celery beat runs them in production, and `kefu serve` runs
+the same functions in a background thread in the embedded center (no broker needed)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+
+logger = logging.getLogger("kefu.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: int
+    function: str  # dotted path of a function taking no arguments
+
+    def run(self):
+        module, _, attr = self.function.rpartition(".")
+        return getattr(importlib.import_module(module), attr)()
+
+
+JOBS: list[Job] = [
+    Job("kefu.tickets.escalate_overdue", 300, "kefu.tickets.services.escalate_overdue"),
+]
+
+
+def celery_beat_schedule() -> dict:
+    """The same jobs for Celery beat (each job name is also its Celery task name)."""
+    return {job.name: {"task": job.name, "schedule": float(job.every_seconds)} for job in JOBS}
+
+
+class Scheduler:
+    """Runs each job when its interval has passed; `run_due` is the whole logic, the thread
+    only calls it every few seconds."""
+
+    def __init__(self, jobs: list[Job] | None = None):
+        self.jobs = list(JOBS if jobs is None else jobs)
+        self.last_run: dict[str, float] = {}
+
+    def run_due(self, now: float) -> list[str]:
+        ran = []
+        for job in self.jobs:
+            last = self.last_run.get(job.name)
+            if last is not None and now - last < job.every_seconds:
+                continue
+            self.last_run[job.name] = now
+            close_old_connections()
+            try:
+                result = job.run()
+                logger.info("job %s done: %s", job.name, result)
+            except Exception:  # a failing job must not stop the others or the server
+                logger.exception("job %s failed", job.name)
+            finally:
+                close_old_connections()
+            ran.append(job.name)
+        return ran
+
+    def start(self, tick_seconds: float = 5.0) -> threading.Thread:
+        def loop():
+            while True:
+                self.run_due(time.monotonic())
+                time.sleep(tick_seconds)
+
+        thread = threading.Thread(target=loop, name="kefu-scheduler", daemon=True)
+        thread.start()
+        return thread
