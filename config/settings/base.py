@@ -106,7 +106,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"kefu": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {"kefu": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # Center-wide defaults an administrator may override in the admin (CenterSetting).
