@@ -2,6 +2,7 @@
 
 kefu serve | demo | import customers FILE [--dry-run] | export customers FILE
 kefu token create USERNAME | preset load NAME | holidays import FILE
+kefu worker | beat [celery options]    (Celery on REDIS_URL)
 kefu migrate | createsuperuser | ...   (any manage.py command)
 """
 
@@ -29,9 +30,16 @@ def translate(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] in (["worker"], ["beat"]):
+        # Production background work: Celery on REDIS_URL, the same jobs as `kefu serve`.
+        from config.celery import app
+
+        app.start(raw)
+        return
     from django.core.management import execute_from_command_line
 
-    args = translate(list(sys.argv[1:] if argv is None else argv))
+    args = translate(raw)
     execute_from_command_line(["kefu", *(args or ["help"])])
 
 

@@ -102,3 +102,18 @@ def test_demo_center_routes_repairs_and_correspondence():
     setting = CenterSetting.objects.get()
     assert setting.repair_department.code == "service"
     assert setting.correspondence_department.code == "admin"
+
+
+def test_worker_and_beat_are_celery_commands():
+    import subprocess
+    import sys
+
+    for verb in ("worker", "beat"):
+        out = subprocess.run(
+            [sys.executable, "-m", "kefu.cli", verb, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+        assert "Usage" in out.stdout and verb in out.stdout
