@@ -56,3 +56,11 @@ def has_perm(user, perm: str) -> bool:
     if user.is_superuser:
         return True
     return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def require(user, perm: str) -> None:
+    """Raise PermissionDenied (403) unless `user` has `perm`: the first line of a service."""
+    from kefu.core.errors import PermissionDenied
+
+    if not has_perm(user, perm):
+        raise PermissionDenied()

@@ -5,6 +5,23 @@ from kefu.core.calendar import coverage_warnings
 from kefu.core.models import CenterSetting, HolidayDay, Preset
 
 
+class NoDeleteMixin:
+    """Nothing is hard-deleted by a user (R-0.3): obsolete is a status."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyMixin(NoDeleteMixin):
+    """Inspection only: these records change through their services (API, console)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Preset)
 class PresetAdmin(admin.ModelAdmin):
     list_display = ("code", "label", "loaded_at")

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
 from kefu.core.errors import KefuError
 from kefu.customers import services as svc
 from kefu.customers.models import (
@@ -17,13 +18,6 @@ from kefu.customers.models import (
     Tag,
 )
 from kefu.customers.selectors import customer_search, masked_pii
-
-
-class NoDeleteMixin:
-    """Nothing is hard-deleted by a user (R-0.3): obsolete is a status."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AssetInline(admin.TabularInline):
@@ -169,23 +163,14 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(PiiAccessLog)
-class PiiAccessLogAdmin(admin.ModelAdmin):
+class PiiAccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "user", "action", "customer", "fields", "count", "channel")
     list_filter = ("action", "channel")
     raw_id_fields = ("customer",)
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "filename",
@@ -205,6 +190,3 @@ class ImportJobAdmin(admin.ModelAdmin):
         "report",
         "created_at",
     )
-
-    def has_add_permission(self, request):
-        return False

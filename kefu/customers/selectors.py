@@ -413,6 +413,19 @@ def customer_get(*, user: User, customer_id: int) -> CustomerDetail:
     return load_details([customer_by_id(user=user, customer_id=customer_id)])[0]
 
 
+def customer_for_number(number: str) -> Customer | None:
+    """The most recent active customer owning a (normalised) number: how a call is linked
+    to its customer by caller id."""
+    return (
+        Customer.objects.filter(
+            id__in=CustomerPhone.objects.filter(number=number).values("customer_id"),
+            status=c.Status.ACTIVE,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def customer_lookup(*, user: User, phone: str) -> list[CustomerDetail]:
     """The screen pop (R-1.6): the active customers owning a caller number, most recent
     first (a family phone may belong to several), each with its details."""

@@ -16,6 +16,8 @@ from django.utils import timezone
 from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import User
+from kefu.accounts.permissions import require
+from kefu.accounts.selectors import active_user
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
@@ -59,11 +61,6 @@ def customer_number_format(value: int) -> str:
 
 def profile_field_map() -> dict[str, ProfileField]:
     return {f.key: f for f in ProfileField.objects.filter(active=True)}
-
-
-def require(user: User, perm: str) -> None:
-    if not P.has_perm(user, perm):
-        raise PermissionDenied()
 
 
 def access_customer_for_edit(*, user: User, customer: Customer) -> None:
@@ -269,14 +266,7 @@ def customer_assign(
     if check:
         require(actor, P.ASSIGN_CUSTOMERS)
     if isinstance(agent, str):
-        found = User.objects.filter(username=agent, is_active=True).first()
-        if found is None:
-            raise ValidationFailed(
-                FieldError(
-                    "owner", "unknown_user", f"用户不存在：{agent}", f"Unknown user: {agent}"
-                )
-            )
-        agent = found
+        agent = active_user(agent, field="owner")
     agent = agent or pick_agent()
     if agent is None:
         return customer

@@ -20,13 +20,14 @@ from django.utils import timezone
 from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import User
+from kefu.accounts.permissions import require
 from kefu.core.bulk import bulk_insert_with_history
 from kefu.core.errors import FieldError, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers import choices as c
 from kefu.customers.inputs import clean_asset, clean_customer
 from kefu.customers.models import Asset, Customer, CustomerPhone, ImportJob, PiiAccessLog, Tag
-from kefu.customers.services import customer_number_format, profile_field_map, require
+from kefu.customers.services import customer_number_format, profile_field_map
 from kefu.customers.validation import name_keys
 
 # (field, Chinese header, other accepted headers)

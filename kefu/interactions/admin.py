@@ -3,23 +3,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kefu.core.admin import ReadOnlyMixin
 from kefu.customers.validation import mask_phone
 from kefu.interactions.models import CallbackTask, Interaction, Notice, PraiseRecord
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Interaction)
-class InteractionAdmin(ReadOnlyAdmin):
+class InteractionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = (
         "occurred_at",
         "channel",
@@ -42,7 +32,7 @@ class InteractionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CallbackTask)
-class CallbackTaskAdmin(ReadOnlyAdmin):
+class CallbackTaskAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ("due_at", "kind", "status", "assignee", "customer")
     list_filter = ("kind", "status")
     list_select_related = ("assignee", "customer")

@@ -7,10 +7,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from kefu.core.errors import FieldError, NotFound, ValidationFailed
+from kefu.core.errors import NotFound
 from kefu.customers.api import ERRORS, screen_pop_payload
-from kefu.customers.models import Customer
-from kefu.customers.validation import mask_phone, normalize_phone
+from kefu.customers.validation import mask_phone
 from kefu.interactions import selectors as sel
 from kefu.interactions import services as svc
 from kefu.interactions.models import CallbackTask, Interaction
@@ -171,33 +170,7 @@ def cti_events(request: HttpRequest, payload: CtiEventIn):
 @tasks_router.post("", response={201: TaskOut, **ERRORS}, summary="Callback promise 回电承诺")
 def create_task(request: HttpRequest, payload: TaskIn):
     """R-2.4: a callback promise (or a message for `assignee`) with a due time."""
-    if payload.kind not in ("callback", "message"):
-        raise ValidationFailed(
-            FieldError(
-                "kind",
-                "invalid_kind",
-                "类型须为 callback 或 message",
-                "kind must be callback or message",
-            )
-        )
-    assignee = svc._user(payload.assignee, "assignee") or request.user
-    interaction = (
-        _get(Interaction, payload.interaction_id, "interaction") if payload.interaction_id else None
-    )
-    customer = _get(Customer, payload.customer_id, "customer") if payload.customer_id else None
-    number = ""
-    if payload.caller_number:
-        number = normalize_phone(payload.caller_number, field="caller_number").number
-    task = svc.task_create(
-        actor=request.user,
-        kind=payload.kind,
-        assignee=assignee,
-        due_at=svc.parse_when(payload.due_at, field="due_at"),
-        interaction=interaction,
-        customer=customer,
-        caller_number=number,
-        note=payload.note,
-    )
+    task = svc.task_request(actor=request.user, data=payload.dict())
     return Status(201, task_payload(task))
 
 

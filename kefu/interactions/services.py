@@ -11,11 +11,13 @@ from django.utils.dateparse import parse_datetime
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import Department, User
+from kefu.accounts.permissions import require
+from kefu.accounts.selectors import active_user
 from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings
-from kefu.customers.models import Customer, CustomerPhone
-from kefu.customers.selectors import caller_digits
-from kefu.customers.services import customer_mark_contacted, require
+from kefu.customers.models import Customer
+from kefu.customers.selectors import caller_digits, customer_for_number
+from kefu.customers.services import customer_mark_contacted
 from kefu.customers.validation import normalize_phone
 from kefu.interactions import choices as ch
 from kefu.interactions.models import CallbackTask, Interaction, Notice, PraiseRecord
@@ -31,10 +33,6 @@ TEXT_LIMITS = {
 ROUTED_LATER = (ch.Category.REPAIR, ch.Category.COMPLAINT)
 
 
-def _err(field: str, code: str, zh: str, en: str) -> FieldError:
-    return FieldError(field, code, zh, en)
-
-
 def parse_when(value, *, field: str) -> dt.datetime:
     if isinstance(value, dt.datetime):
         when = value
@@ -42,7 +40,7 @@ def parse_when(value, *, field: str) -> dt.datetime:
         when = parse_datetime(str(value or "").strip())
         if when is None:
             raise ValidationFailed(
-                _err(
+                FieldError(
                     field,
                     "invalid_datetime",
                     f"{field} 时间无效：{value}（如 2026-11-22T09:30:00+08:00）",
@@ -52,22 +50,11 @@ def parse_when(value, *, field: str) -> dt.datetime:
     return when if timezone.is_aware(when) else timezone.make_aware(when)
 
 
-def _user(username: str | None, field: str) -> User | None:
-    if not username:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise ValidationFailed(
-            _err(field, "unknown_user", f"用户不存在：{username}", f"Unknown user: {username}")
-        )
-    return user
-
-
 def require_certified(agent: User | None) -> None:
     """Only certified agents take calls (R-2.5)."""
     if agent is not None and not agent.is_certified:
         raise ValidationFailed(
-            _err(
+            FieldError(
                 "agent",
                 "not_certified",
                 f"{agent} 尚未通过上岗认证，不能接听来电",
@@ -85,7 +72,7 @@ def _clean(data: dict, *, partial: bool) -> tuple[dict, list[FieldError]]:
                 v[key] = value
             elif value is not None or not partial:
                 errors.append(
-                    _err(
+                    FieldError(
                         key,
                         f"invalid_{key}",
                         f"{key} 无效：{value}（可选：{'、'.join(enum.values)}）",
@@ -97,7 +84,7 @@ def _clean(data: dict, *, partial: bool) -> tuple[dict, list[FieldError]]:
             v[key] = str(data[key]).strip()
             if len(v[key]) > limit:
                 errors.append(
-                    _err(
+                    FieldError(
                         key,
                         "too_long",
                         f"{key} 不能超过 {limit} 个字符",
@@ -115,7 +102,7 @@ def _clean(data: dict, *, partial: bool) -> tuple[dict, list[FieldError]]:
         customer = Customer.objects.filter(pk=data["customer_id"]).first()
         if customer is None:
             errors.append(
-                _err(
+                FieldError(
                     "customer_id",
                     "not_found",
                     f"客户不存在：{data['customer_id']}",
@@ -138,10 +125,10 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     require(actor, P.LOG_INTERACTIONS)
     v, errors = _clean(data, partial=False)
     if not v.get("content"):
-        errors.append(_err("content", "required", "请填写内容", "content is required"))
+        errors.append(FieldError("content", "required", "请填写内容", "content is required"))
     if not (v.get("customer") or v.get("caller_number") or v.get("contact_name")):
         errors.append(
-            _err(
+            FieldError(
                 "customer_id",
                 "required",
                 "请选择客户，或填写来电号码/联系人",
@@ -149,9 +136,9 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
             )
         )
     try:
-        agent = _user(data.get("agent"), "agent") or actor
-        praised = _user(data.get("praised_employee"), "praised_employee")
-        message_for = _user(data.get("message_for"), "message_for")
+        agent = active_user(data.get("agent"), field="agent") or actor
+        praised = active_user(data.get("praised_employee"), field="praised_employee")
+        message_for = active_user(data.get("message_for"), field="message_for")
         occurred_at = (
             parse_when(data["occurred_at"], field="occurred_at")
             if data.get("occurred_at")
@@ -166,7 +153,7 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
         raise ValidationFailed(errors + exc.errors) from exc
     if v.get("category") == ch.Category.PRAISE and praised is None:
         errors.append(
-            _err(
+            FieldError(
                 "praised_employee",
                 "required",
                 "表扬需指明被表扬的员工",
@@ -175,7 +162,7 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
         )
     if message_for is not None and callback_due is None:
         errors.append(
-            _err(
+            FieldError(
                 "callback_due_at",
                 "required",
                 "留言需填写处理期限",
@@ -187,7 +174,7 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     if v["channel"] == ch.Channel.INBOUND_CALL:
         require_certified(agent)
     if not v.get("customer") and v.get("caller_number"):
-        v["customer"] = _customer_for(v["caller_number"])
+        v["customer"] = customer_for_number(v["caller_number"])
     interaction = Interaction(
         agent=agent, occurred_at=occurred_at, praised_employee=praised, created_by=actor, **v
     )
@@ -212,17 +199,6 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     return interaction, warnings
 
 
-def _customer_for(number: str) -> Customer | None:
-    """The most recent active customer owning a number, to link a call by its caller id."""
-    link = (
-        CustomerPhone.objects.filter(number=number, customer__status="active")
-        .order_by("-customer_id")
-        .values_list("customer_id", flat=True)
-        .first()
-    )
-    return Customer.objects.filter(pk=link).first() if link else None
-
-
 def _route(
     interaction: Interaction, actor: User, department: str | None = None
 ) -> list[FieldError]:
@@ -235,7 +211,7 @@ def _route(
         )
         if dept is None:
             warnings.append(
-                _err(
+                FieldError(
                     "department",
                     "no_repair_department",
                     "未指定报修转交部门（中心设置或 department），工单待创建",
@@ -276,7 +252,7 @@ def _route(
         )
         if dept is None:
             warnings.append(
-                _err(
+                FieldError(
                     "category",
                     "no_correspondence_department",
                     "未设置其他来函的转交部门（中心设置），请手动转交",
@@ -326,7 +302,7 @@ def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> 
     ):
         if interaction.category == ch.Category.PRAISE and not interaction.praised_employee_id:
             raise ValidationFailed(
-                _err(
+                FieldError(
                     "praised_employee",
                     "required",
                     "表扬需指明被表扬的员工",
@@ -369,6 +345,62 @@ def task_create(
     return task
 
 
+def task_request(*, actor: User, data: dict) -> CallbackTask:
+    """A callback promise or a message from raw input (API): every field checked and named
+    in the errors, then `task_create` (R-2.4)."""
+    errors = []
+    kind = data.get("kind") or ch.TaskKind.CALLBACK
+    if kind not in ch.TaskKind.values:
+        errors.append(
+            FieldError(
+                "kind",
+                "invalid_kind",
+                "类型须为 callback 或 message",
+                "kind must be callback or message",
+            )
+        )
+    interaction = customer = None
+    if data.get("interaction_id"):
+        interaction = Interaction.objects.filter(pk=data["interaction_id"]).first()
+        if interaction is None:
+            errors.append(
+                FieldError(
+                    "interaction_id",
+                    "not_found",
+                    "接待记录不存在",
+                    f"No interaction {data['interaction_id']}",
+                )
+            )
+    if data.get("customer_id"):
+        customer = Customer.objects.filter(pk=data["customer_id"]).first()
+        if customer is None:
+            errors.append(
+                FieldError(
+                    "customer_id", "not_found", "客户不存在", f"No customer {data['customer_id']}"
+                )
+            )
+    number = ""
+    try:
+        if data.get("caller_number"):
+            number = normalize_phone(data["caller_number"], field="caller_number").number
+        assignee = active_user(data.get("assignee"), field="assignee") or actor
+        due_at = parse_when(data.get("due_at"), field="due_at")
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return task_create(
+        actor=actor,
+        kind=kind,
+        assignee=assignee,
+        due_at=due_at,
+        interaction=interaction,
+        customer=customer,
+        caller_number=number,
+        note=str(data.get("note") or ""),
+    )
+
+
 @transaction.atomic
 def task_complete(
     *, actor: User, task: CallbackTask, result: str, status: str = ch.TaskStatus.DONE
@@ -380,10 +412,12 @@ def task_complete(
             "只能处理分配给自己的回电/留言", "You can close only tasks assigned to you"
         )
     if task.status != ch.TaskStatus.OPEN:
-        raise Conflict(_err("status", "not_open", "该任务已处理", "The task is already closed"))
+        raise Conflict(
+            FieldError("status", "not_open", "该任务已处理", "The task is already closed")
+        )
     if status not in (ch.TaskStatus.DONE, ch.TaskStatus.CANCELLED):
         raise ValidationFailed(
-            _err(
+            FieldError(
                 "status",
                 "invalid_status",
                 "状态须为 done 或 cancelled",
@@ -392,7 +426,7 @@ def task_complete(
         )
     if not result.strip():
         raise ValidationFailed(
-            _err("result", "required", "请填写处理结果", "the result is required")
+            FieldError("result", "required", "请填写处理结果", "the result is required")
         )
     task.status, task.result = status, result.strip()
     task.done_at, task.done_by = timezone.now(), actor
@@ -412,7 +446,7 @@ def cti_event(
     require(actor, P.RECEIVE_CTI)
     if event not in ch.CtiEvent.values:
         raise ValidationFailed(
-            _err(
+            FieldError(
                 "event",
                 "invalid_event",
                 f"事件无效：{event}（ringing、answered、hangup）",
@@ -421,7 +455,7 @@ def cti_event(
         )
     if not call_id or len(call_id) > 64:
         raise ValidationFailed(
-            _err(
+            FieldError(
                 "call_id",
                 "required",
                 "缺少话单号 call_id",
@@ -429,7 +463,7 @@ def cti_event(
             )
         )
     when = parse_when(at, field="at")
-    agent_user = _user(agent, "agent")
+    agent_user = active_user(agent, field="agent")
     number = caller_digits(caller)[:20]
     for _attempt in range(2):
         try:
@@ -449,7 +483,7 @@ def _apply_cti(actor, event, call_id, when, number, agent_user) -> Interaction:
             occurred_at=when,
             caller_number=number,
             created_by=actor,
-            customer=_customer_for(number) if number else None,
+            customer=customer_for_number(number) if number else None,
         )
     changed = interaction.pk is None
     if number and not interaction.caller_number:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kefu.core.admin import ReadOnlyMixin
 from kefu.tickets.models import EscalationStep, SlaRule, WorkOrder, WorkOrderEvent
 
 
@@ -33,7 +34,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(SimpleHistoryAdmin):
+class WorkOrderAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     """Inspection only: work orders move through the API and the console (the workflow)."""
 
     list_display = (
@@ -49,12 +50,3 @@ class WorkOrderAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "category", "department", "priority")
     search_fields = ("=number",)
     inlines = [EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,19 +11,16 @@ from django.utils import timezone
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import Department, User
+from kefu.accounts.permissions import require
+from kefu.accounts.selectors import active_user
 from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers.models import Customer
-from kefu.customers.services import require
 from kefu.interactions.models import Notice
 from kefu.tickets import choices as ch
 from kefu.tickets import workflow
 from kefu.tickets.models import EscalationStep, SlaRule, WorkOrder, WorkOrderEvent
-
-
-def _err(field: str, code: str, zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed(FieldError(field, code, zh, en))
 
 
 def sla_rule_for(*, category: str, department: Department, priority: str) -> SlaRule | None:
@@ -196,15 +193,7 @@ def work_order_transition(
         )
     now, before = timezone.now(), order.status
     if "assignee" in needed:
-        assignee = User.objects.filter(username=fields["assignee"], is_active=True).first()
-        if assignee is None:
-            raise _err(
-                "assignee",
-                "unknown_user",
-                f"用户不存在：{fields['assignee']}",
-                f"Unknown user: {fields['assignee']}",
-            )
-        order.assignee = assignee
+        order.assignee = active_user(fields["assignee"], field="assignee")
         order.dispatched_at = order.dispatched_at or now
     if to == ch.Status.DONE:
         order.result, order.done_at = fields["result"].strip(), now
