@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kefu.customers import selectors as sel
@@ -116,8 +116,8 @@ def create_customer(request: HttpRequest, payload: CustomerIn):
 
 class SearchQuery(Schema):
     q: str = ""
-    page: int = 1
-    page_size: int = 20
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
     tag: str | None = None
     owner: str | None = None
     level: str | None = None
@@ -197,7 +197,7 @@ def export(request: HttpRequest, format: str = "xlsx", q: str = ""):
     response={200: list[dict], **ERRORS},
     summary="First contact overdue 首次联系超时",
 )
-def first_contact_overdue(request: HttpRequest, limit: int = 200):
+def first_contact_overdue(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)):
     """R-1.7: customers whose owner has not made first contact by the deadline; agents see
     their own, team leads and managers everyone's."""
     rows = sel.first_contact_overdue(user=request.user)[: min(limit, 1000)]
@@ -219,7 +219,7 @@ def first_contact_overdue(request: HttpRequest, limit: int = 200):
     response={200: list[dict], **ERRORS},
     summary="Late vehicle files 档案资料逾期",
 )
-def late_files(request: HttpRequest, limit: int = 200):
+def late_files(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)):
     """R-1.4: sales and repair files whose documents reached CS after the deadline or are
     still missing past it, with the responsible person."""
     rows = sel.late_files(user=request.user)[: min(limit, 1000)]

@@ -270,7 +270,16 @@ def clean_asset(data: dict, *, prefix: str = "") -> Cleaned:
     v["kind"] = kind
     for key, limit in ASSET_TEXT_FIELDS.items():
         if data.get(key) not in (None, ""):
-            v[key] = str(data[key]).strip()[:limit]
+            v[key] = str(data[key]).strip()
+            if len(v[key]) > limit:
+                out.errors.append(
+                    FieldError(
+                        f"{prefix}{key}",
+                        "too_long",
+                        f"{key} 不能超过 {limit} 个字符",
+                        f"{key} is longer than {limit} characters",
+                    )
+                )
     for key in ASSET_DATE_FIELDS:
         if data.get(key) not in (None, ""):
             day = out.guard(parse_date, data[key], field=f"{prefix}{key}")

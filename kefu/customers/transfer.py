@@ -277,24 +277,23 @@ def import_customers(
             FieldError("file", "no_rows", "文件中没有数据行", "The file has no data rows")
         )
     rows = _drop_duplicates(rows, report, on_duplicate)
-    if report.errors:
-        report.status = "rejected"
-    elif not dry_run:
-        with transaction.atomic():
+    # The rows and the record of their import commit together, or neither does.
+    with transaction.atomic():
+        if report.errors:
+            report.status = "rejected"
+        elif not dry_run:
             report.created = _write(rows, actor)
-        report.status = "imported"
-    job = ImportJob.objects.create(
-        user=actor,
-        filename=filename[:200],
-        dry_run=dry_run,
-        status=report.status,
-        total_rows=report.total_rows,
-        created_count=report.created,
-        report={},
-    )
+            report.status = "imported"
+        job = ImportJob.objects.create(
+            user=actor,
+            filename=filename[:200],
+            dry_run=dry_run,
+            status=report.status,
+            total_rows=report.total_rows,
+            created_count=report.created,
+            report=report.as_dict(),
+        )
     report.job_id = job.pk
-    job.report = report.as_dict()
-    job.save(update_fields=["report"])
     return report
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kefu.core.errors import NotFound
 from kefu.customers.api import ERRORS, screen_pop_payload
@@ -99,7 +99,7 @@ class ListQuery(Schema):
     category: str = ""
     since: str | None = None
     until: str | None = None
-    limit: int = 50
+    limit: int = Field(50, ge=1, le=500)
 
 
 @router.get("", response={200: list[InteractionOut], **ERRORS})

@@ -45,7 +45,6 @@ class WorkOrderAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
         "status",
         "due_at",
         "escalation_level",
-        "urge_count",
     )
     list_filter = ("status", "category", "department", "priority")
     search_fields = ("=number",)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from kefu.customers.api import ERRORS
 from kefu.tickets import selectors as sel
@@ -120,7 +120,7 @@ def list_orders(
     assignee: str = "",
     customer: int | None = None,
     stalled: bool = False,
-    limit: int = 100,
+    limit: int = Query(100, ge=1, le=500),
 ):
     """Work orders, soonest due first; `stalled=true`: open and past a deadline (R-3.2)."""
     rows = (

@@ -107,7 +107,6 @@ class WorkOrder(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     result = models.TextField("处理结果 result", blank=True)
     escalation_level = models.PositiveSmallIntegerField("升级级别 escalation level", default=0)
-    urge_count = models.PositiveIntegerField("催办次数 times urged", default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

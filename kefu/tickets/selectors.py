@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -12,6 +12,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.tickets import workflow
+from kefu.tickets.choices import EventKind
 from kefu.tickets.models import WorkOrder
 
 
@@ -26,8 +27,11 @@ def work_orders(
     """Work orders, soonest due first; a department handler sees their department's."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
-    qs = WorkOrder.objects.select_related("department", "assignee", "customer").order_by(
-        "due_at", "id"
+    # How often an order was urged is read from its timeline, not stored twice.
+    qs = (
+        WorkOrder.objects.select_related("department", "assignee", "customer")
+        .annotate(urge_count=Count("events", filter=Q(events__kind=EventKind.URGE)))
+        .order_by("due_at", "id")
     )
     if user.role == Role.HANDLER:  # a department handler works their department's orders
         qs = qs.filter(Q(department_id=user.department_id) | Q(assignee=user))

@@ -108,9 +108,18 @@ def work_order_create(*, actor: User, data: dict, interaction=None) -> WorkOrder
                 f"Unknown department: {data.get('department')}",
             )
         )
-    title = str(data.get("title") or "").strip()[:100]
+    title = str(data.get("title") or "").strip()
     if not title:
         errors.append(FieldError("title", "required", "请填写工单标题", "title is required"))
+    elif len(title) > 100:
+        errors.append(
+            FieldError(
+                "title",
+                "too_long",
+                "工单标题不能超过 100 个字符",
+                "title is longer than 100 characters",
+            )
+        )
     customer = None
     if data.get("customer_id"):
         customer = Customer.objects.filter(pk=data["customer_id"]).first()
@@ -219,9 +228,6 @@ def work_order_urge(*, actor: User, order: WorkOrder, note: str = "") -> WorkOrd
         raise Conflict(
             FieldError("status", "not_open", "工单已结束，无需催办", "The order is closed")
         )
-    order.urge_count += 1
-    order._history_user = actor
-    order.save(update_fields=["urge_count", "updated_at"])
     _event(order, ch.EventKind.URGE, actor, note=note)
     Notice.objects.create(
         department=order.department,

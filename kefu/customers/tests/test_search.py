@@ -153,3 +153,12 @@ def test_searchable_profile_fields_filter_the_search(api, agent):
     assert numbers(api, "", profile="hobbies:钓鱼") == [angler.number]
     r = api.get("/customers/search", q="", profile="spouse_name:李")  # not searchable
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "profile"
+
+
+@pytest.mark.parametrize(
+    "params", [{"page_size": -5}, {"page_size": 0}, {"page": 0}, {"page_size": 1000}]
+)
+def test_paging_out_of_range_is_422_naming_the_parameter(api, params):
+    r = api.get("/customers/search", q="zs", **params)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == next(iter(params))

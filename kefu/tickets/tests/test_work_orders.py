@@ -241,3 +241,18 @@ def test_escalation_runs_from_the_command_line(agent, engineering):
     out = io.StringIO()
     call_command("escalate_work_orders", stdout=out)
     assert "1" in out.getvalue()
+
+
+def test_too_long_input_is_refused_not_cut(api, agent, engineering):
+    r = api.post("/tickets", {"title": "漏" * 101, "department": "engineering"})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "too_long"
+    from kefu.customers.tests.factories import make_customer
+
+    c = make_customer(agent)
+    r = api.post(f"/customers/{c.pk}/assets", {"kind": "order", "category": "瓷砖" * 20})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "category"
+
+
+def test_list_limits_out_of_range_are_422(api, engineering):
+    assert api.get("/tickets", limit=-1).status_code == 422
+    assert api.get("/interactions", limit=0).status_code == 422
