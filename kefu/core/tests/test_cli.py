@@ -46,6 +46,7 @@ def test_token_for_unknown_user_fails():
 
 
 def test_preset_load_is_idempotent():
+    """R-0.2: presets load, reload without duplicates, and unknown names are refused."""
     run("preset", "load", "auto")
     run("preset", "load", "auto")
     assert DocumentType.objects.filter(file_kind="sales").count() == 11

@@ -49,6 +49,7 @@ def test_fault_report_must_be_dispatched_within_30_minutes(agent, engineering):
 
 
 def test_working_hour_rules_skip_nights_weekends_and_holidays(agent, engineering, monkeypatch):
+    """R-3.1 with R-0.6 and R-0.1: working hours in the center's time zone, holidays off."""
     rule = SlaRule.objects.get(category="other")  # 2 hours to dispatch, 18 working hours
     # Wednesday 2026-09-30 17:00 in Shanghai: 1 h left that day, then the National Day week.
     fixed = dt.datetime(2026, 9, 30, 17, 0, tzinfo=CST)
