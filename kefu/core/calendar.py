@@ -101,14 +101,6 @@ class WorkCalendar:
         return count
 
 
-def is_workday(day: dt.date) -> bool:
-    return WorkCalendar().is_workday(day)
-
-
-def add_workdays(start: dt.date, days: int) -> dt.date:
-    return WorkCalendar().add_workdays(start, days)
-
-
 def add_working_minutes(
     start: dt.datetime,
     minutes: int,

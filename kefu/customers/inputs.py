@@ -165,6 +165,12 @@ def clean_customer(data: dict, *, partial: bool = False, profile_fields=None) ->
                     )
                 )
             v["birthday"] = day
+            if day > dt.date.today():
+                out.errors.append(
+                    FieldError(
+                        "birthday", "future_date", "生日不能晚于今天", "birthday is in the future"
+                    )
+                )
     if v.get("birthday"):
         v["birthday_key"] = birthday_key(v["birthday"], v.get("birthday_calendar", "solar"))
     for flag in ("sms_opt_out", "phone_opt_out"):
@@ -174,7 +180,17 @@ def clean_customer(data: dict, *, partial: bool = False, profile_fields=None) ->
         tags = data["tags"]
         if isinstance(tags, str):
             tags = re.split(r"[;,；，、]+", tags)
-        v["tags"] = sorted({t.strip() for t in tags if t and t.strip()})
+        v["tags"] = sorted({str(t).strip() for t in tags if t and str(t).strip()})
+        for tag in v["tags"]:
+            if len(tag) > 32:
+                out.errors.append(
+                    FieldError(
+                        "tags",
+                        "too_long",
+                        f"标签不能超过 32 个字符：{tag}",
+                        f"A tag is longer than 32 characters: {tag}",
+                    )
+                )
     if data.get("extra") and profile_fields is not None:
         v["extra"] = _clean_extra(out, data["extra"], profile_fields)
     return out

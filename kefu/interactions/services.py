@@ -13,7 +13,14 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
-from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from kefu.core.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    invalid,
+)
 from kefu.core.services import center_settings
 from kefu.customers.models import Customer
 from kefu.customers.selectors import caller_digits, customer_for_number
@@ -464,7 +471,14 @@ def cti_event(
         )
     when = parse_when(at, field="at")
     agent_user = active_user(agent, field="agent")
-    number = caller_digits(caller)[:20]
+    number = caller_digits(caller)
+    if len(number) > 20:
+        raise invalid(
+            "caller",
+            "invalid_caller",
+            f"来电号码无效：{caller}",
+            f"Invalid caller number: {caller}",
+        )
     for _attempt in range(2):
         try:
             with transaction.atomic():

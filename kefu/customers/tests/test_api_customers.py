@@ -201,3 +201,13 @@ def test_openapi_document_lists_the_contract(client):
         "/api/v1/imports/customers",
     ):
         assert path in paths, path
+
+
+def test_tags_longer_than_their_column_and_future_birthdays_are_refused(api):
+    r = api.post(
+        "/customers",
+        {"name": "张三", "phones": ["13800000011"], "tags": ["标" * 33], "birthday": "2999-01-01"},
+    )
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"tags", "birthday"}
+    assert not Customer.objects.exists()

@@ -107,3 +107,8 @@ def test_bad_events_are_422(api_as, phone_system):
     assert api.post("/cti/events", {**event("ringing", 0), "event": "dial"}).status_code == 422
     r = api.post("/cti/events", {**event("ringing", 0), "at": "yesterday"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "at"
+
+
+def test_an_impossible_caller_number_is_refused(api_as, phone_system):
+    r = api_as(phone_system).post("/cti/events", {**event("ringing", 0), "caller": "1" * 25})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "caller"
