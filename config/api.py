@@ -5,10 +5,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from kefu.complaints.api import router as complaints_router
 from kefu.core.api import AUTH
 from kefu.core.errors import KefuError
 from kefu.customers.api import imports_router
 from kefu.customers.api import router as customers_router
+from kefu.followups.api import router as followups_router
 from kefu.interactions.api import cti_router, tasks_router
 from kefu.interactions.api import router as interactions_router
 from kefu.tickets.api import router as tickets_router
@@ -72,3 +74,5 @@ api.add_router("/interactions", interactions_router)
 api.add_router("/cti", cti_router)
 api.add_router("/callbacks", tasks_router)
 api.add_router("/tickets", tickets_router)
+api.add_router("/complaints", complaints_router)
+api.add_router("/followups", followups_router)

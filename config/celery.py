@@ -10,8 +10,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def _register_jobs() -> None:
+    """Every scheduler job is also a Celery task of the same name (one list, two runners)."""
+    from kefu.core.scheduler import JOBS
+
+    for job in JOBS:
+        app.task(name=job.name)(job.run)
+
+
 @app.on_after_finalize.connect
 def _beat_schedule(sender, **kwargs):
     from kefu.core.scheduler import celery_beat_schedule
 
     sender.conf.beat_schedule = celery_beat_schedule()
+    _register_jobs()

@@ -2,6 +2,7 @@
 
 kefu serve | demo | import customers FILE [--dry-run] | export customers FILE
 kefu token create USERNAME | preset load NAME | holidays import FILE
+kefu jobs run [NAME…] | tickets escalate | complaints escalate
 kefu worker | beat [celery options]    (Celery on REDIS_URL)
 kefu migrate | createsuperuser | ...   (any manage.py command)
 """
@@ -17,14 +18,16 @@ VERBS = {
     ("token", "create"): "token_create",
     ("preset", "load"): "preset_load",
     ("holidays", "import"): "holidays_import",
-    ("tickets", "escalate"): "escalate_work_orders",
+    ("jobs", "run"): "run_jobs",
+    ("tickets", "escalate"): "run_jobs kefu.tickets.escalate_overdue",
+    ("complaints", "escalate"): "run_jobs kefu.complaints.escalate",
 }
 
 
 def translate(argv: list[str]) -> list[str]:
     """`kefu import customers f.csv` → `import_customers f.csv`; other verbs pass through."""
     if len(argv) >= 2 and (argv[0], argv[1]) in VERBS:
-        return [VERBS[(argv[0], argv[1])], *argv[2:]]
+        return [*VERBS[(argv[0], argv[1])].split(), *argv[2:]]
     return argv
 
 

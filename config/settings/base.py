@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.interactions",
     "kefu.tickets",
+    "kefu.complaints",
+    "kefu.followups",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,9 @@ LOG_INTERACTIONS = "interactions.log"
 VIEW_INTERACTIONS = "interactions.view"
 MANAGE_TASKS = "interactions.manage_tasks"
 RECEIVE_CTI = "interactions.cti"
+VIEW_COMPLAINTS = "complaints.view"
+HANDLE_COMPLAINTS = "complaints.handle"
+APPROVE_COMPLAINTS = "complaints.approve"
 
 _AGENT = {
     VIEW_CUSTOMERS,
@@ -27,6 +30,8 @@ _AGENT = {
     VERIFY_CUSTOMERS,
     LOG_INTERACTIONS,
     VIEW_INTERACTIONS,
+    VIEW_COMPLAINTS,
+    HANDLE_COMPLAINTS,
 }
 _LEAD = _AGENT | {
     EDIT_ANY_CUSTOMER,
@@ -34,16 +39,17 @@ _LEAD = _AGENT | {
     MERGE_CUSTOMERS,
     IMPORT_CUSTOMERS,
     MANAGE_TASKS,
+    APPROVE_COMPLAINTS,
 }
 _MANAGER = _LEAD | {EXPORT_CUSTOMERS}
-_READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS}
+_READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
     Role.QA: frozenset(_READER),
     Role.MANAGER: frozenset(_MANAGER),
-    Role.GM: frozenset(_READER | {REVEAL_PII, EXPORT_CUSTOMERS}),
+    Role.GM: frozenset(_READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS}),
     Role.HANDLER: frozenset(_READER),
     # The phone system's integration account is an administrator's token (RECEIVE_CTI).
     Role.ADMIN: frozenset(_MANAGER | {RECEIVE_CTI}),

@@ -27,6 +27,7 @@ class Job:
 
 JOBS: list[Job] = [
     Job("kefu.tickets.escalate_overdue", 300, "kefu.tickets.services.escalate_overdue"),
+    Job("kefu.complaints.escalate", 300, "kefu.complaints.services.complaints_escalate"),
 ]
 
 

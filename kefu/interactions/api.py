@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from kefu.core.errors import NotFound
+from kefu.core.inputs import parse_when
 from kefu.customers.api import ERRORS, screen_pop_payload
 from kefu.customers.validation import mask_phone
 from kefu.interactions import selectors as sel
@@ -105,8 +106,8 @@ class ListQuery(Schema):
 @router.get("", response={200: list[InteractionOut], **ERRORS})
 def list_interactions(request: HttpRequest, params: Query[ListQuery]):
     """Interactions newest first, by customer id, caller number, agent, category or time."""
-    since = svc.parse_when(params.since, field="since") if params.since else None
-    until = svc.parse_when(params.until, field="until") if params.until else None
+    since = parse_when(params.since, field="since") if params.since else None
+    until = parse_when(params.until, field="until") if params.until else None
     rows = sel.interactions_list(
         user=request.user,
         customer_id=params.customer,
@@ -138,8 +139,8 @@ def answer_speed(request: HttpRequest, since: str, until: str):
     """R-2.2: inbound calls, answered, answered within the center's seconds (3 rings)."""
     return sel.answer_speed(
         user=request.user,
-        since=svc.parse_when(since, field="since"),
-        until=svc.parse_when(until, field="until"),
+        since=parse_when(since, field="since"),
+        until=parse_when(until, field="until"),
     )
 
 

@@ -7,12 +7,12 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
+from kefu.complaints.services import complaint_create
 from kefu.core.errors import (
     Conflict,
     FieldError,
@@ -21,6 +21,7 @@ from kefu.core.errors import (
     ValidationFailed,
     invalid,
 )
+from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.models import Customer
 from kefu.customers.selectors import caller_digits, customer_for_number
@@ -38,23 +39,6 @@ TEXT_LIMITS = {
     "outcome": 5000,
 }
 ROUTED_LATER = (ch.Category.REPAIR, ch.Category.COMPLAINT)
-
-
-def parse_when(value, *, field: str) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        when = value
-    else:
-        when = parse_datetime(str(value or "").strip())
-        if when is None:
-            raise ValidationFailed(
-                FieldError(
-                    field,
-                    "invalid_datetime",
-                    f"{field} 时间无效：{value}（如 2026-11-22T09:30:00+08:00）",
-                    f"Invalid time in {field}: {value}",
-                )
-            )
-    return when if timezone.is_aware(when) else timezone.make_aware(when)
 
 
 def require_certified(agent: User | None) -> None:
@@ -78,26 +62,10 @@ def _clean(data: dict, *, partial: bool) -> tuple[dict, list[FieldError]]:
             if value in enum.values:
                 v[key] = value
             elif value is not None or not partial:
-                errors.append(
-                    FieldError(
-                        key,
-                        f"invalid_{key}",
-                        f"{key} 无效：{value}（可选：{'、'.join(enum.values)}）",
-                        f"Invalid {key}: {value} (one of {', '.join(enum.values)})",
-                    )
-                )
+                errors.append(choice_error(key, value, enum.values))
     for key, limit in TEXT_LIMITS.items():
         if data.get(key) is not None:
-            v[key] = str(data[key]).strip()
-            if len(v[key]) > limit:
-                errors.append(
-                    FieldError(
-                        key,
-                        "too_long",
-                        f"{key} 不能超过 {limit} 个字符",
-                        f"{key} is longer than {limit} characters",
-                    )
-                )
+            v[key] = text_value(data, key, limit, errors)
     if data.get("caller_number"):
         try:
             v["caller_number"] = normalize_phone(
@@ -239,6 +207,13 @@ def _route(
                 },
             )
             interaction.routing = ch.Routing.DONE
+    if interaction.category == ch.Category.COMPLAINT and interaction.channel != ch.Channel.LETTER:
+        # A letter waits for the CS assistant to decide whether it is a complaint.
+        try:
+            complaint_create(actor=actor, data={}, interaction=interaction)
+            interaction.refresh_from_db(fields=["routing"])
+        except (ValidationFailed, PermissionDenied) as exc:
+            warnings.extend(exc.errors)
     if interaction.category == ch.Category.PRAISE:
         employee = interaction.praised_employee
         PraiseRecord.objects.create(
@@ -304,8 +279,8 @@ def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> 
     interaction.save()
     if (
         interaction.category != before
-        and interaction.category in (ch.Category.OTHER, ch.Category.PRAISE)
-        and interaction.routing == ch.Routing.NONE
+        and interaction.category in (ch.Category.OTHER, ch.Category.PRAISE, ch.Category.COMPLAINT)
+        and interaction.routing != ch.Routing.DONE
     ):
         if interaction.category == ch.Category.PRAISE and not interaction.praised_employee_id:
             raise ValidationFailed(

@@ -22,7 +22,8 @@ class SlaRuleAdmin(SimpleHistoryAdmin):
 
 @admin.register(EscalationStep)
 class EscalationStepAdmin(admin.ModelAdmin):
-    list_display = ("level", "overdue_minutes", "role")
+    list_display = ("applies_to", "level", "overdue_minutes", "role")
+    list_filter = ("applies_to",)
 
 
 class EventInline(admin.TabularInline):

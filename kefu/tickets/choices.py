@@ -37,3 +37,8 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", "状态变更 transition"
     URGE = "urge", "催办 urge"
     ESCALATE = "escalate", "升级 escalate"
+
+
+class EscalationChain(models.TextChoices):
+    WORK_ORDER = "work_order", "工单 work orders"
+    COMPLAINT = "complaint", "投诉 complaints"

@@ -44,17 +44,27 @@ class SlaRule(models.Model):
 
 
 class EscalationStep(models.Model):
-    """One step of the escalation chain for overdue work orders (R-3.2), e.g. level 1 to the
-    team lead at once, level 2 to the CS manager after 4 hours, level 3 to the GM after a day."""
+    """One step of an escalation chain: for overdue work orders (R-3.2), e.g. level 1 to the
+    team lead at once, level 2 to the CS manager after 4 hours, level 3 to the GM after a
+    day; for complaint stages past their limit (R-4.3), handler → CS manager → GM."""
 
-    level = models.PositiveSmallIntegerField("级别 level", unique=True)
+    applies_to = models.CharField(
+        "适用 applies to",
+        max_length=12,
+        choices=ch.EscalationChain.choices,
+        default=ch.EscalationChain.WORK_ORDER,
+    )
+    level = models.PositiveSmallIntegerField("级别 level")
     overdue_minutes = models.PositiveIntegerField("逾期(分钟) overdue by minutes")
     role = models.CharField("通知角色 notify role", max_length=16)
 
     class Meta:
         verbose_name = "升级链 escalation step"
         verbose_name_plural = "升级链 escalation chain"
-        ordering = ["level"]
+        ordering = ["applies_to", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["applies_to", "level"], name="escalation_step_level")
+        ]
 
     def __str__(self) -> str:
         return f"L{self.level} +{self.overdue_minutes}min → {self.role}"

@@ -242,7 +242,9 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
     """Escalate open orders past their deadline along the chain (R-3.2); returns how many
     steps were taken. Idempotent: an order climbs each level once, so reruns do nothing."""
     now = now or timezone.now()
-    steps = list(EscalationStep.objects.order_by("level"))
+    steps = list(
+        EscalationStep.objects.filter(applies_to=ch.EscalationChain.WORK_ORDER).order_by("level")
+    )
     taken = 0
     overdue = WorkOrder.objects.filter(status__in=workflow.OPEN, due_at__lt=now)
     for order_id in list(overdue.values_list("id", flat=True)):
@@ -282,6 +284,13 @@ def preset_apply_ticket_data(*, config: dict) -> None:
                 resolve_hours=rule["resolve_hours"],
                 hours_kind=rule.get("hours_kind", ch.HoursKind.CALENDAR),
             )
-    if not EscalationStep.objects.exists():
-        for level, (minutes, role) in enumerate(config.get("escalation", []), start=1):
-            EscalationStep.objects.create(level=level, overdue_minutes=minutes, role=role)
+    escalation_chain_apply(ch.EscalationChain.WORK_ORDER, config.get("escalation", []))
+
+
+def escalation_chain_apply(chain: str, steps: list) -> None:
+    """Create a chain from a preset's `[[overdue_minutes, role], …]` unless one exists."""
+    if not EscalationStep.objects.filter(applies_to=chain).exists():
+        for level, (minutes, role) in enumerate(steps, start=1):
+            EscalationStep.objects.create(
+                applies_to=chain, level=level, overdue_minutes=minutes, role=role
+            )

@@ -240,7 +240,7 @@ def test_escalation_runs_from_the_command_line(agent, engineering):
     o = order(agent)
     WorkOrder.objects.filter(pk=o.pk).update(due_at=timezone.now() - dt.timedelta(minutes=1))
     out = io.StringIO()
-    call_command("escalate_work_orders", stdout=out)
+    call_command("run_jobs", "kefu.tickets.escalate_overdue", stdout=out)
     assert "1" in out.getvalue()
 
 

@@ -1,0 +1,452 @@
+"""/api/v1/complaints: the complaint loop (R-4), thin doors over services and selectors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from kefu.accounts import permissions as P
+from kefu.accounts.permissions import require
+from kefu.complaints import selectors as sel
+from kefu.complaints import services as svc
+from kefu.complaints import workflow
+from kefu.complaints.models import Complaint, ComplaintProposal
+from kefu.core.errors import NotFound
+from kefu.core.inputs import parse_when
+from kefu.customers.api import ERRORS
+from kefu.customers.models import PiiAccessLog
+from kefu.customers.validation import mask_phone
+
+router = Router(tags=["complaints 投诉"])
+
+
+class ComplaintIn(Schema):
+    customer_id: int | None = None
+    interaction_id: int | None = None
+    complainant_name: str = ""
+    complainant_phone: str = ""
+    channel: str | None = None
+    received_at: str | None = None
+    content: str = ""
+    demand: str = ""
+    handler: str | None = None
+
+
+class AdvanceIn(Schema):
+    to: str
+    version: int | None = None
+    # 判断
+    department: str | None = None
+    promised_days: int | None = None
+    demand_reasonable: bool | None = None
+    explanation: str | None = None
+    # 调查
+    root_cause: str | None = None
+    responsible_person: str | None = None
+    responsible_user: str | None = None
+    complaint_class: str | None = None
+    # 实施
+    customer_accepted: bool | None = None
+    acceptance: str | None = None
+    penalties: list[dict] = []
+    compensations: list[dict] = []
+    # 总结
+    evaluation: str | None = None
+    improvement: str | None = None
+    # going back or reopening
+    reason: str | None = None
+    note: str | None = None
+
+
+class ReopenIn(Schema):
+    reason: str
+
+
+class ProposalIn(Schema):
+    text: str
+    compensation_amount: str = "0"
+    version: int | None = None
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class ComplaintOut(Schema):
+    id: int
+    number: str
+    stage: str
+    stage_label: str
+    outcome: str
+    version: int
+    allowed: list[str]
+    customer_id: int | None
+    customer_number: str | None
+    interaction_id: int | None
+    complainant_name: str
+    complainant_phone: str
+    channel: str
+    received_at: dt.datetime
+    content: str
+    demand: str
+    handler: str
+    department: str | None
+    promised_days: int | None
+    valid: bool | None
+    demand_reasonable: bool | None
+    explanation: str
+    root_cause: str
+    responsible_person: str
+    complaint_class: str
+    acceptance: str
+    customer_accepted_at: dt.datetime | None
+    evaluation: str
+    improvement: str
+    stage_due_at: dt.datetime | None
+    overdue: bool
+    escalation_level: int
+    reopen_count: int
+    closed_at: dt.datetime | None
+    stages: list[dict] = []
+    proposals: list[dict] = []
+    penalties: list[dict] = []
+    compensations: list[dict] = []
+    events: list[dict] = []
+    followups: list[dict] = []
+
+
+SCALARS = (
+    "id",
+    "number",
+    "stage",
+    "outcome",
+    "version",
+    "customer_id",
+    "interaction_id",
+    "complainant_name",
+    "channel",
+    "received_at",
+    "content",
+    "demand",
+    "promised_days",
+    "valid",
+    "demand_reasonable",
+    "explanation",
+    "root_cause",
+    "responsible_person",
+    "complaint_class",
+    "acceptance",
+    "customer_accepted_at",
+    "evaluation",
+    "improvement",
+    "stage_due_at",
+    "escalation_level",
+    "reopen_count",
+    "closed_at",
+)
+
+
+def _who(user) -> str | None:
+    return user.username if user else None
+
+
+def payload(c: Complaint, full: bool = False) -> dict:
+    out = {k: getattr(c, k) for k in SCALARS}
+    out.update(
+        stage_label=c.get_stage_display(),
+        allowed=workflow.allowed(c.stage, c.outcome),
+        customer_number=c.customer.number if c.customer_id else None,
+        complainant_phone=mask_phone(c.complainant_phone) if c.complainant_phone else "",  # R-0.5
+        handler=c.handler.username,
+        department=c.department.code if c.department_id else None,
+        overdue=bool(
+            c.stage in workflow.OPEN and c.stage_due_at and c.stage_due_at < timezone.now()
+        ),
+    )
+    if not full:
+        return out
+    out["stages"] = [
+        {
+            "stage": r.stage,
+            "round": r.round,
+            "entered_at": r.entered_at,
+            "due_at": r.due_at,
+            "completed_at": r.completed_at,
+            "completed_by": _who(r.completed_by),
+            "to": r.to_stage,
+            "late": bool(r.due_at and (r.completed_at or timezone.now()) > r.due_at),
+            "escalation_level": r.escalation_level,
+            "record": r.data,
+        }
+        for r in c.stages.all()
+    ]
+    out["proposals"] = [
+        {
+            "id": p.id,
+            "round": p.round,
+            "text": p.text,
+            "compensation_amount": str(p.compensation_amount),
+            "approver_role": svc.approver_role(p.compensation_amount),
+            "status": p.status,
+            "proposed_by": _who(p.proposed_by),
+            "proposed_at": p.proposed_at,
+            "decided_by": _who(p.decided_by),
+            "decided_at": p.decided_at,
+            "decision_note": p.decision_note,
+        }
+        for p in c.proposals.all()
+    ]
+    out["penalties"] = [
+        {"person": p.person, "measure": p.measure, "amount": str(p.amount), "at": p.recorded_at}
+        for p in c.penalties.all()
+    ]
+    out["compensations"] = [
+        {"form": m.form, "amount": str(m.amount), "note": m.note, "at": m.recorded_at}
+        for m in c.compensations.all()
+    ]
+    out["events"] = [
+        {
+            "at": e.created_at,
+            "kind": e.kind,
+            "from": e.from_stage,
+            "to": e.to_stage,
+            "actor": _who(e.actor),
+            "note": e.note,
+        }
+        for e in c.events.all()
+    ]
+    out["followups"] = [
+        {
+            "id": f.id,
+            "window_start": f.window_start,
+            "window_end": f.window_end,
+            "status": f.status,
+            "result": f.result,
+        }
+        for f in c.followups.all()
+    ]
+    return out
+
+
+def _full(request: HttpRequest, complaint_id: int) -> dict:
+    return payload(sel.complaint_get(user=request.user, complaint_id=complaint_id), True)
+
+
+@router.post("", response={201: ComplaintOut, **ERRORS}, summary="Register a complaint 受理投诉")
+def create(request: HttpRequest, body: ComplaintIn):
+    """R-4.1 受理: complainant, time, channel, content, demand — or `interaction_id` of the
+    logged contact to take them from. The complaint then waits for 判断."""
+    complaint = svc.complaint_create(actor=request.user, data=body.dict())
+    return Status(201, _full(request, complaint.pk))
+
+
+class ListParams(Schema):
+    q: str = ""
+    stage: str = ""
+    complaint_class: str = ""
+    department: str = ""
+    handler: str = ""
+    customer: int | None = None
+    since: str | None = None
+    until: str | None = None
+    overdue: bool = False
+    limit: int = 100
+
+
+def _filters(params: ListParams) -> dict:
+    return {
+        "q": params.q,
+        "stage": params.stage,
+        "complaint_class": params.complaint_class,
+        "department": params.department,
+        "handler": params.handler,
+        "customer_id": params.customer,
+        "since": parse_when(params.since, field="since") if params.since else None,
+        "until": parse_when(params.until, field="until") if params.until else None,
+        "overdue": params.overdue,
+    }
+
+
+@router.get("", response={200: list[ComplaintOut], **ERRORS}, summary="Complaint archive 投诉档案")
+def list_complaints(request: HttpRequest, params: Query[ListParams]):
+    """R-4.4: search by TS number, phone (or last 4 digits), name or words of the content;
+    filter by `stage` (`open` for every open stage), class, department, handler, customer,
+    received `since`/`until`, `overdue`."""
+    rows = sel.complaints(user=request.user, **_filters(params))
+    return [payload(c) for c in rows[: max(1, min(params.limit, 500))]]
+
+
+@router.get("/export", response={200: None, **ERRORS}, summary="Export complaints 导出投诉档案")
+def export(request: HttpRequest, params: Query[ListParams]):
+    """R-4.4: the archive (same filters as the list) as CSV with every stage's record;
+    phones stay masked. Managers and the GM; the export is logged (R-0.5)."""
+    require(request.user, P.EXPORT_CUSTOMERS)
+    rows = sel.complaints(user=request.user, **_filters(params)).prefetch_related("stages")
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "投诉编号",
+            "受理时间",
+            "投诉人",
+            "电话",
+            "渠道",
+            "内容",
+            "要求",
+            "经办人",
+            "阶段",
+            "结果",
+            "责任部门",
+            "类别",
+            "原因",
+            "责任人",
+            "顾客确认",
+            "评价",
+            "改进措施",
+            "结案时间",
+            "重开次数",
+            "各阶段记录",
+        ]
+    )
+    count = 0
+    for c in rows.iterator(chunk_size=500):
+        count += 1
+        stages = " | ".join(
+            f"{r.get_stage_display()}@{r.completed_at:%Y-%m-%d %H:%M}"
+            + (f" {r.data}" if r.data else "")
+            for r in c.stages.all()
+            if r.completed_at
+        )
+        writer.writerow(
+            [
+                c.number,
+                f"{timezone.localtime(c.received_at):%Y-%m-%d %H:%M}",
+                c.complainant_name,
+                mask_phone(c.complainant_phone) if c.complainant_phone else "",
+                c.get_channel_display(),
+                c.content,
+                c.demand,
+                c.handler.username,
+                c.get_stage_display(),
+                c.get_outcome_display() if c.outcome else "",
+                c.department.name if c.department_id else "",
+                c.get_complaint_class_display() if c.complaint_class else "",
+                c.root_cause,
+                c.responsible_person,
+                c.acceptance,
+                c.evaluation,
+                c.improvement,
+                f"{timezone.localtime(c.closed_at):%Y-%m-%d %H:%M}" if c.closed_at else "",
+                c.reopen_count,
+                stages,
+            ]
+        )
+    PiiAccessLog.objects.create(
+        user=request.user, action="export", fields="complaints", count=count, channel="csv"
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
+    return response
+
+
+@router.get(
+    "/reports/classification",
+    response={200: dict, **ERRORS},
+    summary="Complaint classification statistics 顾客投诉分类统计表",
+)
+def classification(request: HttpRequest, since: str | None = None, until: str | None = None):
+    """Complaints received in [since, until) by class and by responsible department (total,
+    valid, invalid, open, closed, reopened, overdue, average days to close, compensation),
+    and the average hours per stage with how many were late (R-4.1 总结, R-8.1)."""
+    return sel.classification(
+        user=request.user,
+        since=parse_when(since, field="since") if since else None,
+        until=parse_when(until, field="until") if until else None,
+    )
+
+
+@router.get("/{int:complaint_id}", response={200: ComplaintOut, **ERRORS})
+def get_complaint(request: HttpRequest, complaint_id: int):
+    """A complaint with every stage's record (who, when, what), proposals, penalties,
+    compensations, its timeline and its follow-ups."""
+    return _full(request, complaint_id)
+
+
+@router.post("/{int:complaint_id}/advance", response={200: ComplaintOut, **ERRORS})
+def advance(request: HttpRequest, complaint_id: int, body: AdvanceIn):
+    """R-4.1: complete the current stage and enter `to`. From 判断: `investigation`
+    (`department`, `promised_days`, `demand_reasonable`) or `closed` as invalid
+    (`explanation`); 调查 → `solution` (`root_cause`, `responsible_person`,
+    `complaint_class`); 方案 → `implementation` (needs an approved proposal); 实施 →
+    `review` (`customer_accepted: true`, `acceptance`, optional `penalties`,
+    `compensations`); 总结 → `closed` (`evaluation`, `improvement`), which schedules the
+    follow-up 2–3 days later. Back steps and reopening need a `reason`. Send `version` to
+    be told (409) when someone else changed the complaint first."""
+    complaint = sel.complaint_get(user=request.user, complaint_id=complaint_id)
+    svc.complaint_advance(
+        actor=request.user,
+        complaint=complaint,
+        to=body.to,
+        fields=body.dict(exclude={"to", "version"}),
+        version=body.version,
+    )
+    return _full(request, complaint_id)
+
+
+@router.post("/{int:complaint_id}/reopen", response={200: ComplaintOut, **ERRORS})
+def reopen(request: HttpRequest, complaint_id: int, body: ReopenIn):
+    """R-4.2: the customer is not satisfied after all — an invalid complaint is judged
+    again, a resolved one investigated again."""
+    complaint = sel.complaint_get(user=request.user, complaint_id=complaint_id)
+    svc.complaint_reopen(actor=request.user, complaint=complaint, reason=body.reason)
+    return _full(request, complaint_id)
+
+
+@router.post("/{int:complaint_id}/proposals", response={200: ComplaintOut, **ERRORS})
+def propose(request: HttpRequest, complaint_id: int, body: ProposalIn):
+    """R-4.1 方案: add a proposal with its compensation; above the team lead's limit the
+    complaint escalates to whoever may approve it (R-4.3)."""
+    complaint = sel.complaint_get(user=request.user, complaint_id=complaint_id)
+    svc.proposal_add(
+        actor=request.user,
+        complaint=complaint,
+        data=body.dict(exclude={"version"}),
+        version=body.version,
+    )
+    return _full(request, complaint_id)
+
+
+def _proposal(request: HttpRequest, complaint_id: int, proposal_id: int) -> ComplaintProposal:
+    complaint = sel.complaint_get(user=request.user, complaint_id=complaint_id)
+    proposal = complaint.proposals.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound(f"proposal {proposal_id}")
+    return proposal
+
+
+@router.post(
+    "/{int:complaint_id}/proposals/{int:proposal_id}/approve",
+    response={200: ComplaintOut, **ERRORS},
+)
+def approve(request: HttpRequest, complaint_id: int, proposal_id: int, body: DecisionIn):
+    """A supervisor approves one proposal within their authority; the others are set aside."""
+    proposal = _proposal(request, complaint_id, proposal_id)
+    svc.proposal_decide(actor=request.user, proposal=proposal, approve=True, note=body.note)
+    return _full(request, complaint_id)
+
+
+@router.post(
+    "/{int:complaint_id}/proposals/{int:proposal_id}/reject",
+    response={200: ComplaintOut, **ERRORS},
+)
+def reject(request: HttpRequest, complaint_id: int, proposal_id: int, body: DecisionIn):
+    """A supervisor rejects a proposal, saying why (`note`)."""
+    proposal = _proposal(request, complaint_id, proposal_id)
+    svc.proposal_decide(actor=request.user, proposal=proposal, approve=False, note=body.note)
+    return _full(request, complaint_id)

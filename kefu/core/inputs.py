@@ -1,0 +1,82 @@
+"""Small input checks every service shares: times, choices and bounded text, each failing
+with a FieldError that names the field, in Chinese and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from kefu.core.errors import FieldError, ValidationFailed
+
+
+def parse_when(value, *, field: str) -> dt.datetime:
+    """An ISO time; a naive one is read in the center's time zone."""
+    if isinstance(value, dt.datetime):
+        when = value
+    else:
+        when = parse_datetime(str(value or "").strip())
+        if when is None:
+            raise ValidationFailed(
+                FieldError(
+                    field,
+                    "invalid_datetime",
+                    f"{field} 时间无效：{value}（如 2026-11-22T09:30:00+08:00）",
+                    f"Invalid time in {field}: {value}",
+                )
+            )
+    return when if timezone.is_aware(when) else timezone.make_aware(when)
+
+
+def choice_error(field: str, value, values) -> FieldError:
+    return FieldError(
+        field,
+        f"invalid_{field}",
+        f"{field} 无效：{value}（可选：{'、'.join(values)}）",
+        f"Invalid {field}: {value} (one of {', '.join(values)})",
+    )
+
+
+def text_value(data: dict, field: str, limit: int, errors: list[FieldError]) -> str:
+    """`data[field]` stripped; too long is an error, never silently cut."""
+    value = str(data.get(field) or "").strip()
+    if len(value) > limit:
+        errors.append(
+            FieldError(
+                field,
+                "too_long",
+                f"{field} 不能超过 {limit} 个字符",
+                f"{field} is longer than {limit} characters",
+            )
+        )
+    return value
+
+
+def amount_value(data: dict, field: str, errors: list[FieldError], *, positive=False) -> Decimal:
+    """A yuan amount with at most two decimals, not negative (or > 0 with `positive`)."""
+    raw = data.get(field)
+    try:
+        amount = Decimal(str(raw if raw not in (None, "") else 0))
+    except InvalidOperation:
+        amount = None
+    if (
+        amount is None
+        or not amount.is_finite()
+        or amount < 0
+        or (positive and amount == 0)
+        or amount != amount.quantize(Decimal("0.01"))
+        or amount >= Decimal("10000000000")
+    ):
+        errors.append(
+            FieldError(
+                field,
+                "invalid_amount",
+                f"{field} 金额无效：{raw}（元，最多两位小数{'，须大于 0' if positive else ''}）",
+                f"Invalid amount in {field}: {raw} (yuan, two decimals at most"
+                f"{', above 0' if positive else ''})",
+            )
+        )
+        return Decimal(0)
+    return amount
