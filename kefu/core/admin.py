@@ -22,6 +22,19 @@ class ReadOnlyMixin(NoDeleteMixin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """A timeline or child list shown on its parent's page, never edited there."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Preset)
 class PresetAdmin(admin.ModelAdmin):
     list_display = ("code", "label", "loaded_at")

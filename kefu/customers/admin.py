@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
+from kefu.core.admin import NoDeleteMixin, ReadOnlyInline, ReadOnlyMixin
 from kefu.core.errors import KefuError
 from kefu.customers import services as svc
 from kefu.customers.models import (
@@ -20,12 +20,9 @@ from kefu.customers.models import (
 from kefu.customers.selectors import customer_search, masked_pii
 
 
-class AssetInline(admin.TabularInline):
+class AssetInline(ReadOnlyInline):
     model = Asset
     fields = ("kind", "model", "vin", "plate", "delivered_on", "status")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
 

@@ -14,6 +14,8 @@ from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationF
 from kefu.core.inputs import choice_error, text_value
 from kefu.followups import choices as ch
 from kefu.followups.models import FollowUp
+from kefu.tickets.choices import Status as TicketStatus
+from kefu.tickets.services import work_order_transition
 
 
 @transaction.atomic
@@ -53,6 +55,18 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     followup.done_at, followup.done_by = timezone.now(), actor
     followup._history_user = actor
     followup.save()
+    if followup.work_order_id:
+        # satisfied verifies the department's work; unsatisfied sends it back.
+        order = followup.work_order
+        if order.status == TicketStatus.DONE:
+            work_order_transition(
+                actor=actor,
+                order=order,
+                to=TicketStatus.REOPENED
+                if result == ch.Result.UNSATISFIED
+                else TicketStatus.VERIFIED,
+                fields={"reason": f"回访不满意：{note}", "note": f"回访：{note}".strip("：")},
+            )
     if followup.complaint_id:
         complaint_followup_result(
             actor=actor,

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from kefu.complaints.models import Complaint
 from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
 from kefu.customers.api import ERRORS, screen_pop_payload
@@ -29,8 +30,22 @@ cti_router = Router(tags=["cti 电话系统"])
 tasks_router = Router(tags=["callbacks 回电·留言"])
 
 
-def interaction_payload(i: Interaction, warnings=()) -> dict:
+def routed_to(i: Interaction) -> list[dict]:
+    """What the contact became (R-2.3): its work orders and its complaint."""
+    items = [
+        {"kind": "work_order", "id": o.id, "number": o.number, "status": o.status}
+        for o in i.work_orders.all()
+    ]
+    items += [
+        {"kind": "complaint", "id": c.id, "number": c.number, "status": c.stage}
+        for c in Complaint.objects.filter(interaction=i)
+    ]
+    return items
+
+
+def interaction_payload(i: Interaction, warnings=(), routes: bool = False) -> dict:
     return {
+        "routed_to": routed_to(i) if routes else [],
         **{
             k: getattr(i, k)
             for k in (
@@ -90,7 +105,7 @@ def log_interaction(request: HttpRequest, payload: InteractionIn):
     work order or complaint). `callback_due_at` records a callback promise; with
     `message_for` it is a message for that colleague."""
     interaction, warnings = svc.interaction_log(actor=request.user, data=payload.dict())
-    return Status(201, interaction_payload(interaction, warnings))
+    return Status(201, interaction_payload(interaction, warnings, routes=True))
 
 
 class ListQuery(Schema):
@@ -120,6 +135,15 @@ def list_interactions(request: HttpRequest, params: Query[ListQuery]):
     return [interaction_payload(i) for i in rows[: min(params.limit, 500)]]
 
 
+@router.get("/{int:interaction_id}", response={200: InteractionOut, **ERRORS})
+def get_interaction(request: HttpRequest, interaction_id: int):
+    """One contact with what it became: work orders, complaint (R-2.3)."""
+    found = sel.interactions_list(user=request.user).filter(pk=interaction_id).first()
+    if found is None:
+        raise NotFound(f"interaction {interaction_id}")
+    return interaction_payload(found, routes=True)
+
+
 @router.patch("/{int:interaction_id}", response={200: InteractionOut, **ERRORS})
 def patch_interaction(request: HttpRequest, interaction_id: int, payload: InteractionPatch):
     """Fill in or correct a contact (a CTI call's content, the customer of an unknown
@@ -129,7 +153,7 @@ def patch_interaction(request: HttpRequest, interaction_id: int, payload: Intera
         interaction=_get(Interaction, interaction_id, "interaction"),
         data=payload.dict(exclude_unset=True),
     )
-    return interaction_payload(interaction)
+    return interaction_payload(interaction, routes=True)
 
 
 @router.get(

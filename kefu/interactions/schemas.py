@@ -56,6 +56,7 @@ class InteractionOut(Schema):
     answered_at: dt.datetime | None
     ended_at: dt.datetime | None
     ring_seconds: float | None
+    routed_to: list[dict] = []
     warnings: list[dict] = []
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kefu.core.admin import ReadOnlyMixin
+from kefu.core.admin import ReadOnlyInline, ReadOnlyMixin
 from kefu.tickets.models import EscalationStep, SlaRule, WorkOrder, WorkOrderEvent
 
 
@@ -26,12 +26,9 @@ class EscalationStepAdmin(admin.ModelAdmin):
     list_filter = ("applies_to",)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = WorkOrderEvent
     fields = ("created_at", "kind", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
 
 
 @admin.register(WorkOrder)

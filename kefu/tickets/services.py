@@ -17,6 +17,7 @@ from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers.models import Customer
+from kefu.followups.models import FollowUp
 from kefu.interactions.models import Notice
 from kefu.tickets import choices as ch
 from kefu.tickets import workflow
@@ -215,7 +216,32 @@ def work_order_transition(
     order.save()
     note = str(fields.get("reason") or fields.get("result") or fields.get("note") or "")
     _event(order, ch.EventKind.TRANSITION, actor, note=note, from_status=before, to_status=to)
+    if to == ch.Status.DONE:
+        _result_returns_to_cs(order, now)
     return order
+
+
+def _result_returns_to_cs(order: WorkOrder, now: dt.datetime) -> None:
+    """R-3.3: the department's result comes back to CS as a follow-up call within three
+    days (R-5.2) for whoever raised the order; its answer verifies or reopens the order."""
+    done_count = order.events.filter(kind=ch.EventKind.TRANSITION, to_status=ch.Status.DONE)
+    FollowUp.objects.get_or_create(
+        source_key=f"work_order:{order.pk}:{done_count.count()}",
+        defaults={
+            "kind": "work_order",
+            "customer": order.customer,
+            "work_order": order,
+            "owner": order.created_by,
+            "window_start": now,
+            "window_end": now + dt.timedelta(days=3),
+        },
+    )
+    if order.created_by_id:
+        Notice.objects.create(
+            user=order.created_by,
+            kind="work_order_done",
+            text=f"工单已完成，请回访：{order.number} {order.title}：{order.result}"[:300],
+        )
 
 
 @transaction.atomic

@@ -358,6 +358,8 @@ def test_r_2_3_a_complaint_call_becomes_a_complaint_with_its_intake(api, agent):
         "要求道歉",
     )
     assert c.stage == "judgment" and c.handler == agent
+    routed = api.get(f"/interactions/{r.json()['id']}").json()["routed_to"]
+    assert routed == [{"kind": "complaint", "id": c.id, "number": c.number, "status": "judgment"}]
 
 
 def test_r_2_3_a_complaint_letter_waits_for_the_cs_assistant(api):
@@ -458,3 +460,13 @@ def test_a_complaint_made_in_code_refuses_a_future_time(agent, center):
     with pytest.raises(ValidationFailed) as exc:
         complaint_create(actor=agent, data={**INTAKE, "received_at": future})
     assert exc.value.errors[0].field == "received_at"
+
+
+def test_the_admin_shows_complaints_with_masked_phones_and_edits_policy(client, api, center):
+    c = open_complaint(api)
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/complaints/complaint/{c['id']}/change/").content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    assert client.get("/admin/complaints/complaint/").status_code == 200
+    assert client.get("/admin/complaints/stagelimit/").status_code == 200
+    assert client.get("/admin/followups/followup/").status_code == 200

@@ -96,6 +96,10 @@ def test_demo_center_has_a_user_per_role_and_customers_with_vehicles(monkeypatch
     assert Customer.objects.filter(owner__isnull=True).count() == 0  # assignment
     assert "already loaded" in run("demo")  # idempotent, password not printed again
     assert Customer.objects.count() == 60
+    from kefu.complaints.models import Complaint
+
+    stages = set(Complaint.objects.values_list("stage", flat=True))
+    assert {"judgment", "investigation", "solution", "implementation", "closed"} <= stages
 
 
 def test_demo_center_routes_repairs_and_correspondence():

@@ -257,3 +257,27 @@ def test_too_long_input_is_refused_not_cut(api, agent, engineering):
 def test_list_limits_out_of_range_are_422(api, engineering):
     assert api.get("/tickets", limit=-1).status_code == 422
     assert api.get("/interactions", limit=0).status_code == 422
+
+
+def test_r_3_3_the_result_returns_to_cs_and_the_follow_up_verifies_or_reopens(api, agent, handler):
+    from kefu.followups.models import FollowUp
+
+    o = order(agent, assignee="fixer")
+    for to, fields in (("in_progress", {}), ("done", {"result": "已更换密封圈"})):
+        o = work_order_transition(actor=handler, order=o, to=to, fields=fields)
+    followup = FollowUp.objects.get(work_order=o)
+    assert (followup.owner, followup.kind, followup.status) == (agent, "work_order", "pending")
+    assert followup.window_end - followup.window_start == dt.timedelta(days=3)
+    assert Notice.objects.filter(user=agent, kind="work_order_done").exists()
+    r = api.post(f"/followups/{followup.id}/result", {"result": "unsatisfied", "note": "仍漏水"})
+    assert r.status_code == 200
+    o.refresh_from_db()
+    assert o.status == "reopened"
+    assert "仍漏水" in o.events.last().note
+    # the second time the department finishes, a new follow-up verifies it
+    for to, fields in (("in_progress", {}), ("done", {"result": "更换水管"})):
+        o = work_order_transition(actor=handler, order=o, to=to, fields=fields)
+    second = FollowUp.objects.filter(work_order=o).exclude(pk=followup.pk).get()
+    api.post(f"/followups/{second.id}/result", {"result": "satisfied"})
+    o.refresh_from_db()
+    assert o.status == "verified" and o.verified_at is not None

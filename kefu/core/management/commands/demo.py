@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
+from kefu.complaints.demo import demo_complaints
 from kefu.core.services import center_settings, preset_load
 from kefu.customers import choices as c
 from kefu.customers.demo import fake_customers_csv
@@ -83,6 +84,9 @@ class Command(BaseCommand):
         if report.status != "imported":
             raise CommandError(f"演示数据导入失败 / demo import failed: {report.errors[:3]}")
         self._open_recent_files(admin)
+        demo_complaints(
+            handler=User.objects.get(username="agent1"), lead=User.objects.get(username="lead")
+        )
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
         self.stdout.write("用户 users: " + ", ".join(u[0] for u in USERS))
         self.stdout.write(f"密码 password (shown once): {password}")
