@@ -10,6 +10,7 @@ from kefu.core.api import AUTH
 from kefu.core.errors import KefuError
 from kefu.customers.api import imports_router
 from kefu.customers.api import router as customers_router
+from kefu.followups.api import events_router
 from kefu.followups.api import router as followups_router
 from kefu.interactions.api import cti_router, tasks_router
 from kefu.interactions.api import router as interactions_router
@@ -76,3 +77,4 @@ api.add_router("/callbacks", tasks_router)
 api.add_router("/tickets", tickets_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/followups", followups_router)
+api.add_router("/events", events_router)

@@ -223,8 +223,8 @@ def payload(c: Complaint, full: bool = False) -> dict:
     out["followups"] = [
         {
             "id": f.id,
-            "window_start": f.window_start,
-            "window_end": f.window_end,
+            "due_on": f.due_on,
+            "due_by": f.due_by,
             "status": f.status,
             "result": f.result,
         }

@@ -41,6 +41,14 @@ class Complaint(models.Model):
     received_at = models.DateTimeField("受理时间 received at")
     content = models.TextField("投诉内容 content")
     demand = models.TextField("顾客要求 demand", blank=True)
+    source_followup = models.ForeignKey(
+        "followups.FollowUp",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="raised_complaints",
+        verbose_name="来自回访 raised by follow-up",
+    )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -559,6 +559,7 @@ def complaint_advance(
 def followup_schedule(*, complaint: Complaint, now: dt.datetime) -> FollowUp:
     """R-4.2: the closed complaint's follow-up call, 2–3 days later, for its handler. One per
     closing: closing again after a reopening schedules the next one."""
+    day = timezone.localdate(now)
     followup, _ = FollowUp.objects.get_or_create(
         source_key=f"complaint:{complaint.pk}:{complaint.reopen_count}",
         defaults={
@@ -566,8 +567,8 @@ def followup_schedule(*, complaint: Complaint, now: dt.datetime) -> FollowUp:
             "customer": complaint.customer,
             "complaint": complaint,
             "owner": complaint.handler,
-            "window_start": now + FOLLOWUP_AFTER[0],
-            "window_end": now + FOLLOWUP_AFTER[1],
+            "due_on": day + FOLLOWUP_AFTER[0],
+            "due_by": day + FOLLOWUP_AFTER[1],
         },
     )
     return followup

@@ -83,6 +83,17 @@ class WorkCalendar:
             return chinese_calendar.is_workday(day)
         return day.weekday() < 5
 
+    def is_public_holiday(self, day: dt.date) -> bool:
+        """A statutory holiday (春节, 国庆 …), not an ordinary weekend: no follow-up calls
+        then (R-5.2), only greetings."""
+        overrides = self._year(day.year)
+        if day in overrides:
+            return not overrides[day]
+        if _builtin_known(day.year):
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            return bool(on_holiday and name)
+        return False
+
     def add_workdays(self, start: dt.date, days: int) -> dt.date:
         """The date `days` working days after `start` (start itself not counted)."""
         day, step, left = start, (1 if days >= 0 else -1), abs(days)

@@ -22,6 +22,10 @@ class Preset(models.Model):
         return f"{self.label} ({self.code})"
 
 
+def default_quiet_hours() -> list:
+    return [["12:00", "14:00"], ["21:00", "08:00"]]
+
+
 class CenterSetting(models.Model):
     """The one row of center settings (name, active preset, deadlines an admin may change)."""
 
@@ -32,6 +36,11 @@ class CenterSetting(models.Model):
     )
     # "Answer within 3 rings" (R-2.2): a ring cycle in China is about 5 s (1 s on, 4 s off).
     answer_seconds = models.PositiveIntegerField("接听时限(秒) answer within seconds", default=15)
+    quiet_hours = models.JSONField(
+        "免打扰时段 do-not-disturb windows",
+        default=default_quiet_hours,
+        help_text='[["12:00", "14:00"], ["21:00", "08:00"]] — no follow-up calls then (R-5.2)',
+    )
     work_day_start = models.TimeField("上班时间 working day starts", default="09:00")
     work_day_end = models.TimeField("下班时间 working day ends", default="18:00")
     repair_department = models.ForeignKey(

@@ -83,6 +83,7 @@ def preset_load(*, code: str) -> Preset:
     """
     from kefu.complaints.services import preset_apply_complaint_data
     from kefu.customers.services import preset_apply_customer_data
+    from kefu.followups.services import preset_apply_followup_data
     from kefu.tickets.services import preset_apply_ticket_data
 
     path = PRESET_DIR / f"{code}.json"
@@ -104,6 +105,7 @@ def preset_load(*, code: str) -> Preset:
         preset_apply_customer_data(config=config)
         preset_apply_ticket_data(config=config)
         preset_apply_complaint_data(config=config)
+        preset_apply_followup_data(config=config)
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

@@ -1,37 +1,57 @@
-"""Reads on follow-ups: an agent's own list, or everyone's for team leads."""
+"""Reads on follow-ups: an agent's day list, one task with its script, and the reports —
+per rule family for a day, week or month (R-5.5) and the member coverage (R-5.2)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
-from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.errors import NotFound, PermissionDenied, invalid
+from kefu.followups import choices as ch
 from kefu.followups.models import FollowUp
+from kefu.followups.rules import ALWAYS_FOLLOWED
 
 
 def followups(
-    *, user: User, everyone: bool = False, status: str = "", due_by: dt.datetime | None = None
+    *,
+    user: User,
+    everyone: bool = False,
+    status: str = "",
+    due_on: dt.date | None = None,
+    family: str = "",
+    owner: str = "",
 ) -> QuerySet:
-    """Follow-ups by window, earliest first; `due_by`: those whose window has opened."""
+    """Follow-ups, earliest due first. `due_on`: those to call that day — pending, window
+    open (appointments and retries included) and not past their window by more than the
+    day; `everyone`: the whole center's (team leads and above)."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
-    if everyone and not P.has_perm(user, P.MANAGE_TASKS):
+    if (everyone or owner) and not P.has_perm(user, P.MANAGE_TASKS):
         raise PermissionDenied(
-            "只有班长及以上可查看全部回访", "Only team leads and above see everyone's"
+            "只有班长及以上可查看他人的回访", "Only team leads and above see others' follow-ups"
         )
-    qs = FollowUp.objects.select_related("customer", "complaint", "owner").order_by(
-        "window_start", "id"
-    )
-    if not everyone:
+    qs = FollowUp.objects.select_related(
+        "customer", "complaint", "owner", "rule", "event__asset"
+    ).order_by("due_on", "next_call_at", "id")
+    if owner:
+        qs = qs.filter(owner__username=owner)
+    elif not everyone:
         qs = qs.filter(owner=user)
     if status:
         qs = qs.filter(status=status)
-    if due_by:
-        qs = qs.filter(window_start__lte=due_by)
+    if due_on:
+        next_day = dt.datetime.combine(
+            due_on + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+        )
+        qs = qs.filter(due_on__lte=due_on).exclude(next_call_at__gte=next_day)
+    if family:
+        qs = qs.filter(kind=family)
     return qs
 
 
@@ -43,5 +63,123 @@ def followup_get(*, user: User, followup_id: int) -> FollowUp:
     return found
 
 
-def overdue(followup: FollowUp, now: dt.datetime | None = None) -> bool:
-    return followup.status == "pending" and followup.window_end < (now or timezone.now())
+def overdue(followup: FollowUp, today: dt.date | None = None) -> bool:
+    return followup.status == ch.Status.PENDING and followup.due_by < (
+        today or timezone.localdate()
+    )
+
+
+def period_bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """[start, end) of the day, ISO week or month containing `day`."""
+    if period == "day":
+        return day, day + dt.timedelta(days=1)
+    if period == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=7)
+    if period == "month":
+        start = day.replace(day=1)
+        return start, (start + dt.timedelta(days=32)).replace(day=1)
+    raise invalid(
+        "period", "invalid_period", "period 应为 day/week/month", "period: day|week|month"
+    )
+
+
+def summary(*, user: User, family: str, period: str, day: dt.date) -> dict:
+    """R-5.5: the 7DC (3DC …) daily report, weekly report or monthly analysis: tasks due in
+    the period, done, done on time, reached, unreachable, still open; satisfaction per
+    question (average on a 5-point scale, unsatisfied count) and the reasons given."""
+    if not P.has_perm(user, P.MANAGE_TASKS) and not P.has_perm(user, P.VIEW_COMPLAINTS):
+        raise PermissionDenied()
+    start, end = period_bounds(period, day)
+    rows = list(
+        FollowUp.objects.filter(kind=family, due_on__gte=start, due_on__lt=end)
+        .select_related("rule__script", "customer")
+        .order_by("id")
+    )
+    done = [f for f in rows if f.status == ch.Status.DONE]
+    per_question: dict[str, dict] = {}
+    results = Counter(f.result for f in done)
+    reasons = []
+    for f in done:
+        script = f.rule.script if f.rule_id else None
+        for q in script.questions if script else []:
+            value = f.answers.get(q["key"])
+            if value is None:
+                continue
+            entry = per_question.setdefault(
+                q["key"],
+                {"key": q["key"], "text": q.get("text", ""), "kind": q.get("kind"), "n": 0},
+            )
+            entry["n"] += 1
+            if q.get("kind") == "score" and isinstance(value, int):
+                entry.setdefault("_sum", Decimal(0))
+                entry["_sum"] += Decimal(value) * 5 / int(q.get("max", 5))
+            elif q.get("kind") == "choice":
+                entry.setdefault("choices", defaultdict(int))[value] += 1
+        if f.result == ch.Result.UNSATISFIED:
+            reasons.append(
+                {
+                    "followup_id": f.id,
+                    "customer": f.customer.name if f.customer else "",
+                    "note": f.note,
+                }
+            )
+    questions = []
+    for entry in per_question.values():
+        total = entry.pop("_sum", None)
+        if total is not None:
+            entry["average"] = float((total / entry["n"]).quantize(Decimal("0.01")))
+        if "choices" in entry:
+            entry["choices"] = dict(entry["choices"])
+        questions.append(entry)
+    n = len(rows)
+    return {
+        "family": family,
+        "period": period,
+        "start": start,
+        "end": end - dt.timedelta(days=1),
+        "due": n,
+        "done": len(done),
+        "on_time": sum(1 for f in done if timezone.localdate(f.done_at) <= f.due_by),
+        "reached": sum(1 for f in rows if f.reached),
+        "unreachable": sum(1 for f in rows if f.status == ch.Status.UNREACHABLE),
+        "open": sum(1 for f in rows if f.status == ch.Status.PENDING),
+        "completion_rate": round(len(done) / n, 4) if n else None,
+        "results": dict(results),
+        "questions": questions,
+        "reasons": reasons,
+    }
+
+
+def coverage(*, user: User, since: dt.date, until: dt.date) -> dict:
+    """R-5.2: member and VIP customers must all get their follow-up. Their tasks due in
+    [since, until): how many, done, and the ones still missing (open past their window,
+    or closed unreachable) to chase."""
+    if not P.has_perm(user, P.MANAGE_TASKS):
+        raise PermissionDenied()
+    qs = FollowUp.objects.filter(
+        due_on__gte=since, due_on__lt=until, customer__level__in=ALWAYS_FOLLOWED
+    ).exclude(status=ch.Status.CANCELLED)
+    today = timezone.localdate()
+    missing = qs.filter(
+        Q(status=ch.Status.UNREACHABLE) | Q(status=ch.Status.PENDING, due_by__lt=today)
+    ).select_related("customer", "owner")
+    total, done = qs.count(), qs.filter(status=ch.Status.DONE).count()
+    return {
+        "since": since,
+        "until": until,
+        "member_followups": total,
+        "done": done,
+        "coverage": round(done / total, 4) if total else None,
+        "missing": [
+            {
+                "followup_id": f.id,
+                "kind": f.kind,
+                "customer": f.customer.name,
+                "owner": f.owner.username if f.owner else None,
+                "due_by": f.due_by,
+                "status": f.status,
+            }
+            for f in missing[:500]
+        ],
+    }

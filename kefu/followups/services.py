@@ -1,27 +1,296 @@
-"""Writes on follow-ups (R-5): recording the call's result. An unsatisfied answer on a
-closed complaint reopens it (R-4.2)."""
+"""Writes of the follow-up engine (R-5): recording lifecycle events, turning them into
+follow-up tasks by the rules, a day's periodic rules, each call attempt, appointments and
+retries, and the result with its answers — whose unsatisfied items go to the responsible
+department as a work order or a complaint (R-5.4)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
-from kefu.accounts.models import User
+from kefu.accounts.choices import Role
+from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
-from kefu.complaints.services import complaint_followup_result
-from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
-from kefu.core.inputs import choice_error, text_value
+from kefu.complaints.services import complaint_create, complaint_followup_result
+from kefu.core.calendar import WorkCalendar
+from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
+from kefu.core.inputs import choice_error, parse_when, text_value
+from kefu.core.services import center_settings
+from kefu.customers.models import Asset, Customer
 from kefu.followups import choices as ch
-from kefu.followups.models import FollowUp
+from kefu.followups import rules as R
+from kefu.followups.models import FollowUp, FollowUpAttempt, FollowUpRule, LifecycleEvent, Script
 from kefu.tickets.choices import Status as TicketStatus
-from kefu.tickets.services import work_order_transition
+from kefu.tickets.services import work_order_create, work_order_transition
+
+PERIODIC = (ch.Trigger.MONTHLY, ch.Trigger.WEEKLY, ch.Trigger.QUARTERLY)
+
+
+def known_event_types() -> set[str]:
+    """Event types of the active preset, plus those the rules and the system use."""
+    setting = center_settings()
+    types = {e["code"] for e in (setting.preset.config.get("events", []) if setting.preset else [])}
+    types |= set(FollowUpRule.objects.values_list("event_type", flat=True))
+    return types | {"complaint_closed", "work_order_done"}
+
+
+def event_clean(data: dict) -> tuple[dict, list[FieldError]]:
+    errors: list[FieldError] = []
+    kind = str(data.get("type") or "").strip()
+    known = known_event_types()
+    if kind not in known:
+        errors.append(choice_error("type", kind, sorted(known)))
+    customer = Customer.objects.filter(pk=data.get("customer_id") or 0).first()
+    if customer is None:
+        errors.append(
+            FieldError(
+                "customer_id",
+                "not_found",
+                f"客户不存在：{data.get('customer_id')}",
+                f"No customer {data.get('customer_id')}",
+            )
+        )
+    asset = None
+    if data.get("asset_id"):
+        asset = Asset.objects.filter(pk=data["asset_id"]).first()
+        if asset is None or (customer and asset.customer_id != customer.pk):
+            errors.append(
+                FieldError(
+                    "asset_id",
+                    "not_found",
+                    "资产不存在或不属于该客户",
+                    "No such asset for this customer",
+                )
+            )
+    attributes = data.get("attributes") or {}
+    if not isinstance(attributes, dict):
+        errors.append(
+            FieldError("attributes", "invalid", "attributes 应为对象", "attributes is an object")
+        )
+        attributes = {}
+    external = text_value(data, "external_id", 64, errors)
+    try:
+        occurred = (
+            parse_when(data["occurred_at"], field="occurred_at")
+            if data.get("occurred_at")
+            else timezone.now()
+        )
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+        occurred = timezone.now()
+    values = {
+        "type": kind,
+        "customer": customer,
+        "asset": asset,
+        "attributes": attributes,
+        "occurred_at": occurred,
+        "external": external,
+    }
+    return values, errors
+
+
+def _event_key(v: dict) -> str:
+    if v["external"]:
+        return f"ext:{v['type']}:{v['external']}"
+    basis = f"{v['type']}:{v['customer'].pk}:{v['asset'].pk if v['asset'] else ''}:"
+    basis += v["occurred_at"].isoformat()
+    return "auto:" + hashlib.sha1(basis.encode()).hexdigest()
 
 
 @transaction.atomic
-def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowUp:
-    """Record the follow-up call: `result` satisfied / neutral / unsatisfied and the notes.
-    The owner or a team lead records it, once."""
+def event_record(*, actor: User | None, data: dict) -> tuple[LifecycleEvent, bool]:
+    """Record a lifecycle event and schedule what the rules say (R-5.1). Sending the same
+    event again (same `external_id`, or same type, customer, asset and time) changes
+    nothing and returns the first record. Returns (event, created)."""
+    if actor is not None:
+        require(actor, P.LOG_INTERACTIONS)
+    v, errors = event_clean(data)
+    if errors:
+        raise ValidationFailed(errors)
+    key = _event_key(v)
+    existing = LifecycleEvent.objects.filter(key=key).first()
+    if existing is not None:
+        return existing, False
+    event = LifecycleEvent.objects.create(
+        type=v["type"],
+        customer=v["customer"],
+        asset=v["asset"],
+        occurred_at=v["occurred_at"],
+        attributes=v["attributes"],
+        key=key,
+        created_by=actor,
+    )
+    schedule_event(event)
+    return event, True
+
+
+class Context:
+    """What one scheduling run reads once: the calendar and the owners' current loads."""
+
+    def __init__(self):
+        self.calendar = WorkCalendar()
+        self.load: dict[int, int] = {}
+
+    def least_loaded(self, users: list[User]) -> User | None:
+        if not users:
+            return None
+        missing = [u.pk for u in users if u.pk not in self.load]
+        if missing:
+            counts = dict(
+                User.objects.filter(pk__in=missing)
+                .annotate(n=Count("followups", filter=Q(followups__status=ch.Status.PENDING)))
+                .values_list("pk", "n")
+            )
+            self.load.update({pk: counts.get(pk, 0) for pk in missing})
+        best = min(users, key=lambda u: (self.load[u.pk], u.pk))
+        self.load[best.pk] += 1
+        return best
+
+
+def _owner(rule: FollowUpRule, customer: Customer, ctx: Context) -> User | None:
+    if rule.owner_mode == ch.OwnerMode.DEPARTMENT and rule.owner_department_id:
+        users = User.objects.filter(department_id=rule.owner_department_id, is_active=True)
+        return ctx.least_loaded(list(users))
+    if rule.owner_mode == ch.OwnerMode.ROLE and rule.owner_role:
+        return ctx.least_loaded(list(User.objects.filter(role=rule.owner_role, is_active=True)))
+    if customer.owner_id and customer.owner.is_active:
+        return customer.owner
+    agents = User.objects.filter(role=Role.AGENT, is_active=True, accepts_customers=True)
+    return ctx.least_loaded(list(agents))
+
+
+def _task(rule, event, ctx: Context, start: dt.date, period: str = "") -> FollowUp | None:
+    """One rule's task for one event (idempotent by key), if the rule applies and the
+    event is in the sample."""
+    customer = event.customer
+    if customer.status != "active" or (customer.phone_opt_out and rule.channel == "phone"):
+        return None
+    if not R.matches(rule.condition, event=event, customer=customer, asset=event.asset):
+        return None
+    if not R.sampled(rule.code, event.pk, rule.sample_percent, customer.level):
+        return None
+    due_on, due_by = R.window(
+        start,
+        offset=rule.offset_days,
+        days=rule.window_days,
+        kind=rule.day_kind,
+        calendar=ctx.calendar,
+    )
+    key = f"rule:{rule.code}:{period}event:{event.pk}"
+    found = FollowUp.objects.filter(source_key=key).first()
+    if found:
+        return found
+    return FollowUp.objects.create(
+        source_key=key,
+        kind=rule.family,
+        rule=rule,
+        event=event,
+        customer=customer,
+        owner=_owner(rule, customer, ctx),
+        channel=rule.channel,
+        due_on=due_on,
+        due_by=due_by,
+    )
+
+
+def schedule_event(event: LifecycleEvent, ctx: Context | None = None) -> list[FollowUp]:
+    """The tasks of every active event-triggered rule for this event's type."""
+    ctx = ctx or Context()
+    rules = FollowUpRule.objects.filter(
+        active=True, trigger=ch.Trigger.EVENT, event_type=event.type
+    )
+    day = timezone.localdate(event.occurred_at)
+    made = [_task(rule, event, ctx, day) for rule in rules]
+    return [f for f in made if f is not None]
+
+
+def _period(rule: FollowUpRule, day: dt.date) -> tuple[dt.date, dt.date, str] | None:
+    """For a periodic rule on `day`: the events' period [start, end) and its label, or None
+    when the rule does not run that day."""
+    if rule.trigger == ch.Trigger.WEEKLY:
+        if day.weekday() != (rule.weekday or 0):
+            return None
+        start = day - dt.timedelta(days=7)
+        return start, day, f"w{start:%G%V}:"
+    if day.day > 7:  # monthly and quarterly rules run in the first week (R-5.1)
+        return None
+    first = day.replace(day=1)
+    if rule.trigger == ch.Trigger.QUARTERLY:
+        if first.month % 3 != 1:
+            return None
+        month = first.month - 3
+        start = first.replace(year=first.year - (month < 1), month=(month - 1) % 12 + 1)
+        return start, first, f"q{start:%Y%m}:"
+    start = (first - dt.timedelta(days=1)).replace(day=1)
+    return start, first, f"m{start:%Y%m}:"
+
+
+def schedule_day(day: dt.date | None = None) -> int:
+    """The periodic rules of `day` (first week of the month, Mondays, quarters) over the
+    events of the last period. Idempotent and resumable: every task has its key, so a
+    rerun after a crash makes only the missing ones. Returns how many tasks exist for it."""
+    day = day or timezone.localdate()
+    ctx, count = Context(), 0
+    tz = timezone.get_current_timezone()
+    for rule in FollowUpRule.objects.filter(active=True, trigger__in=PERIODIC):
+        period = _period(rule, day)
+        if period is None:
+            continue
+        start, end, label = period
+        since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+        until = dt.datetime.combine(end, dt.time.min, tzinfo=tz)
+        events = (
+            LifecycleEvent.objects.filter(
+                type=rule.event_type, occurred_at__gte=since, occurred_at__lt=until
+            )
+            .select_related("customer__owner", "asset")
+            .order_by("pk")
+        )
+        for event in events.iterator(chunk_size=2000):
+            with transaction.atomic():
+                count += _task(rule, event, ctx, day, label) is not None
+    return count
+
+
+def _context(followup: FollowUp) -> dict:
+    customer, event = followup.customer, followup.event
+    asset = event.asset if event else None
+    title = {"male": "先生", "female": "女士"}.get(getattr(customer, "gender", ""), "")
+    return {
+        "name": customer.name if customer else "",
+        "surname": (customer.name[:1] if customer else ""),
+        "title": title,
+        "model": asset.model if asset else "",
+        "plate": asset.plate if asset else "",
+        "event_date": f"{timezone.localtime(event.occurred_at):%Y年%m月%d日}" if event else "",
+        "agent": (followup.owner.display_name or followup.owner.username) if followup.owner else "",
+        "center": center_settings().name,
+    }
+
+
+def script_for(followup: FollowUp) -> dict | None:
+    """The follow-up's script with its placeholders filled (R-5.3)."""
+    script: Script | None = followup.rule.script if followup.rule_id else None
+    if script is None:
+        return None
+    ctx = _context(followup)
+    return {
+        "code": script.code,
+        "opening": R.render(script.opening, ctx),
+        "questions": [{**q, "text": R.render(q.get("text", ""), ctx)} for q in script.questions],
+        "satisfied_text": R.render(script.satisfied_text, ctx),
+        "unsatisfied_text": R.render(script.unsatisfied_text, ctx),
+        "closing": R.render(script.closing, ctx),
+    }
+
+
+def _locked_pending(actor: User, followup: FollowUp) -> FollowUp:
     require(actor, P.LOG_INTERACTIONS)
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if followup.owner_id not in (None, actor.id) and not P.has_perm(actor, P.MANAGE_TASKS):
@@ -31,16 +300,183 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
             FieldError(
                 "status",
                 "already_done",
-                "该回访已记录结果",
-                "This follow-up already has its result",
+                f"该回访已结束（{followup.get_status_display()}）",
+                f"This follow-up is already {followup.status}",
             )
         )
+    return followup
+
+
+@transaction.atomic
+def followup_attempt(*, actor: User, followup: FollowUp, data: dict) -> FollowUp:
+    """A call that did not get the follow-up done (R-5.2): no answer or busy retries after
+    the rule's hours, outside the customer's rest time, until the attempts run out and the
+    task closes as unreachable (attempts kept); an appointment the customer asks for moves
+    the task to that time; a wrong number closes it as unreachable."""
+    followup = _locked_pending(actor, followup)
     errors: list[FieldError] = []
-    result = data.get("result")
+    outcome = data.get("outcome")
+    allowed = [o for o in ch.AttemptOutcome.values if o != ch.AttemptOutcome.REACHED]
+    if outcome not in allowed:
+        errors.append(choice_error("outcome", outcome, allowed))
+    note = text_value(data, "note", 2000, errors)
+    appointment = None
+    if outcome == ch.AttemptOutcome.APPOINTMENT:
+        if not data.get("appointment_at"):
+            errors.append(
+                FieldError(
+                    "appointment_at", "required", "请填写预约时间", "appointment_at is required"
+                )
+            )
+        else:
+            try:
+                appointment = parse_when(data["appointment_at"], field="appointment_at")
+            except ValidationFailed as exc:
+                errors.extend(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    now = timezone.now()
+    FollowUpAttempt.objects.create(followup=followup, outcome=outcome, note=note, by=actor)
+    followup.attempts += 1
+    if outcome == ch.AttemptOutcome.APPOINTMENT:
+        # The customer's own choice of time is kept even inside the quiet hours.
+        followup.appointment_at = followup.next_call_at = appointment
+        day = timezone.localdate(appointment)
+        followup.due_on, followup.due_by = day, max(day, followup.due_by)
+    elif outcome == ch.AttemptOutcome.WRONG_NUMBER:
+        followup.status, followup.reached = ch.Status.UNREACHABLE, False
+    else:
+        limit = followup.rule.max_attempts if followup.rule_id else 3
+        retry = followup.rule.retry_hours if followup.rule_id else 4
+        if followup.attempts >= limit:
+            followup.status, followup.reached = ch.Status.UNREACHABLE, False
+            followup.done_at, followup.done_by = now, actor
+        else:
+            followup.next_call_at = R.callable_at(
+                now + dt.timedelta(hours=retry),
+                quiet=R.parse_windows(center_settings().quiet_hours),
+                calendar=WorkCalendar(),
+            )
+    followup._history_user = actor
+    followup.save()
+    return followup
+
+
+def _scores(script: Script | None, answers: dict, errors: list) -> tuple[list, Decimal | None]:
+    """Check the answers against the script; returns the unsatisfied questions and the
+    average score."""
+    if script is None:
+        return [], None
+    unhappy, scores = [], []
+    for q in script.questions:
+        key, kind = q["key"], q.get("kind", "text")
+        if key not in answers or answers[key] in (None, ""):
+            if kind != "text":
+                errors.append(
+                    FieldError(
+                        f"answers.{key}",
+                        "required",
+                        f"请记录「{q.get('text', key)}」的回答",
+                        f"Answer {key} is missing",
+                    )
+                )
+            continue
+        value = answers[key]
+        if kind == "score":
+            top = int(q.get("max", 5))
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= top:
+                errors.append(
+                    FieldError(
+                        f"answers.{key}",
+                        "invalid_score",
+                        f"「{key}」的分数应为 0–{top} 的整数",
+                        f"{key} must be a whole number from 0 to {top}",
+                    )
+                )
+                continue
+            scores.append(Decimal(value) * 5 / top)  # every score on a 5-point scale
+            if value < int(q.get("unsatisfied_below", (top * 3 + 4) // 5)):
+                unhappy.append(q)
+        elif kind == "choice":
+            options = {o["value"]: o for o in q.get("options", [])}
+            if value not in options:
+                errors.append(choice_error(f"answers.{key}", value, list(options)))
+                continue
+            if options[value].get("unsatisfied"):
+                unhappy.append(q)
+    average = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    return unhappy, average
+
+
+def _raise_for(actor: User, followup: FollowUp, unhappy: list, note: str) -> None:
+    """R-5.4: each unsatisfied item goes to its responsible department, one work order
+    (or complaint) per department, linked both ways; its result returns to CS (R-3.3)."""
+    groups: dict[tuple[str, str], list] = {}
+    default = center_settings().repair_department
+    for q in unhappy:
+        dept = q.get("department") or (default.code if default else "")
+        groups.setdefault((q.get("raise", "work_order"), dept), []).append(q)
+    customer = followup.customer
+    for (kind, dept), items in groups.items():
+        what = "；".join(
+            f"{q.get('text', q['key'])}：{followup.answers.get(q['key'])}" for q in items
+        )
+        text = f"回访不满意（{followup.kind}）：{what}。{note}".strip()
+        if kind == "complaint":
+            complaint = complaint_create(
+                actor=actor,
+                data={
+                    "customer_id": customer.pk if customer else None,
+                    "channel": "outbound_call",
+                    "content": text,
+                },
+            )
+            complaint.source_followup = followup
+            complaint._history_user = actor
+            complaint.save(update_fields=["source_followup"])
+            continue
+        if not Department.objects.filter(code=dept).exists():
+            raise invalid(
+                "answers",
+                "no_department",
+                "未设置不满意项的责任部门（话术或中心设置的报修部门）",
+                "No responsible department for the unsatisfied item (script or center setting)",
+            )
+        order = work_order_create(
+            actor=actor,
+            data={
+                "category": "other",
+                "department": dept,
+                "title": f"回访不满意：{customer.name if customer else ''}"[:100],
+                "description": text,
+                "customer_id": customer.pk if customer else None,
+            },
+        )
+        order.source_followup = followup
+        order._history_user = actor
+        order.save(update_fields=["source_followup"])
+
+
+@transaction.atomic
+def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowUp:
+    """Record the follow-up (R-5.2, R-5.3): the customer's answers to the script's
+    questions (scores, choices, text) and the overall `result` — given, or derived: any
+    unsatisfied item makes it unsatisfied. Unsatisfied items become work orders or complaints
+    (R-5.4); on a complaint's or work order's own follow-up, unsatisfied reopens it."""
+    followup = _locked_pending(actor, followup)
+    errors: list[FieldError] = []
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise invalid("answers", "invalid", "answers 应为对象", "answers is an object")
+    script = followup.rule.script if followup.rule_id else None
+    unhappy, score = _scores(script, answers, errors)
+    result = data.get("result") or (
+        ch.Result.UNSATISFIED if unhappy else (ch.Result.SATISFIED if script else None)
+    )
     if result not in ch.Result.values:
         errors.append(choice_error("result", result, ch.Result.values))
     note = text_value(data, "note", 5000, errors)
-    if result == ch.Result.UNSATISFIED and not note:
+    if result == ch.Result.UNSATISFIED and not note and not unhappy:
         errors.append(
             FieldError(
                 "note",
@@ -52,9 +488,14 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     if errors:
         raise ValidationFailed(errors)
     followup.status, followup.result, followup.note = ch.Status.DONE, result, note
+    followup.answers, followup.score, followup.reached = answers, score, True
     followup.done_at, followup.done_by = timezone.now(), actor
+    followup.attempts += 1
     followup._history_user = actor
     followup.save()
+    FollowUpAttempt.objects.create(followup=followup, outcome="reached", note=note, by=actor)
+    if unhappy:
+        _raise_for(actor, followup, unhappy, note)
     if followup.work_order_id:
         # R-3.3: satisfied verifies the department's work; unsatisfied sends it back.
         order = followup.work_order
@@ -75,3 +516,21 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
             note=f"{followup.get_result_display()} {note}".strip(),
         )
     return followup
+
+
+def preset_apply_followup_data(*, config: dict) -> None:
+    """The preset's scripts and rules, unless the center has its own already."""
+    if not Script.objects.exists():
+        for s in config.get("scripts", []):
+            Script.objects.create(**s)
+    if FollowUpRule.objects.exists():
+        return
+    for r in config.get("followup_rules", []):
+        r = dict(r)
+        dept = r.pop("owner_department", None)
+        script = r.pop("script", None)
+        FollowUpRule.objects.create(
+            **r,
+            owner_department=Department.objects.filter(code=dept or "").first(),
+            script=Script.objects.filter(code=script or "").first(),
+        )

@@ -91,6 +91,14 @@ class WorkOrder(models.Model):
         blank=True,
         related_name="work_orders",
     )
+    source_followup = models.ForeignKey(
+        "followups.FollowUp",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="raised_work_orders",
+        verbose_name="来自回访 raised by follow-up",
+    )
     department = models.ForeignKey(
         "accounts.Department", on_delete=models.PROTECT, related_name="work_orders"
     )

@@ -232,8 +232,8 @@ def _result_returns_to_cs(order: WorkOrder, now: dt.datetime) -> None:
             "customer": order.customer,
             "work_order": order,
             "owner": order.created_by,
-            "window_start": now,
-            "window_end": now + dt.timedelta(days=3),
+            "due_on": timezone.localdate(now),
+            "due_by": timezone.localdate(now) + dt.timedelta(days=3),
         },
     )
     if order.created_by_id:

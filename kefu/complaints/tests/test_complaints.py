@@ -135,8 +135,8 @@ def test_r_4_2_closing_schedules_a_follow_up_two_to_three_days_later(api, api_as
     c = advance(api, c, "closed", **REVIEWED).json()
     f = FollowUp.objects.get(complaint_id=c["id"])
     closed_at = Complaint.objects.get(pk=c["id"]).closed_at
-    assert f.window_start - closed_at == dt.timedelta(days=2)
-    assert f.window_end - closed_at == dt.timedelta(days=3)
+    assert f.due_on - timezone.localdate(closed_at) == dt.timedelta(days=2)
+    assert f.due_by - timezone.localdate(closed_at) == dt.timedelta(days=3)
     assert f.owner.username == "agent1" and f.kind == "complaint"
     assert [x["id"] for x in api.get("/followups").json()] == [f.id]
     assert c["followups"][0]["status"] == "pending"

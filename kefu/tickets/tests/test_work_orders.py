@@ -267,7 +267,7 @@ def test_r_3_3_the_result_returns_to_cs_and_the_follow_up_verifies_or_reopens(ap
         o = work_order_transition(actor=handler, order=o, to=to, fields=fields)
     followup = FollowUp.objects.get(work_order=o)
     assert (followup.owner, followup.kind, followup.status) == (agent, "work_order", "pending")
-    assert followup.window_end - followup.window_start == dt.timedelta(days=3)
+    assert followup.due_by - followup.due_on == dt.timedelta(days=3)
     assert Notice.objects.filter(user=agent, kind="work_order_done").exists()
     r = api.post(f"/followups/{followup.id}/result", {"result": "unsatisfied", "note": "仍漏水"})
     assert r.status_code == 200

@@ -50,13 +50,13 @@ class Command(BaseCommand):
         if User.objects.filter(username="admin").exists():
             self.stdout.write("演示数据已存在 / demo center already loaded (admin exists).")
             return
-        preset_load(code=preset)
         password = os.environ.get("KEFU_DEMO_PASSWORD") or secrets.token_urlsafe(9)
         with transaction.atomic():
             depts = {
                 code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
                 for code, name in DEPARTMENTS
             }
+            preset_load(code=preset)  # after the departments its rules name
             for username, name, role, dept, skill in USERS:
                 user = User(
                     username=username,
