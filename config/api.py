@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from kefu.care.api import router as care_router
 from kefu.complaints.api import router as complaints_router
 from kefu.core.api import AUTH
 from kefu.core.errors import KefuError
@@ -78,3 +79,4 @@ api.add_router("/tickets", tickets_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/followups", followups_router)
 api.add_router("/events", events_router)
+api.add_router("/care", care_router)

@@ -3,6 +3,7 @@
 kefu serve | demo | import customers FILE [--dry-run] | export customers FILE
 kefu token create USERNAME | preset load NAME | holidays import FILE
 kefu jobs run [NAME…] | tickets escalate | complaints escalate
+kefu schedule run --date YYYY-MM-DD [--until YYYY-MM-DD]
 kefu worker | beat [celery options]    (Celery on REDIS_URL)
 kefu migrate | createsuperuser | ...   (any manage.py command)
 """
@@ -19,6 +20,7 @@ VERBS = {
     ("preset", "load"): "preset_load",
     ("holidays", "import"): "holidays_import",
     ("jobs", "run"): "run_jobs",
+    ("schedule", "run"): "schedule_run",
     ("tickets", "escalate"): "run_jobs kefu.tickets.escalate_overdue",
     ("complaints", "escalate"): "run_jobs kefu.complaints.escalate",
 }

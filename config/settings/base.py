@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.complaints",
     "kefu.followups",
+    "kefu.care",
 ]
 
 MIDDLEWARE = [
@@ -119,4 +120,29 @@ KEFU = {
     "SEARCH_PAGE_SIZE": 20,
     "SEARCH_COUNT_CAP": 1000,
     "TOKEN_CACHE_SECONDS": 30,
+    # SMS: "logging" writes messages to the log only; "aliyun" or "tencent" send.
+    "SMS_PROVIDER": os.environ.get("KEFU_SMS_PROVIDER", "logging"),
+    "SMS_SIGN_NAME": os.environ.get("KEFU_SMS_SIGN_NAME", ""),
+    "SMS_ALIYUN": {
+        "access_key_id": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_ID", ""),
+        "access_key_secret": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_SECRET", ""),
+        "endpoint": os.environ.get("KEFU_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    },
+    "SMS_TENCENT": {
+        "secret_id": os.environ.get("KEFU_TENCENT_SECRET_ID", ""),
+        "secret_key": os.environ.get("KEFU_TENCENT_SECRET_KEY", ""),
+        "sdk_app_id": os.environ.get("KEFU_TENCENT_SMS_APP_ID", ""),
+        "region": os.environ.get("KEFU_TENCENT_REGION", "ap-guangzhou"),
+        "endpoint": os.environ.get("KEFU_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com"),
+    },
 }
+
+# E-mail through Django's SMTP backend.
+EMAIL_BACKEND = os.environ.get("KEFU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("KEFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KEFU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KEFU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEFU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KEFU_EMAIL_TLS", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("KEFU_EMAIL_FROM", "kefu@localhost")

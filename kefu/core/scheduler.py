@@ -18,16 +18,23 @@ logger = logging.getLogger("kefu.scheduler")
 class Job:
     name: str
     every_seconds: int
-    function: str  # dotted path of a function taking no arguments
+    function: str  # dotted path of a function; a daily one takes an optional date
+    daily: bool = False
 
-    def run(self):
+    def run(self, day=None):
         module, _, attr = self.function.rpartition(".")
-        return getattr(importlib.import_module(module), attr)()
+        function = getattr(importlib.import_module(module), attr)
+        return function(day) if day is not None else function()
 
 
 JOBS: list[Job] = [
     Job("kefu.tickets.escalate_overdue", 300, "kefu.tickets.services.escalate_overdue"),
     Job("kefu.complaints.escalate", 300, "kefu.complaints.services.complaints_escalate"),
+    # Day jobs run hourly: idempotent, so the first run of a day does the work and a crashed
+    # run completes on the next; `kefu schedule run --date` runs them for any day.
+    Job("kefu.followups.schedule_day", 3600, "kefu.followups.services.schedule_day", daily=True),
+    Job("kefu.care.run_day", 3600, "kefu.care.services.care_run", daily=True),
+    Job("kefu.care.send", 60, "kefu.care.services.messages_send"),
 ]
 
 

@@ -81,6 +81,7 @@ def preset_load(*, code: str) -> Preset:
 
     Idempotent: reloading updates the preset's rows and creates nothing twice.
     """
+    from kefu.care.services import preset_apply_care_data
     from kefu.complaints.services import preset_apply_complaint_data
     from kefu.customers.services import preset_apply_customer_data
     from kefu.followups.services import preset_apply_followup_data
@@ -106,6 +107,7 @@ def preset_load(*, code: str) -> Preset:
         preset_apply_ticket_data(config=config)
         preset_apply_complaint_data(config=config)
         preset_apply_followup_data(config=config)
+        preset_apply_care_data(config=config)
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

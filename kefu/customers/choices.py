@@ -65,3 +65,4 @@ class PiiField(models.TextChoices):
     PHONES = "phones", "电话 phones"
     ID_NUMBER = "id_number", "身份证号 ID number"
     ADDRESS = "address", "地址 address"
+    EMAIL = "email", "邮箱 e-mail"

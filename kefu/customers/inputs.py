@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from lunar_python import Lunar, Solar
 
 from kefu.core.errors import FieldError, KefuError, ValidationFailed
@@ -21,7 +23,7 @@ from kefu.customers.validation import (
     normalize_vin,
 )
 
-CUSTOMER_TEXT_LIMITS = {"name": 64, "address": 200, "source": 32, "notes": 10000}
+CUSTOMER_TEXT_LIMITS = {"name": 64, "address": 200, "email": 254, "source": 32, "notes": 10000}
 
 
 @dataclass
@@ -107,6 +109,18 @@ def clean_customer(data: dict, *, partial: bool = False, profile_fields=None) ->
                     "too_long",
                     f"{key} 不能超过 {limit} 个字符",
                     f"{key} is longer than {limit} characters",
+                )
+            )
+    if v.get("email"):
+        try:
+            validate_email(v["email"])
+        except DjangoValidationError:
+            out.errors.append(
+                FieldError(
+                    "email",
+                    "invalid_email",
+                    f"邮箱地址无效：{v['email']}",
+                    f"Invalid e-mail address: {v['email']}",
                 )
             )
     if "phones" in data or not partial:

@@ -52,6 +52,7 @@ class Customer(models.Model):
     # so the care scheduler finds a day's birthdays by index instead of scanning.
     birthday_key = models.CharField(max_length=6, blank=True, db_index=True, editable=False)
     address = models.CharField("地址 address", max_length=200, blank=True)
+    email = models.EmailField("邮箱 e-mail", blank=True)
     source = models.CharField("来源 source", max_length=32, blank=True)
     level = models.CharField(
         "级别 level", max_length=8, choices=c.Level.choices, default=c.Level.NORMAL
@@ -203,6 +204,11 @@ class Asset(models.Model):
             models.Index(fields=["vin", "customer"], name="asset_search_vin"),
             models.Index(fields=["vin_last6", "customer"], name="asset_search_vin_last6"),
             models.Index(fields=["plate", "customer"], name="asset_search_plate"),
+            # service reminders read each date one week ahead
+            models.Index(fields=["next_maintenance_on"], name="asset_maintenance_due"),
+            models.Index(fields=["inspection_due_on"], name="asset_inspection_due"),
+            models.Index(fields=["insurance_expires_on"], name="asset_insurance_due"),
+            models.Index(fields=["vehicle_tax_due_on"], name="asset_vehicle_tax_due"),
         ]
 
     def __str__(self) -> str:

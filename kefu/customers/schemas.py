@@ -18,6 +18,7 @@ class CustomerIn(Schema):
     birthday: str | None = None
     birthday_calendar: str | None = None
     address: str | None = None
+    email: str | None = None
     source: str | None = None
     level: str | None = None
     tags: list[str] | None = None
@@ -37,6 +38,7 @@ class CustomerPatch(Schema):
     birthday: str | None = None
     birthday_calendar: str | None = None
     address: str | None = None
+    email: str | None = None
     source: str | None = None
     level: str | None = None
     tags: list[str] | None = None
@@ -147,6 +149,7 @@ class CustomerOut(Schema):
     phones: list[str]
     id_number: str
     address: str
+    email: str
     birthday: dt.date | None
     birthday_calendar: str
     source: str

@@ -36,6 +36,7 @@ from kefu.customers.validation import (
     PLATE_RE,
     VIN_RE,
     mask_address,
+    mask_email,
     mask_id_number,
     mask_phone,
 )
@@ -585,6 +586,7 @@ def masked_pii(customer: Customer, phones: list[str] | None = None) -> dict:
         "phones": [mask_phone(p) for p in phones],
         "id_number": mask_id_number(customer.id_number),
         "address": mask_address(customer.address),
+        "email": mask_email(customer.email),
     }
 
 

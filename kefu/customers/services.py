@@ -45,6 +45,7 @@ CUSTOMER_FIELDS = (
     "birthday_calendar",
     "birthday_key",
     "address",
+    "email",
     "source",
     "level",
     "sms_opt_out",
@@ -430,6 +431,8 @@ def customer_reveal(
         out["id_number"] = customer.id_number
     if "address" in fields:
         out["address"] = customer.address
+    if "email" in fields:
+        out["email"] = customer.email
     return out
 
 

@@ -40,6 +40,7 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("birthday", "生日", ("出生日期",)),
     ("birthday_calendar", "生日历法", ("历法",)),
     ("address", "地址", ("联系地址", "住址")),
+    ("email", "邮箱", ("电子邮件", "e-mail", "Email")),
     ("source", "来源", ("客户来源",)),
     ("kind", "客户类型", ("类型",)),
     ("level", "级别", ("客户级别", "会员级别")),

@@ -216,5 +216,10 @@ def mask_id_number(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}" if value else ""
 
 
+def mask_email(value: str) -> str:
+    user, _, domain = value.partition("@")
+    return f"{user[:1]}***@{domain}" if domain else ""
+
+
 def mask_address(value: str) -> str:
     return f"{value[:6]}****" if len(value) > 6 else ("****" if value else "")

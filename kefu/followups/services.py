@@ -17,6 +17,8 @@ from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
+from kefu.care.models import CareRule
+from kefu.care.services import event_notices
 from kefu.complaints.services import complaint_create, complaint_followup_result
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
@@ -37,6 +39,7 @@ def known_event_types() -> set[str]:
     setting = center_settings()
     types = {e["code"] for e in (setting.preset.config.get("events", []) if setting.preset else [])}
     types |= set(FollowUpRule.objects.values_list("event_type", flat=True))
+    types |= set(CareRule.objects.exclude(event_type="").values_list("event_type", flat=True))
     return types | {"complaint_closed", "work_order_done"}
 
 
@@ -127,6 +130,7 @@ def event_record(*, actor: User | None, data: dict) -> tuple[LifecycleEvent, boo
         created_by=actor,
     )
     schedule_event(event)
+    event_notices(event)  # lifecycle notices
     return event, True
 
 

@@ -42,3 +42,89 @@ def test_every_job_is_a_celery_task_too():
 def test_the_escalation_job_runs_against_the_database():
     job = next(j for j in JOBS if j.name == "kefu.tickets.escalate_overdue")
     assert job.run() == 0
+
+
+def test_schedule_run_backfills_a_range_of_days(agent):
+    import io
+
+    from django.core.management import call_command
+
+    from kefu.care.models import Message
+    from kefu.core.services import preset_load
+    from kefu.customers.tests.factories import make_customer
+
+    preset_load(code="auto")
+    make_customer(agent, phones=["13800000401"], birthday="1990-03-15")
+    out = io.StringIO()
+    call_command("schedule_run", "--date", "2026-03-07", "--until", "2026-03-09", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "2026-03-08 kefu.care.run_day: 1" in lines
+    assert any(line.startswith("2026-03-09 kefu.followups.schedule_day") for line in lines)
+    assert Message.objects.count() == 1  # the 8th made it; the 9th added nothing
+
+
+def _redis_url() -> str | None:
+    import os
+    import socket
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    parts = url.split("//", 1)[1].split("/")[0].rsplit(":", 1)
+    try:
+        socket.create_connection((parts[0], int(parts[1]) if len(parts) > 1 else 6379), 1).close()
+    except OSError:
+        return None
+    return url.rsplit("/", 1)[0] + "/15"  # a database of its own
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_on_redis_runs_the_same_job(agent):
+    """Production path: `kefu worker` on Redis picks up a job and writes to the database."""
+    import datetime as dt
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from celery import Celery
+    from django.db import connection
+    from django.utils import timezone
+
+    from kefu.complaints.models import Complaint
+    from kefu.complaints.services import complaint_create
+    from kefu.core.services import preset_load
+
+    redis = _redis_url()
+    if connection.vendor != "postgresql" or redis is None:
+        pytest.skip("needs PostgreSQL and Redis (SQLite's test database is in memory)")
+    preset_load(code="auto")
+    complaint = complaint_create(actor=agent, data={"complainant_name": "甲", "content": "乙"})
+    Complaint.objects.filter(pk=complaint.pk).update(
+        stage_due_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "REDIS_URL": redis,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}",
+    }
+    queue = f"kefu-test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kefu.cli", "worker", "--pool=solo", "-Q", queue, "-l", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        Celery(broker=redis).send_task("kefu.complaints.escalate", queue=queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if Complaint.objects.get(pk=complaint.pk).escalation_level == 1:
+                break
+            time.sleep(0.5)
+        assert Complaint.objects.get(pk=complaint.pk).escalation_level == 1
+    finally:
+        worker.terminate()
+        worker.wait(20)

@@ -1,0 +1,29 @@
+"""Admin: templates and care rules are edited here (data per preset, R-6); the message log
+is inspected here, with addresses masked."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kefu.care.models import CareRule, Message, MessageTemplate
+from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "channel", "provider_template")
+    list_filter = ("channel",)
+
+
+@admin.register(CareRule)
+class CareRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "kind", "days_before", "template", "active")
+    list_filter = ("kind", "active")
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("scheduled_for", "channel", "customer", "status", "skip_reason", "provider")
+    list_filter = ("channel", "status", "skip_reason")
+    exclude = ("to",)
+    raw_id_fields = ("customer",)
+    show_full_result_count = False

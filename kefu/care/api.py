@@ -1,0 +1,112 @@
+"""/api/v1/care: the message log, a day's care run by hand, sending now, letters to print
+(R-6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from kefu.accounts import permissions as P
+from kefu.accounts.permissions import require
+from kefu.care import services as svc
+from kefu.care.models import Message
+from kefu.customers.api import ERRORS
+from kefu.customers.inputs import parse_date
+from kefu.customers.validation import mask_address, mask_email, mask_phone
+
+router = Router(tags=["care 关怀提醒"])
+
+
+class MessageOut(Schema):
+    id: int
+    key: str
+    customer_id: int
+    customer_number: str
+    rule: str | None
+    channel: str
+    to: str
+    subject: str
+    body: str
+    scheduled_for: dt.datetime
+    status: str
+    skip_reason: str
+    provider: str
+    provider_id: str
+    attempts: int
+    error: str
+    sent_at: dt.datetime | None
+
+
+class DayIn(Schema):
+    date: str | None = None
+
+
+def _masked_to(m: Message) -> str:  # R-0.5
+    if not m.to:
+        return ""
+    return {"sms": mask_phone, "email": mask_email, "letter": mask_address}.get(m.channel, str)(
+        m.to
+    )
+
+
+@router.get("/messages", response={200: list[MessageOut], **ERRORS}, summary="Message log 消息记录")
+def messages(
+    request: HttpRequest,
+    customer: int | None = None,
+    status: str = "",
+    channel: str = "",
+    date: str = "",
+    limit: int = Query(200, ge=1, le=1000),
+):
+    """Every greeting, reminder and notice with its outcome (R-6.4), newest first."""
+    require(request.user, P.VIEW_INTERACTIONS)
+    qs = Message.objects.select_related("customer", "rule").order_by("-scheduled_for", "-id")
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if date:
+        day = parse_date(date, field="date")
+        qs = qs.filter(scheduled_for__date=day)
+    return [
+        {
+            **{k: getattr(m, k) for k in MessageOut.model_fields if hasattr(m, k)},
+            "customer_number": m.customer.number,
+            "rule": m.rule.code if m.rule_id else None,
+            "to": _masked_to(m),
+        }
+        for m in qs[:limit]
+    ]
+
+
+@router.post("/run", response={200: dict, **ERRORS}, summary="Run a day's care 执行当日关怀")
+def run(request: HttpRequest, body: DayIn):
+    """Make a day's birthday and holiday greetings and service reminders now (team leads;
+    the scheduler does this every day; rerunning adds nothing)."""
+    require(request.user, P.MANAGE_TASKS)
+    day = parse_date(body.date, field="date") if body.date else timezone.localdate()
+    return {"date": day, "messages": svc.care_run(day)}
+
+
+@router.post("/send", response={200: dict, **ERRORS}, summary="Send due messages 立即发送")
+def send(request: HttpRequest):
+    """Send what is due now (the scheduler does this every minute)."""
+    require(request.user, P.MANAGE_TASKS)
+    return svc.messages_send()
+
+
+@router.post("/letters/print", response={200: None, **ERRORS}, summary="Letters to print 打印信函")
+def letters(request: HttpRequest, body: DayIn):
+    """Letters and cards due by `date` as CSV (UTF-8 with BOM) to print and post; they are
+    logged as sent."""
+    day = parse_date(body.date, field="date") if body.date else timezone.localdate()
+    data, count = svc.letters_print(actor=request.user, day=day)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="letters-{day}.csv"'
+    response["X-Kefu-Count"] = str(count)
+    return response

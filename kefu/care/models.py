@@ -1,0 +1,110 @@
+"""Care and reminders (关怀·提醒, R-6): message templates, the rules that decide who gets
+which greeting or reminder when (data, per preset), and the log of every message with its
+outcome."""
+
+from __future__ import annotations
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kefu.care import choices as ch
+
+
+class MessageTemplate(models.Model):
+    """A text with placeholders ({name} {title} {model} {plate} {date} {center} {holiday}
+    …). `provider_template` is the SMS provider's approved template id (Aliyun, Tencent),
+    whose variables are the same placeholders."""
+
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    channel = models.CharField(max_length=8, choices=ch.Channel.choices, default=ch.Channel.SMS)
+    subject = models.CharField("标题 subject", max_length=100, blank=True)
+    body = models.TextField("内容 body")
+    provider_template = models.CharField(
+        "短信模板号 provider template id", max_length=40, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "消息模板 message template"
+        verbose_name_plural = "消息模板 message templates"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareRule(models.Model):
+    """Who gets what, when (R-6.1–R-6.3): birthdays `days_before` to `days_before_min` days
+    ahead; a holiday `days_before` days ahead; a service date (maintenance, inspection,
+    insurance, vehicle tax) `days_before` days ahead; a lifecycle event at once, or
+    `days_before` days before the date in `date_attribute` of the event. `condition`
+    filters like follow-up rules (e.g. by `attributes.category` for tiles vs sanitary)."""
+
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    kind = models.CharField("类型 kind", max_length=10, choices=ch.Kind.choices)
+    holiday = models.CharField(max_length=16, choices=ch.Holiday.choices, blank=True)
+    service_date = models.CharField(max_length=24, choices=ch.ServiceDate.choices, blank=True)
+    event_type = models.CharField("事件 event type", max_length=32, blank=True)
+    date_attribute = models.CharField("日期属性 date attribute", max_length=32, blank=True)
+    condition = models.JSONField("条件 condition", default=list, blank=True)
+    days_before = models.PositiveSmallIntegerField("提前天数 days before", default=0)
+    days_before_min = models.PositiveSmallIntegerField(
+        "最少提前 at least days before", null=True, blank=True
+    )
+    template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "关怀规则 care rule"
+        verbose_name_plural = "关怀规则 care rules"
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Message(models.Model):
+    """Every message, sent or not, with its outcome (R-6.4). `key` makes it once per
+    occasion: replaying a day or an event sends nothing twice."""
+
+    key = models.CharField("幂等键 idempotency key", max_length=100, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="messages"
+    )
+    rule = models.ForeignKey(
+        CareRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    template = models.ForeignKey(
+        MessageTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=8, choices=ch.Channel.choices)
+    to = models.CharField("收件 to", max_length=254, blank=True)
+    subject = models.CharField(max_length=100, blank=True)
+    body = models.TextField()
+    params = models.JSONField("模板变量 template variables", default=dict, blank=True)
+    scheduled_for = models.DateTimeField("计划发送 send at")
+    status = models.CharField(max_length=8, choices=ch.Status.choices, default=ch.Status.QUEUED)
+    skip_reason = models.CharField(max_length=32, blank=True)
+    provider = models.CharField(max_length=16, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "消息记录 message"
+        verbose_name_plural = "消息记录 messages"
+        indexes = [
+            models.Index(fields=["status", "scheduled_for"], name="message_due"),
+            models.Index(fields=["customer", "-scheduled_for"], name="message_customer"),
+            models.Index(fields=["channel", "status", "scheduled_for"], name="message_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.key}"
