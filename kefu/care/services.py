@@ -85,8 +85,8 @@ def birthday_customers(day: dt.date):
     )
 
 
-def _with_mobile(qs):
-    mobile = CustomerPhone.objects.filter(customer=OuterRef("pk"), kind=PhoneKind.MOBILE)
+def _with_mobile(qs, customer: str = "pk"):
+    mobile = CustomerPhone.objects.filter(customer=OuterRef(customer), kind=PhoneKind.MOBILE)
     return qs.annotate(mobile=Subquery(mobile.order_by("-is_primary", "id").values("number")[:1]))
 
 
@@ -220,7 +220,7 @@ def care_run(day: dt.date | None = None) -> int:
             assets = Asset.objects.filter(
                 **{rule.service_date: target}, customer__status=CustomerStatus.ACTIVE
             ).select_related("customer")
-            for asset in assets.iterator(2000):
+            for asset in _with_mobile(assets, "customer_id").iterator(2000):
                 batch.add(
                     key=f"service:{rule.code}:{asset.pk}:{target}",
                     customer=asset.customer,
@@ -228,6 +228,7 @@ def care_run(day: dt.date | None = None) -> int:
                     when=when,
                     asset=asset,
                     context={"date": f"{target:%Y年%m月%d日}", "days": rule.days_before},
+                    mobile=asset.mobile or "",
                 )
     batch.flush()
     return batch.count

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
@@ -169,9 +170,13 @@ def _owner(rule: FollowUpRule, customer: Customer, ctx: Context) -> User | None:
     return ctx.least_loaded(list(agents))
 
 
-def _task(rule, event, ctx: Context, start: dt.date, period: str = "") -> FollowUp | None:
-    """One rule's task for one event (idempotent by key), if the rule applies and the
-    event is in the sample."""
+def _task_key(rule: FollowUpRule, event: LifecycleEvent, period: str = "") -> str:
+    return f"rule:{rule.code}:{period}event:{event.pk}"
+
+
+def _new_task(rule, event, ctx: Context, start: dt.date, key: str) -> FollowUp | None:
+    """One rule's task for one event, unsaved, if the rule applies and the event is in the
+    sample."""
     customer = event.customer
     if customer.status != "active" or (customer.phone_opt_out and rule.channel == "phone"):
         return None
@@ -186,11 +191,7 @@ def _task(rule, event, ctx: Context, start: dt.date, period: str = "") -> Follow
         kind=rule.day_kind,
         calendar=ctx.calendar,
     )
-    key = f"rule:{rule.code}:{period}event:{event.pk}"
-    found = FollowUp.objects.filter(source_key=key).first()
-    if found:
-        return found
-    return FollowUp.objects.create(
+    return FollowUp(
         source_key=key,
         kind=rule.family,
         rule=rule,
@@ -201,6 +202,18 @@ def _task(rule, event, ctx: Context, start: dt.date, period: str = "") -> Follow
         due_on=due_on,
         due_by=due_by,
     )
+
+
+def _task(rule, event, ctx: Context, start: dt.date) -> FollowUp | None:
+    """One rule's task for one event, made once (idempotent by key)."""
+    key = _task_key(rule, event)
+    found = FollowUp.objects.filter(source_key=key).first()
+    if found:
+        return found
+    task = _new_task(rule, event, ctx, start, key)
+    if task is not None:
+        task.save()
+    return task
 
 
 def schedule_event(event: LifecycleEvent, ctx: Context | None = None) -> list[FollowUp]:
@@ -256,10 +269,34 @@ def schedule_day(day: dt.date | None = None) -> int:
             .select_related("customer__owner", "asset")
             .order_by("pk")
         )
-        for event in events.iterator(chunk_size=2000):
-            with transaction.atomic():
-                count += _task(rule, event, ctx, day, label) is not None
+        made = set(
+            FollowUp.objects.filter(
+                rule=rule, source_key__startswith=f"rule:{rule.code}:{label}"
+            ).values_list("source_key", flat=True)
+        )
+        batch: list[FollowUp] = []
+        for event in events.iterator(chunk_size=5000):
+            key = _task_key(rule, event, label)
+            if key in made:
+                count += 1
+                continue
+            task = _new_task(rule, event, ctx, day, key)
+            if task is not None:
+                batch.append(task)
+                count += 1
+            if len(batch) >= 2000:
+                _save_tasks(batch)
+        _save_tasks(batch)
     return count
+
+
+def _save_tasks(batch: list[FollowUp]) -> None:
+    """Write a chunk of tasks with their history rows; a chunk a concurrent run already
+    wrote is skipped by the unique key."""
+    if batch:
+        with transaction.atomic():
+            bulk_create_with_history(batch, FollowUp, batch_size=2000, ignore_conflicts=True)
+        batch.clear()
 
 
 def _context(followup: FollowUp) -> dict:
