@@ -65,6 +65,11 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--day", default="2026-12-01")
     parser.add_argument("--quiet-day", default="2026-12-10")
+    parser.add_argument(
+        "--holiday-eve",
+        default="",
+        help="also time a holiday greeting to every customer, e.g. 2026-12-31 (元旦)",
+    )
     args = parser.parse_args()
     django_setup(args.database_url or database_url("kefu_bench"))
     from kefu.care.models import Message
@@ -89,6 +94,11 @@ def main() -> None:
     t_q, n_q = timed("follow-up rules (schedule_day)", schedule_day, quiet)
     t_c, n_c = timed("care: birthdays + service reminders", care_run, quiet)
     print(f"  {'whole day':<44} {t_q + t_c:8.2f} s   {n_q + n_c:,} due items")
+    if args.holiday_eve:
+        eve = dt.date.fromisoformat(args.holiday_eve)
+        Message.objects.filter(scheduled_for__date=eve).delete()
+        print(f"day {eve} (a holiday greeting to every customer):")
+        timed("care: holiday greetings + the rest", care_run, eve)
     for label, seconds, items in (
         (day, t_follow + t_care, n_follow + n_care),
         (quiet, t_q + t_c, n_q + n_c),

@@ -126,6 +126,7 @@ def list_followups(
     due_on: str | None = None,
     status: str = "pending",
     family: str = "",
+    rule: str = "",
     owner: str = "",
     everyone: bool = False,
     limit: int = Query(200, ge=1, le=1000),
@@ -141,6 +142,7 @@ def list_followups(
         due_on=day,
         family=family,
         owner=owner,
+        rule=rule,
     )
     return [payload(f) for f in rows[:limit]]
 

@@ -26,6 +26,7 @@ def followups(
     due_on: dt.date | None = None,
     family: str = "",
     owner: str = "",
+    rule: str = "",
 ) -> QuerySet:
     """Follow-ups, earliest due first. `due_on`: those to call that day — pending, window
     open (appointments and retries included) and not past their window by more than the
@@ -52,6 +53,8 @@ def followups(
         qs = qs.filter(due_on__lte=due_on).exclude(next_call_at__gte=next_day)
     if family:
         qs = qs.filter(kind=family)
+    if rule:
+        qs = qs.filter(rule__code=rule)
     return qs
 
 

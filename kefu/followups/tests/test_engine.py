@@ -219,6 +219,7 @@ def test_r_5_2_the_days_list_holds_what_is_due_and_moves_with_appointments(api, 
     today = [f["id"] for f in api.get("/followups", due_on="2026-03-09").json()]
     assert today == [task["id"]]
     assert api.get("/followups", due_on="2026-03-08").json() == []
+    assert len(api.get("/followups", rule="1m").json()) == 1
     r = api.post(
         f"/followups/{task['id']}/attempt",
         {"outcome": "appointment", "appointment_at": "2026-03-11T19:30:00+08:00"},
