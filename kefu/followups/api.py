@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from kefu.care.models import Message
 from kefu.customers.api import ERRORS
 from kefu.customers.inputs import parse_date
 from kefu.followups import selectors as sel
@@ -229,6 +230,10 @@ def event_payload(event: LifecycleEvent, created: bool) -> dict:
         "created": created,
         "followups": [
             payload(f) for f in event.followups.select_related("customer", "owner", "rule")
+        ],
+        "messages": [  # lifecycle notices
+            {"id": m.id, "channel": m.channel, "status": m.status, "scheduled_for": m.scheduled_for}
+            for m in Message.objects.filter(key__startswith=f"event:{event.pk}:")
         ],
     }
 

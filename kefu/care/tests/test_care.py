@@ -165,6 +165,21 @@ def test_r_6_3_home_lifecycle_notices_by_category_and_the_day_before_delivery(ag
     assert len(record("lead_captured")) == 1
 
 
+def test_an_event_answers_with_the_notices_it_scheduled(api, agent):
+    preset_load(code="home")
+    customer = make_customer(agent, phones=["13800000218"])
+    body = api.post(
+        "/events",
+        {
+            "type": "delivery_scheduled",
+            "customer_id": customer.pk,
+            "attributes": {"category": "瓷砖", "delivery_date": "2026-12-05"},
+        },
+    ).json()
+    assert [m["channel"] for m in body["messages"]] == ["sms"]
+    assert body["messages"][0]["scheduled_for"].startswith("2026-12-04T01:00")
+
+
 def test_r_6_4_sending_respects_rest_time_opt_outs_and_never_sends_twice(agent, auto):
     a = make_customer(agent, phones=["13800000211"])
     b = make_customer(agent, phones=["13800000212"])
