@@ -72,8 +72,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     django_setup(args.database_url or database_url("kefu_bench"))
-    from kefu.care.models import Message
-    from kefu.care.services import care_run
+    from kefu.care.models import Campaign, Message
+    from kefu.care.services import campaigns_expand, care_run
     from kefu.customers.models import Customer
     from kefu.followups.models import FollowUp
     from kefu.followups.services import schedule_day
@@ -97,8 +97,15 @@ def main() -> None:
     if args.holiday_eve:
         eve = dt.date.fromisoformat(args.holiday_eve)
         Message.objects.filter(scheduled_for__date=eve).delete()
+        Campaign.objects.filter(scheduled_for__date=eve).delete()
         print(f"day {eve} (a holiday greeting to every customer):")
-        timed("care: holiday greetings + the rest", care_run, eve)
+        timed("care: birthdays, reminders, the greeting campaign", care_run, eve)
+        at = dt.datetime.combine(eve, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        seconds, made = timed(
+            "sender: expanding the campaign (all of it)",
+            lambda: campaigns_expand(at, 5000, 10**9),
+        )
+        print(f"  {'expansion rate':<44} {made / seconds:8.0f} messages/s")
     for label, seconds, items in (
         (day, t_follow + t_care, n_follow + n_care),
         (quiet, t_q + t_c, n_q + n_c),

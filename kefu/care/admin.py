@@ -4,7 +4,7 @@ is inspected here, with addresses masked."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kefu.care.models import CareRule, Message, MessageTemplate
+from kefu.care.models import Campaign, CareRule, Message, MessageTemplate
 from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
 
 
@@ -27,3 +27,8 @@ class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     exclude = ("to",)
     raw_id_fields = ("customer",)
     show_full_result_count = False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("key", "target_date", "scheduled_for", "messages", "done")

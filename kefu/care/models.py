@@ -108,3 +108,26 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.key}"
+
+
+class Campaign(models.Model):
+    """A message to every active customer (a holiday greeting; later promotions and store
+    anniversaries, R-6.1). Made in an instant by the day's run; the sender expands it into
+    per-customer messages chunk by chunk (`cursor` = the last customer id done), so the
+    day's schedule does not grow with the archive and a crash resumes where it stopped."""
+
+    key = models.CharField(max_length=100, unique=True)
+    rule = models.ForeignKey(CareRule, on_delete=models.PROTECT, related_name="+")
+    target_date = models.DateField("日期 date")
+    scheduled_for = models.DateTimeField("发送 send from")
+    cursor = models.BigIntegerField("进度 last customer id done", default=0)
+    messages = models.PositiveIntegerField("已生成 messages made", default=0)
+    done = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "群发活动 campaign"
+        verbose_name_plural = "群发活动 campaigns"
+
+    def __str__(self) -> str:
+        return self.key

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import logging
+import time
 
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
@@ -19,7 +20,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.care import choices as ch
-from kefu.care.models import CareRule, Message, MessageTemplate
+from kefu.care.models import Campaign, CareRule, Message, MessageTemplate
 from kefu.care.providers import sms_provider, template_variables
 from kefu.core.services import center_settings
 from kefu.customers.choices import BirthdayCalendar, PhoneKind
@@ -204,17 +205,12 @@ def care_run(day: dt.date | None = None) -> int:
             target = day + dt.timedelta(days=rule.days_before)
             if holiday_date(rule.holiday, target.year) != target:
                 continue
-            label = ch.Holiday(rule.holiday).label.split(" ")[0]
-            everyone = Customer.objects.filter(status=CustomerStatus.ACTIVE).order_by("pk")
-            for customer in _with_mobile(everyone).iterator(5000):
-                batch.add(
-                    key=f"holiday:{rule.code}:{target.year}:{customer.pk}",
-                    customer=customer,
-                    rule=rule,
-                    when=when,
-                    context={"holiday": label, "date": f"{target:%m月%d日}"},
-                    mobile=customer.mobile or "",
-                )
+            # Everyone gets it: a campaign the sender expands chunk by chunk.
+            _, created = Campaign.objects.get_or_create(
+                key=f"holiday:{rule.code}:{target.year}",
+                defaults={"rule": rule, "target_date": target, "scheduled_for": when},
+            )
+            batch.count += created
         elif rule.kind == ch.Kind.SERVICE:
             target = day + dt.timedelta(days=rule.days_before)
             assets = Asset.objects.filter(
@@ -232,6 +228,51 @@ def care_run(day: dt.date | None = None) -> int:
                 )
     batch.flush()
     return batch.count
+
+
+def campaigns_expand(now: dt.datetime | None = None, chunk: int = 5000, budget: float = 20.0):
+    """Turn due campaigns into per-customer messages, `chunk` customers at a time for at
+    most `budget` seconds; the cursor moves with each committed chunk, so a crash resumes
+    where it stopped and message keys keep reruns from doubling anything."""
+    now = now or timezone.now()
+    started = time.monotonic()
+    made = 0
+    for campaign_id in Campaign.objects.filter(done=False, scheduled_for__lte=now).values_list(
+        "pk", flat=True
+    ):
+        while time.monotonic() - started < budget:
+            with transaction.atomic():
+                campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+                if campaign.done:
+                    break
+                rule = CareRule.objects.select_related("template").get(pk=campaign.rule_id)
+                label = ch.Holiday(rule.holiday).label.split(" ")[0] if rule.holiday else ""
+                customers = list(
+                    _with_mobile(
+                        Customer.objects.filter(
+                            status=CustomerStatus.ACTIVE, pk__gt=campaign.cursor
+                        ).order_by("pk")
+                    )[:chunk]
+                )
+                batch = Batch(size=chunk)
+                for customer in customers:
+                    batch.add(
+                        key=f"{campaign.key}:{customer.pk}",
+                        customer=customer,
+                        rule=rule,
+                        when=campaign.scheduled_for,
+                        context={"holiday": label, "date": f"{campaign.target_date:%m月%d日}"},
+                        mobile=customer.mobile or "",
+                    )
+                batch.flush()
+                campaign.messages += len(customers)
+                campaign.cursor = customers[-1].pk if customers else campaign.cursor
+                campaign.done = len(customers) < chunk
+                campaign.save()
+                made += len(customers)
+            if campaign.done:
+                break
+    return made
 
 
 def event_notices(event) -> list[Message]:
@@ -288,6 +329,7 @@ def messages_send(now: dt.datetime | None = None, limit: int = 500) -> dict:
     who has opted out since the message was made; a transient failure is retried later,
     up to three attempts; every outcome is logged on the message."""
     now = now or timezone.now()
+    campaigns_expand(now)
     quiet = R.parse_windows(center_settings().quiet_hours)
     local = timezone.localtime(now)
     if any(R._in_window(local.time().replace(tzinfo=None), *w) for w in quiet):

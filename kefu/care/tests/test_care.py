@@ -11,6 +11,7 @@ from kefu.accounts.models import Department
 from kefu.care.models import Message
 from kefu.care.services import (
     birthday_customers,
+    campaigns_expand,
     care_run,
     holiday_date,
     letters_print,
@@ -111,15 +112,17 @@ def test_r_6_1_holiday_greetings_reach_every_active_customer_once_opt_outs_logge
     a = make_customer(agent, phones=["13800000207"])
     b = make_customer(agent, phones=["13800000208"], sms_opt_out=True)
     assert care_run(dt.date(2026, 2, 15)) == 0
-    assert care_run(dt.date(2026, 2, 16)) == 2  # the eve of 春节 2026
-    care_run(dt.date(2026, 2, 16))
+    assert care_run(dt.date(2026, 2, 16)) == 1  # the eve of 春节 2026: one campaign
+    assert campaigns_expand(now=dt.datetime(2026, 2, 16, 9, 0, tzinfo=CST)) == 2
+    assert care_run(dt.date(2026, 2, 16)) == 0
+    assert campaigns_expand(now=dt.datetime(2026, 2, 16, 9, 1, tzinfo=CST)) == 0
     greeting = Message.objects.get(
         customer=a, key__startswith="holiday:holiday-spring-festival:2026"
     )
     assert "春节将至" in greeting.body and greeting.status == "queued"
     skipped = Message.objects.get(customer=b)
     assert (skipped.status, skipped.skip_reason) == ("skipped", "opt_out")
-    assert care_run(dt.date(2026, 9, 24)) == 2  # 中秋 2026 is 25 September
+    assert care_run(dt.date(2026, 9, 24)) == 1  # 中秋 2026 is 25 September
 
 
 def test_r_6_2_service_reminders_go_one_week_ahead(agent, auto):
@@ -219,9 +222,26 @@ def test_r_6_4_a_failing_provider_is_retried_then_marked_failed(agent, auto, mon
     assert (msg.status, msg.error) == ("failed", "503 busy")
 
 
+def test_a_campaign_expands_in_chunks_and_resumes_where_it_stopped(agent, auto):
+    from kefu.care.models import Campaign
+
+    for i in range(7):
+        make_customer(agent, phones=[f"1380000030{i}"])
+    care_run(dt.date(2026, 9, 30))  # the eve of 国庆
+    now = dt.datetime(2026, 9, 30, 9, 0, tzinfo=CST)
+    assert campaigns_expand(now=now, chunk=3, budget=0) == 0  # no time left: nothing
+    campaign = Campaign.objects.get()
+    assert (campaign.cursor, campaign.done) == (0, False)
+    assert campaigns_expand(now=now, chunk=3) == 7
+    campaign.refresh_from_db()
+    assert (campaign.messages, campaign.done) == (7, True)
+    assert Message.objects.filter(key__startswith=campaign.key).count() == 7
+
+
 def test_r_6_4_a_sender_that_died_mid_send_is_picked_up_again(agent, auto):
     make_customer(agent, phones=["13800000214"])
     care_run(dt.date(2026, 2, 16))
+    campaigns_expand(now=dt.datetime(2026, 2, 16, 9, 0, tzinfo=CST))
     Message.objects.update(status="sending", claimed_at=dt.datetime(2026, 2, 16, 9, 0, tzinfo=CST))
     assert messages_send(now=dt.datetime(2026, 2, 16, 9, 5, tzinfo=CST))["sent"] == 0
     assert messages_send(now=dt.datetime(2026, 2, 16, 9, 11, tzinfo=CST))["sent"] == 1
@@ -260,6 +280,7 @@ def test_letters_and_phone_tasks(agent, lead, auto):
 def test_the_message_log_masks_addresses(api, agent, auto):
     make_customer(agent, phones=["13800000216"])
     care_run(dt.date(2026, 2, 16))
+    campaigns_expand(now=dt.datetime(2026, 2, 16, 9, 0, tzinfo=CST))
     rows = api.get("/care/messages").json()
     assert rows[0]["to"] == "138****0216" and rows[0]["status"] == "queued"
     assert api.post("/care/run", {"date": "2026-02-16"}).status_code == 403
