@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test venv services lint format bench-data bench clean
+.PHONY: run test venv services browser lint format bench-data bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,18 @@ services:
 	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
 	    --dir /tmp --logfile /tmp/kefu-redis.log || true; fi
 
+## Debian's Chromium and CJK fonts for the browser tests (never a downloaded browser).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  echo "installing chromium and fonts-noto-cjk"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk >/dev/null) || \
+	  echo "could not install chromium: browser tests will be skipped"; fi
+
 ## make test: lint, then the whole suite on SQLite and (when reachable) on PostgreSQL.
-test: venv services
+test: venv services browser
 	$(BIN)/ruff check .
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider

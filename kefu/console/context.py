@@ -1,0 +1,7 @@
+from kefu.accounts import permissions as P
+
+
+def console(request) -> dict:
+    """What the navigation shows for the signed-in role (R-0.4)."""
+    user = getattr(request, "user", None)
+    return {"perms_import": P.has_perm(user, P.IMPORT_CUSTOMERS) if user else False}

@@ -1,0 +1,76 @@
+"""The console's pages through Django's test client: sign-in, security headers, masking and
+the role rules the pages inherit from the services."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from kefu.accounts.models import Department
+from kefu.core.services import preset_load
+from kefu.customers.tests.factories import make_customer
+
+pytestmark = pytest.mark.django_db
+PAGES = ["/", "/customers/", "/call/", "/complaints/", "/work-orders/", "/followups/next/"]
+
+
+@pytest.fixture
+def signed_in(agent):
+    Department.objects.create(code="service", name="售后服务部")
+    preset_load(code="auto")
+    client = Client()
+    client.force_login(agent)
+    return client
+
+
+def test_every_page_needs_a_sign_in():
+    client = Client()
+    for url in [*PAGES, "/import/"]:
+        r = client.get(url)
+        assert r.status_code == 302 and r["Location"].startswith("/login/"), url
+
+
+def test_pages_are_chinese_and_carry_a_strict_content_security_policy(signed_in):
+    for url in PAGES:
+        r = signed_in.get(url, follow=True)
+        assert r.status_code == 200, url
+        html = r.content.decode()
+        assert '<html lang="zh-hans">' in html
+        csp = r["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert r["X-Frame-Options"] == "DENY"
+        # no inline scripts: every <script> has a src from this server
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert 'src="/static/' in tag, tag
+
+
+def test_search_results_come_as_a_fragment_for_htmx_with_masked_phones(signed_in, agent):
+    make_customer(agent, name="欧阳娜娜", phones=["13912345678"])
+    r = signed_in.get("/customers/", {"q": "oynn"}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert "<html" not in html and "欧阳娜娜" in html
+    assert "139****5678" in html and "13912345678" not in html
+
+
+def test_showing_full_personal_data_is_logged(signed_in, agent):
+    from kefu.customers.models import PiiAccessLog
+
+    c = make_customer(agent, phones=["13912345679"])
+    assert "13912345679" not in signed_in.get(f"/customers/{c.pk}/").content.decode()
+    r = signed_in.post(f"/customers/{c.pk}/", {"reveal": "1"})
+    assert "13912345679" in r.content.decode()
+    assert PiiAccessLog.objects.get(action="reveal", channel="web").customer == c
+
+
+def test_the_import_page_is_for_roles_that_may_import(signed_in):
+    r = signed_in.get("/")
+    assert 'href="/import/"' not in r.content.decode()  # agents do not import
+    r = signed_in.get("/import/")
+    assert r.status_code == 403 and "无权执行此操作" in r.content.decode()
+    assert signed_in.get("/complaints/999999/").status_code == 404
+
+
+def test_a_form_error_is_shown_next_to_its_field_in_chinese(signed_in):
+    r = signed_in.post("/call/", {"channel": "inbound_call", "category": "consultation"})
+    assert r.status_code == 422
+    assert "请填写内容" in r.content.decode()

@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from kefu.console import views
+
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("customers/", views.customers, name="customers"),
+    path("customers/<int:customer_id>/", views.customer, name="customer"),
+    path("call/", views.call, name="call"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/<int:complaint_id>/", views.complaint, name="complaint"),
+    path("followups/next/", views.followup_next, name="followup-next"),
+    path("followups/<int:followup_id>/", views.followup, name="followup"),
+    path("work-orders/", views.work_orders, name="work-orders"),
+    path("import/", views.import_customers, name="import"),
+]

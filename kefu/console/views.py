@@ -1,0 +1,492 @@
+"""The web console (R-0.1: Chinese by default): thin views over the same services and
+selectors as the API; a domain error is shown next to its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kefu.accounts import permissions as P
+from kefu.care.models import Message
+from kefu.complaints import selectors as complaint_sel
+from kefu.complaints import services as complaint_svc
+from kefu.complaints import workflow as complaint_flow
+from kefu.complaints.api import payload as complaint_payload
+from kefu.complaints.choices import ComplaintClass, Stage
+from kefu.core.errors import KefuError
+from kefu.customers import selectors as customer_sel
+from kefu.customers import transfer
+from kefu.customers.api import customer_payload
+from kefu.followups import selectors as followup_sel
+from kefu.followups import services as followup_svc
+from kefu.followups.api import payload as followup_payload
+from kefu.interactions import choices as ich
+from kefu.interactions import selectors as interaction_sel
+from kefu.interactions import services as interaction_svc
+from kefu.tickets import selectors as ticket_sel
+from kefu.tickets import workflow as ticket_flow
+
+UPLOADS = settings.VAR_DIR / "uploads"  # a checked import file waits here for "confirm"
+
+
+def console(view):
+    """A signed-in page; a domain error becomes a message on the page, never a 500."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except KefuError as exc:  # not allowed, not found: said plainly, in Chinese
+            return render(
+                request,
+                "console/error.html",
+                {"messages": [e.message for e in exc.errors]},
+                status=exc.status,
+            )
+
+    return wrapper
+
+
+def field_errors(exc: KefuError) -> dict[str, str]:
+    """{field: message} for the template: each message next to its field, in Chinese."""
+    out: dict[str, str] = {}
+    for e in exc.errors:
+        key = e.field.split("[")[0].split(".")[0] or "general"
+        out[key] = f"{out[key]}；{e.message}" if key in out else e.message
+    return out
+
+
+@console
+def workbench(request: HttpRequest) -> HttpResponse:
+    """工作台: what the signed-in person must do today, overdue first."""
+    user, today = request.user, timezone.localdate()
+    followups = list(
+        followup_sel.followups(user=user, status="pending", due_on=today).order_by("due_by", "id")[
+            :50
+        ]
+    )
+    callbacks = list(interaction_sel.tasks_open(user=user)[:30])
+    orders = list(
+        ticket_sel.work_orders(user=user)
+        .filter(status__in=ticket_flow.OPEN)
+        .filter(**({} if P.has_perm(user, P.MANAGE_TASKS) else {"created_by": user}))[:30]
+    )
+    complaints = list(
+        complaint_sel.complaints(user=user, stage="open")
+        .filter(**({} if P.has_perm(user, P.MANAGE_TASKS) else {"handler": user}))
+        .order_by("stage_due_at")[:30]
+    )
+    messages = Message.objects.filter(
+        scheduled_for__date=today, status__in=("queued", "sending")
+    ).count()
+    return render(
+        request,
+        "console/workbench.html",
+        {
+            "today": today,
+            "followups": [followup_payload(f) for f in followups],
+            "callbacks": callbacks,
+            "orders": orders,
+            "complaints": [complaint_payload(c) for c in complaints],
+            "messages_due": messages,
+            "now": timezone.now(),
+        },
+    )
+
+
+@console
+def customers(request: HttpRequest) -> HttpResponse:
+    """客户: the one search box; HTMX asks for the results part as the agent types."""
+    q = request.GET.get("q", "").strip()
+    result = customer_sel.customer_search(user=request.user, q=q) if q else None
+    template = (
+        "console/_customer_results.html"
+        if request.headers.get("HX-Request")
+        else "console/customers.html"
+    )
+    return render(request, template, {"q": q, "result": result})
+
+
+@console
+def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The 360° page: profile (masked), assets and files, and a timeline of everything."""
+    detail = customer_sel.customer_get(user=request.user, customer_id=customer_id)
+    revealed = {}
+    if request.method == "POST" and request.POST.get("reveal"):
+        from kefu.customers.services import customer_reveal
+
+        try:
+            revealed = customer_reveal(
+                actor=request.user,
+                customer=detail.customer,
+                fields=["phones", "id_number", "address", "email"],
+                channel="web",
+            )
+        except KefuError as exc:
+            return render(
+                request,
+                "console/customer.html",
+                _customer_context(request, detail, {"errors": field_errors(exc)}),
+                status=exc.status,
+            )
+    return render(
+        request, "console/customer.html", _customer_context(request, detail, {"revealed": revealed})
+    )
+
+
+def _customer_context(request, detail, extra: dict) -> dict:
+    cid = detail.customer.pk
+    user = request.user
+    timeline = []
+    for i in interaction_sel.interactions_list(user=user, customer_id=cid)[:30]:
+        timeline.append(
+            {
+                "at": i.occurred_at,
+                "kind": "接待",
+                "text": f"{i.get_channel_display()} · {i.get_category_display()}：{i.content}",
+            }
+        )
+    for o in ticket_sel.work_orders(user=user, customer_id=cid)[:20]:
+        timeline.append(
+            {
+                "at": o.created_at,
+                "kind": "工单",
+                "text": f"{o.number} {o.title}（{o.get_status_display()}）",
+            }
+        )
+    for c in complaint_sel.complaints(user=user, customer_id=cid)[:20]:
+        timeline.append(
+            {
+                "at": c.received_at,
+                "kind": "投诉",
+                "text": f"{c.number} {c.content[:60]}（{c.get_stage_display()}）",
+                "href": f"/complaints/{c.pk}/",
+            }
+        )
+    for f in detail.customer.followups.select_related("rule").order_by("-due_on")[:20]:
+        timeline.append(
+            {
+                "at": dt.datetime.combine(
+                    f.due_on, dt.time(9), tzinfo=timezone.get_current_timezone()
+                ),
+                "kind": "回访",
+                "text": f"{f.kind} {f.due_on}（{f.get_status_display()} "
+                f"{f.get_result_display() if f.result else ''}）",
+            }
+        )
+    for m in Message.objects.filter(customer_id=cid).order_by("-scheduled_for")[:20]:
+        timeline.append(
+            {
+                "at": m.scheduled_for,
+                "kind": "消息",
+                "text": f"{m.get_channel_display()}：{m.body[:80]}（{m.get_status_display()}）",
+            }
+        )
+    timeline.sort(key=lambda row: row["at"], reverse=True)
+    return {
+        "c": customer_payload(detail),
+        "customer": detail.customer,
+        "timeline": timeline,
+        "may_reveal": P.has_perm(user, P.REVEAL_PII),
+        **extra,
+    }
+
+
+@console
+def call(request: HttpRequest) -> HttpResponse:
+    """来电: the screen pop for a caller number and the one-form contact log (R-1.6, R-2.3)."""
+    phone = request.GET.get("phone", "") or request.POST.get("caller_number", "")
+    found = []
+    if phone:
+        try:
+            found = customer_sel.customer_lookup(user=request.user, phone=phone)
+        except KefuError:
+            found = []
+    context = {
+        "phone": phone,
+        "customer": customer_payload(found[0]) if found else None,
+        "others": found[1:],
+        "channels": ich.Channel.choices,
+        "categories": ich.Category.choices,
+        "form": request.POST,
+    }
+    if request.method == "POST":
+        data = {k: v for k, v in request.POST.items() if v and k != "csrfmiddlewaretoken"}
+        if found and "customer_id" not in data:
+            data["customer_id"] = found[0].customer.pk
+        try:
+            interaction, _ = interaction_svc.interaction_log(actor=request.user, data=data)
+        except KefuError as exc:
+            context["errors"] = field_errors(exc)
+            return render(request, "console/call.html", context, status=exc.status)
+        complaint = getattr(interaction, "complaint", None)
+        if complaint is not None:
+            return redirect(f"/complaints/{complaint.pk}/")
+        return redirect(
+            f"/customers/{interaction.customer_id}/" if interaction.customer_id else "/"
+        )
+    return render(request, "console/call.html", context)
+
+
+@console
+def complaints(request: HttpRequest) -> HttpResponse:
+    stage = request.GET.get("stage", "open")
+    rows = complaint_sel.complaints(
+        user=request.user, q=request.GET.get("q", ""), stage=stage
+    ).order_by("stage_due_at", "-received_at")[:200]
+    return render(
+        request,
+        "console/complaints.html",
+        {
+            "rows": [complaint_payload(c) for c in rows],
+            "stage": stage,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+# What each transition asks for, as form fields: (name, label, kind)
+ADVANCE_FIELDS = {
+    (Stage.JUDGMENT, Stage.INVESTIGATION): [
+        ("department", "责任部门（代码）", "department"),
+        ("promised_days", "告知顾客的调查天数", "number"),
+        ("demand_reasonable", "顾客要求合理", "bool"),
+    ],
+    (Stage.JUDGMENT, Stage.CLOSED): [("explanation", "对顾客的解释（无效投诉）", "text")],
+    (Stage.INVESTIGATION, Stage.SOLUTION): [
+        ("root_cause", "原因", "text"),
+        ("responsible_person", "责任人", "line"),
+        ("complaint_class", "投诉类别", "class"),
+    ],
+    (Stage.IMPLEMENTATION, Stage.REVIEW): [
+        ("customer_accepted", "顾客已确认接受", "bool"),
+        ("acceptance", "顾客确认记录", "text"),
+    ],
+    (Stage.REVIEW, Stage.CLOSED): [
+        ("evaluation", "评价", "text"),
+        ("improvement", "改进措施", "text"),
+    ],
+}
+STEPS = [Stage.INTAKE, Stage.JUDGMENT, Stage.INVESTIGATION, Stage.SOLUTION,
+         Stage.IMPLEMENTATION, Stage.REVIEW, Stage.CLOSED]  # fmt: skip
+
+
+@console
+def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The complaint page: the six stages as a stepper; only the allowed next steps are
+    offered, each with the fields it needs (R-4.1)."""
+    c = complaint_sel.complaint_get(user=request.user, complaint_id=complaint_id)
+    errors, action = {}, ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            _complaint_action(request, c, action)
+            return redirect(f"/complaints/{complaint_id}/")
+        except KefuError as exc:
+            errors = field_errors(exc)
+            c = complaint_sel.complaint_get(user=request.user, complaint_id=complaint_id)
+    data = complaint_payload(c, True)
+    may_work = complaint_svc._can_work(request.user, c, "")
+    actions = []
+    for to in complaint_flow.allowed(c.stage, c.outcome):
+        fields = ADVANCE_FIELDS.get((c.stage, to)) or (
+            []
+            if (c.stage, to) == (Stage.SOLUTION, Stage.IMPLEMENTATION)
+            else [("reason", "原因", "text")]
+        )
+        actions.append({"to": to, "label": Stage(to).label, "fields": fields})
+    current = STEPS.index(c.stage) if c.stage in STEPS else 0
+    status = 422 if errors else 200
+    return render(
+        request,
+        "console/complaint.html",
+        {
+            "c": data,
+            "steps": [
+                {
+                    "code": s,
+                    "label": Stage(s).label.split(" ")[0],
+                    "state": "done" if i < current else ("current" if i == current else "todo"),
+                }
+                for i, s in enumerate(STEPS)
+            ],
+            "actions": actions if may_work else [],
+            "may_approve": P.has_perm(request.user, P.APPROVE_COMPLAINTS),
+            "classes": ComplaintClass.choices,
+            "errors": errors,
+            "action": action,
+            "form": request.POST,
+        },
+        status=status,
+    )
+
+
+def _complaint_action(request, c, action: str) -> None:
+    post = request.POST
+    if action == "advance":
+        to = post.get("to", "")
+        fields = {
+            k: v
+            for k, v in post.items()
+            if k not in ("csrfmiddlewaretoken", "action", "to", "version")
+        }
+        for key in ("demand_reasonable", "customer_accepted"):
+            if key in fields or (
+                (c.stage, to) in ADVANCE_FIELDS
+                and any(f[0] == key for f in ADVANCE_FIELDS[(c.stage, to)])
+            ):
+                fields[key] = post.get(key) == "on"
+        if fields.get("promised_days"):
+            try:
+                fields["promised_days"] = int(fields["promised_days"])
+            except ValueError:
+                pass
+        version = int(post["version"]) if post.get("version", "").isdigit() else None
+        complaint_svc.complaint_advance(
+            actor=request.user, complaint=c, to=to, fields=fields, version=version
+        )
+    elif action == "propose":
+        complaint_svc.proposal_add(
+            actor=request.user,
+            complaint=c,
+            data={
+                "text": post.get("text", ""),
+                "compensation_amount": post.get("compensation_amount") or "0",
+            },
+        )
+    elif action in ("approve", "reject"):
+        proposal = c.proposals.get(pk=int(post.get("proposal", "0") or 0))
+        complaint_svc.proposal_decide(
+            actor=request.user,
+            proposal=proposal,
+            approve=action == "approve",
+            note=post.get("note", ""),
+        )
+
+
+@console
+def followup_next(request: HttpRequest) -> HttpResponse:
+    """The runner: the next due call of the signed-in agent."""
+    nxt = (
+        followup_sel.followups(user=request.user, status="pending", due_on=timezone.localdate())
+        .order_by("due_by", "id")
+        .first()
+    )
+    return redirect(f"/followups/{nxt.pk}/" if nxt else "/")
+
+
+@console
+def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
+    """回访: the script filled in, score buttons, satisfied/unsatisfied, appointment and
+    no-answer; saving moves on to the next due call (R-5.2, R-5.3)."""
+    f = followup_sel.followup_get(user=request.user, followup_id=followup_id)
+    errors = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "result":
+                script = followup_svc.script_for(f) or {"questions": []}
+                answers = {}
+                for q in script["questions"]:
+                    raw = request.POST.get(f"q_{q['key']}", "").strip()
+                    if raw == "":
+                        continue
+                    answers[q["key"]] = (
+                        int(raw) if q.get("kind") == "score" and raw.isdigit() else raw
+                    )
+                followup_svc.followup_complete(
+                    actor=request.user,
+                    followup=f,
+                    data={
+                        "answers": answers,
+                        "note": request.POST.get("note", ""),
+                        "result": request.POST.get("result") or None,
+                    },
+                )
+            else:
+                followup_svc.followup_attempt(
+                    actor=request.user,
+                    followup=f,
+                    data={
+                        "outcome": request.POST.get("outcome", ""),
+                        "appointment_at": request.POST.get("appointment_at", ""),
+                        "note": request.POST.get("note", ""),
+                    },
+                )
+            return redirect("/followups/next/")
+        except KefuError as exc:
+            errors = field_errors(exc)
+    data = followup_payload(f, True)
+    for q in (data["script"] or {}).get("questions", []):
+        if q.get("kind") == "score":
+            q["range"] = list(range(0 if int(q.get("max", 5)) > 5 else 1, int(q.get("max", 5)) + 1))
+    return render(
+        request,
+        "console/followup.html",
+        {"f": data, "errors": errors, "form": request.POST},
+        status=422 if errors else 200,
+    )
+
+
+@console
+def work_orders(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    qs = ticket_sel.work_orders(user=request.user, status=status)
+    if not status:
+        qs = qs.filter(status__in=ticket_flow.OPEN)
+    return render(
+        request,
+        "console/work_orders.html",
+        {"rows": list(qs[:200]), "status": status, "now": timezone.now()},
+    )
+
+
+@console
+def import_customers(request: HttpRequest) -> HttpResponse:
+    """导入: upload, the dry-run report with each bad row, then confirm."""
+    P.require(request.user, P.IMPORT_CUSTOMERS)
+    context: dict = {}
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        held = UPLOADS / token if token.isalnum() and len(token) == 32 else None
+        upload = request.FILES.get("file")
+        try:
+            if held is not None and held.exists():  # confirm the file checked before
+                name = request.POST.get("filename", "upload.csv")
+                report = transfer.import_customers(
+                    actor=request.user, filename=name, content=held.read_bytes(), dry_run=False
+                )
+                held.unlink()
+                context.update(report=report.as_dict(), filename=name)
+            elif upload is None:
+                context["errors"] = {"file": "请选择文件 / choose a file"}
+            else:
+                content = upload.read()
+                report = transfer.import_customers(
+                    actor=request.user, filename=upload.name, content=content, dry_run=True
+                )
+                context.update(report=report.as_dict(), filename=upload.name)
+                if not report.errors:
+                    UPLOADS.mkdir(parents=True, exist_ok=True)
+                    context["token"] = uuid.uuid4().hex
+                    (UPLOADS / context["token"]).write_bytes(content)
+        except KefuError as exc:
+            context["errors"] = field_errors(exc)
+    return render(request, "console/import.html", context)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import logout
+
+    logout(request)
+    return redirect("/login/")
