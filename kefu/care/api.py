@@ -72,7 +72,8 @@ def messages(
         qs = qs.filter(channel=channel)
     if date:
         day = parse_date(date, field="date")
-        qs = qs.filter(scheduled_for__date=day)
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+        qs = qs.filter(scheduled_for__gte=start, scheduled_for__lt=start + dt.timedelta(days=1))
     return [
         {
             **{k: getattr(m, k) for k in MessageOut.model_fields if hasattr(m, k)},

@@ -85,8 +85,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
         .filter(**({} if P.has_perm(user, P.MANAGE_TASKS) else {"handler": user}))
         .order_by("stage_due_at")[:30]
     )
-    messages = Message.objects.filter(
-        scheduled_for__date=today, status__in=("queued", "sending")
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+    messages = Message.objects.filter(  # a range, so the (status, scheduled_for) index serves
+        status__in=("queued", "sending"),
+        scheduled_for__gte=start,
+        scheduled_for__lt=start + dt.timedelta(days=1),
     ).count()
     return render(
         request,

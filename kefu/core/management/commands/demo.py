@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
+from kefu.care.services import care_run
 from kefu.complaints.demo import demo_complaints
 from kefu.core.services import center_settings, preset_load
 from kefu.customers import choices as c
@@ -15,6 +16,7 @@ from kefu.customers.demo import fake_customers_csv
 from kefu.customers.models import Asset
 from kefu.customers.services import asset_file_open
 from kefu.customers.transfer import import_customers
+from kefu.followups.services import event_record
 
 DEPARTMENTS = [
     ("cs", "客服部"),
@@ -87,9 +89,26 @@ class Command(BaseCommand):
         demo_complaints(
             handler=User.objects.get(username="agent1"), lead=User.objects.get(username="lead")
         )
+        self._recent_deliveries(admin)
+        care_run(timezone.localdate())
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
         self.stdout.write("用户 users: " + ", ".join(u[0] for u in USERS))
         self.stdout.write(f"密码 password (shown once): {password}")
+
+    def _recent_deliveries(self, admin):
+        """Delivery events of the last five weeks: their 7DC and 1-month follow-ups."""
+        since = timezone.localdate() - timezone.timedelta(days=35)
+        for asset in Asset.objects.filter(kind=c.AssetKind.VEHICLE, delivered_on__gte=since):
+            event_record(
+                actor=admin,
+                data={
+                    "type": "delivery",
+                    "customer_id": asset.customer_id,
+                    "asset_id": asset.pk,
+                    "occurred_at": f"{asset.delivered_on}T10:00:00+08:00",
+                    "external_id": f"demo-{asset.pk}",
+                },
+            )
 
     def _open_recent_files(self, admin):
         since = timezone.localdate() - timezone.timedelta(days=14)

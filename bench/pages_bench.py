@@ -1,0 +1,76 @@
+"""Server time of the console's pages on the benchmark center (issue 5: every page under
+300 ms on the 1M-customer center). In-process through Django's test client, so the figure
+is the server's own time: views, queries and templates, no network.
+
+    python bench/pages_bench.py [--database-url postgres://…/kefu_bench] [--repeat 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from common import database_url, django_setup, percentiles
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    django_setup(args.database_url or database_url("kefu_bench"))
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from kefu.accounts.models import User
+    from kefu.complaints.models import Complaint
+    from kefu.complaints.services import complaint_create
+    from kefu.customers.models import Customer, CustomerPhone
+    from kefu.followups.models import FollowUp
+
+    settings.ALLOWED_HOSTS = ["*"]
+    setup_test_environment()
+    agent = User.objects.get(username="agent1")
+    customer = Customer.objects.filter(owner=agent).order_by("id").first()
+    phone = CustomerPhone.objects.filter(customer=customer).first().number
+    complaint = Complaint.objects.filter(handler=agent).first() or complaint_create(
+        actor=agent,
+        data={"customer_id": customer.pk, "content": "基准测试投诉", "demand": "—"},
+    )
+    followup = FollowUp.objects.filter(status="pending").order_by("id").first()
+    client = Client()
+    client.force_login(agent)
+    pages = {
+        "workbench /": "/",
+        "customer search (HTMX, 王)": ("/customers/?q=王", {"HTTP_HX_REQUEST": "true"}),
+        "customer search (HTMX, initials zw)": ("/customers/?q=zw", {"HTTP_HX_REQUEST": "true"}),
+        "customer page": f"/customers/{customer.pk}/",
+        "incoming call (screen pop)": f"/call/?phone={phone}",
+        "complaints": "/complaints/",
+        "complaint page": f"/complaints/{complaint.pk}/",
+        "work orders": "/work-orders/",
+    }
+    if followup is not None:
+        lead = User.objects.filter(role="team_lead").first() or User.objects.get(username="bench")
+        pages["follow-up runner"] = (f"/followups/{followup.pk}/", {"as": lead})
+    print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for label, spec in pages.items():
+        url, extra = (spec, {}) if isinstance(spec, str) else spec
+        who = extra.pop("as", None)
+        c = client
+        if who is not None:
+            c = Client()
+            c.force_login(who)
+        samples = []
+        for _ in range(args.repeat + 2):
+            t0 = time.perf_counter()
+            response = c.get(url, **extra)
+            samples.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        stats = percentiles(samples[2:])  # the first two warm the caches
+        print(f"{label:<40} {stats['p50']:8.1f} {stats['p95']:8.1f} {max(samples[2:]):8.1f}")
+
+
+if __name__ == "__main__":
+    main()
