@@ -8,6 +8,8 @@ class Kind(models.TextChoices):
     HOLIDAY = "holiday", "节日问候 holiday greeting"
     SERVICE = "service", "服务提醒 service reminder"
     LIFECYCLE = "lifecycle", "业务节点通知 lifecycle notice"
+    MEMBER_CARD = "member_card", "会员卡续期/升级 member card renewal"
+    CAMPAIGN = "campaign", "活动/店庆 campaign or store anniversary"
 
 
 class Channel(models.TextChoices):

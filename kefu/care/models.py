@@ -37,17 +37,26 @@ class MessageTemplate(models.Model):
 class CareRule(models.Model):
     """Who gets what, when (R-6.1–R-6.3): birthdays `days_before` to `days_before_min` days
     ahead; a holiday `days_before` days ahead; a service date (maintenance, inspection,
-    insurance, vehicle tax) `days_before` days ahead; a lifecycle event at once, or
-    `days_before` days before the date in `date_attribute` of the event. `condition`
-    filters like follow-up rules (e.g. by `attributes.category` for tiles vs sanitary)."""
+    insurance, vehicle tax) `days_before` days ahead; a member card's expiry `days_before`
+    days ahead; a campaign (promotion, store anniversary) `days_before` its
+    `campaign_date`, to every active customer matching `condition`; a lifecycle event at
+    once, or `days_before` days before the date in `date_attribute` of the event.
+    `condition` filters like follow-up rules (e.g. by `attributes.category`, or
+    `customer.level`)."""
 
     code = models.SlugField("代码 code", max_length=40, unique=True)
     name = models.CharField("名称 name", max_length=64)
-    kind = models.CharField("类型 kind", max_length=10, choices=ch.Kind.choices)
+    kind = models.CharField("类型 kind", max_length=12, choices=ch.Kind.choices)
     holiday = models.CharField(max_length=16, choices=ch.Holiday.choices, blank=True)
     service_date = models.CharField(max_length=24, choices=ch.ServiceDate.choices, blank=True)
     event_type = models.CharField("事件 event type", max_length=32, blank=True)
     date_attribute = models.CharField("日期属性 date attribute", max_length=32, blank=True)
+    campaign_date = models.CharField(
+        "活动日期 campaign date",
+        max_length=10,
+        blank=True,
+        help_text="YYYY-MM-DD once, or MM-DD every year (a store anniversary)",
+    )
     condition = models.JSONField("条件 condition", default=list, blank=True)
     days_before = models.PositiveSmallIntegerField("提前天数 days before", default=0)
     days_before_min = models.PositiveSmallIntegerField(

@@ -226,8 +226,37 @@ def care_run(day: dt.date | None = None) -> int:
                     context={"date": f"{target:%Y年%m月%d日}", "days": rule.days_before},
                     mobile=asset.mobile or "",
                 )
+        elif rule.kind == ch.Kind.MEMBER_CARD:
+            target = day + dt.timedelta(days=rule.days_before)
+            members = Customer.objects.filter(
+                card_expires_on=target, status=CustomerStatus.ACTIVE
+            ).order_by("pk")
+            for customer in _with_mobile(members).iterator(2000):
+                batch.add(
+                    key=f"card:{rule.code}:{customer.pk}:{target}",
+                    customer=customer,
+                    rule=rule,
+                    when=when,
+                    context={"date": f"{target:%Y年%m月%d日}", "days": rule.days_before},
+                    mobile=customer.mobile or "",
+                )
+        elif rule.kind == ch.Kind.CAMPAIGN:
+            target = day + dt.timedelta(days=rule.days_before)
+            if not _campaign_on(rule.campaign_date, target):
+                continue
+            _, created = Campaign.objects.get_or_create(
+                key=f"campaign:{rule.code}:{target}",
+                defaults={"rule": rule, "target_date": target, "scheduled_for": when},
+            )
+            batch.count += created
     batch.flush()
     return batch.count
+
+
+def _campaign_on(spec: str, day: dt.date) -> bool:
+    """`YYYY-MM-DD` is that day only; `MM-DD` is that day every year."""
+    spec = (spec or "").strip()
+    return spec == day.isoformat() or (len(spec) == 5 and spec == day.strftime("%m-%d"))
 
 
 def campaigns_expand(now: dt.datetime | None = None, chunk: int = 5000, budget: float = 20.0):
@@ -256,6 +285,10 @@ def campaigns_expand(now: dt.datetime | None = None, chunk: int = 5000, budget: 
                 )
                 batch = Batch(size=chunk)
                 for customer in customers:
+                    if rule.condition and not R.matches(
+                        rule.condition, event=None, customer=customer, asset=None
+                    ):
+                        continue  # a campaign for a segment, e.g. members only
                     batch.add(
                         key=f"{campaign.key}:{customer.pk}",
                         customer=customer,

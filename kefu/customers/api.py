@@ -70,6 +70,7 @@ CUSTOMER_FIELDS = (
     "status",
     "birthday",
     "birthday_calendar",
+    "card_expires_on",
     "source",
     "notes",
     "extra",

@@ -166,6 +166,11 @@ def clean_customer(data: dict, *, partial: bool = False, profile_fields=None) ->
             v.setdefault("birthday", ident.birthday)
     elif "id_number" in data:
         v["id_number"] = ""
+    if "card_expires_on" in data:
+        raw = data.get("card_expires_on")
+        v["card_expires_on"] = (
+            out.guard(parse_date, raw, field="card_expires_on") if raw not in (None, "") else None
+        )
     if data.get("birthday"):
         day = out.guard(parse_date, data["birthday"], field="birthday")
         if day:

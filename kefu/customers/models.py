@@ -57,6 +57,9 @@ class Customer(models.Model):
     level = models.CharField(
         "级别 level", max_length=8, choices=c.Level.choices, default=c.Level.NORMAL
     )
+    card_expires_on = models.DateField(
+        "会员卡到期 member card expires", null=True, blank=True, db_index=True
+    )
     status = models.CharField(
         "状态 status", max_length=10, choices=c.Status.choices, default=c.Status.ACTIVE
     )
@@ -97,7 +100,15 @@ class Customer(models.Model):
     # History tables skip the search indexes: they are read by customer id, never searched.
     history = HistoricalRecords(
         m2m_fields=[tags],
-        no_db_index=["number", "name", "name_pinyin", "name_initials", "id_number", "birthday_key"],
+        no_db_index=[
+            "number",
+            "name",
+            "name_pinyin",
+            "name_initials",
+            "id_number",
+            "birthday_key",
+            "card_expires_on",
+        ],
     )
 
     class Meta:

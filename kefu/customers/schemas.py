@@ -19,6 +19,7 @@ class CustomerIn(Schema):
     birthday_calendar: str | None = None
     address: str | None = None
     email: str | None = None
+    card_expires_on: str | None = None
     source: str | None = None
     level: str | None = None
     tags: list[str] | None = None
@@ -39,6 +40,7 @@ class CustomerPatch(Schema):
     birthday_calendar: str | None = None
     address: str | None = None
     email: str | None = None
+    card_expires_on: str | None = None
     source: str | None = None
     level: str | None = None
     tags: list[str] | None = None
@@ -150,6 +152,7 @@ class CustomerOut(Schema):
     id_number: str
     address: str
     email: str
+    card_expires_on: dt.date | None
     birthday: dt.date | None
     birthday_calendar: str
     source: str

@@ -46,6 +46,7 @@ CUSTOMER_FIELDS = (
     "birthday_key",
     "address",
     "email",
+    "card_expires_on",
     "source",
     "level",
     "sms_opt_out",

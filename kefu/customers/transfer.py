@@ -44,6 +44,7 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("source", "来源", ("客户来源",)),
     ("kind", "客户类型", ("类型",)),
     ("level", "级别", ("客户级别", "会员级别")),
+    ("card_expires_on", "会员卡到期", ("会员卡有效期", "card expires")),
     ("tags", "标签", ()),
     ("owner", "专属客服", ("客服", "负责人")),
     ("notes", "备注", ()),

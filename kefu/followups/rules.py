@@ -20,7 +20,7 @@ ALWAYS_FOLLOWED = (Level.MEMBER, Level.VIP)  # R-5.2: 100% of member customers
 def _value(path: str, event, customer, asset):
     root, _, rest = path.partition(".")
     if root == "attributes":
-        return (event.attributes or {}).get(rest)
+        return (getattr(event, "attributes", None) or {}).get(rest)
     obj = {"customer": customer, "asset": asset, "event": event}.get(root)
     return getattr(obj, rest, None) if obj is not None else None
 

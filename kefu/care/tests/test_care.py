@@ -284,3 +284,39 @@ def test_the_message_log_masks_addresses(api, agent, auto):
     rows = api.get("/care/messages").json()
     assert rows[0]["to"] == "138****0216" and rows[0]["status"] == "queued"
     assert api.post("/care/run", {"date": "2026-02-16"}).status_code == 403
+
+
+def test_r_6_2_member_cards_are_reminded_a_week_before_they_expire(api, agent, auto):
+    member = make_customer(agent, phones=["13800000219"], level="member")
+    r = api.patch(f"/customers/{member.pk}", {"card_expires_on": "2026-12-10"})
+    assert r.status_code == 200 and r.json()["card_expires_on"] == "2026-12-10"
+    assert care_run(dt.date(2026, 12, 2)) == 0
+    assert care_run(dt.date(2026, 12, 3)) == 1
+    msg = Message.objects.get(customer=member)
+    assert "会员卡将于2026年12月10日到期" in msg.body
+
+
+def test_r_6_1_a_store_anniversary_is_a_campaign_for_its_segment_every_year(agent, auto):
+    from kefu.care.models import Campaign, CareRule, MessageTemplate
+
+    template = MessageTemplate.objects.create(
+        code="anniversary",
+        name="店庆",
+        body="【{center}】{name}{title}，店庆十周年，会员专享八折！",
+    )
+    CareRule.objects.create(
+        code="anniversary",
+        name="店庆（会员）",
+        kind="campaign",
+        campaign_date="05-18",
+        days_before=3,
+        condition=[{"customer.level__in": ["member", "vip"]}],
+        template=template,
+    )
+    vip = make_customer(agent, phones=["13800000220"], level="vip")
+    make_customer(agent, phones=["13800000221"])  # not a member: not in the segment
+    assert care_run(dt.date(2027, 5, 15)) == 1
+    assert campaigns_expand(now=dt.datetime(2027, 5, 15, 9, 0, tzinfo=CST)) == 2
+    assert [m.customer for m in Message.objects.all()] == [vip]
+    assert care_run(dt.date(2028, 5, 15)) == 1  # and the next year again
+    assert Campaign.objects.count() == 2
