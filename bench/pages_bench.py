@@ -51,9 +51,10 @@ def main() -> None:
         "complaint page": f"/complaints/{complaint.pk}/",
         "work orders": "/work-orders/",
     }
+    lead = User.objects.filter(role="team_lead").first() or User.objects.get(username="bench")
     if followup is not None:
-        lead = User.objects.filter(role="team_lead").first() or User.objects.get(username="bench")
         pages["follow-up runner"] = (f"/followups/{followup.pk}/", {"as": lead})
+    pages["reports dashboard"] = ("/reports/", {"as": lead})
     print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for label, spec in pages.items():
         url, extra = (spec, {}) if isinstance(spec, str) else spec

@@ -16,4 +16,6 @@ urlpatterns = [
     path("followups/<int:followup_id>/", views.followup, name="followup"),
     path("work-orders/", views.work_orders, name="work-orders"),
     path("import/", views.import_customers, name="import"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<slug:name>.xlsx", views.report_xlsx, name="report-xlsx"),
 ]

@@ -21,6 +21,7 @@ from kefu.complaints import services as complaint_svc
 from kefu.complaints import workflow as complaint_flow
 from kefu.complaints.api import payload as complaint_payload
 from kefu.complaints.choices import ComplaintClass, Stage
+from kefu.console.reports import dashboard, xlsx
 from kefu.core.errors import KefuError
 from kefu.customers import selectors as customer_sel
 from kefu.customers import transfer
@@ -493,3 +494,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
     logout(request)
     return redirect("/login/")
+
+
+@console
+def reports(request: HttpRequest) -> HttpResponse:
+    """报表: the first dashboard, drawn by ECharts from the tables it also offers as XLSX."""
+    charts = dashboard(request.user)
+    return render(request, "console/reports.html", {"charts": charts})
+
+
+@console
+def report_xlsx(request: HttpRequest, name: str) -> HttpResponse:
+    charts = dashboard(request.user)
+    if name not in charts:
+        from kefu.core.errors import NotFound
+
+        raise NotFound(f"report {name}")
+    response = HttpResponse(
+        xlsx(charts[name]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -219,3 +219,18 @@ def test_an_import_with_one_bad_row_reports_that_row(browser, live_server, cente
     assert "1 处错误" in report and "3" in page.inner_text(".report td")
     assert page.locator("text=确认导入").count() == 0
     shot(page, "import")
+
+
+def test_the_dashboard_draws_its_charts(browser, live_server, center):
+    from kefu.complaints.services import complaint_create
+
+    complaint_create(actor=center["agent1"], data={"complainant_name": "甲", "content": "乙"})
+    page = page_as(browser, live_server, "lead")
+    page.click("header nav >> text=报表")
+    page.wait_for_selector("[data-chart=complaint_stages][data-ready='1'] svg")
+    assert no_horizontal_scroll(page)
+    shot(page, "reports")
+    wide = browser.new_page(viewport={"width": 1920, "height": 1080})
+    wide.context.add_cookies(page.context.cookies())
+    wide.goto(f"{live_server.url}/reports/")
+    assert no_horizontal_scroll(wide)

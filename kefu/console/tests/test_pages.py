@@ -41,7 +41,7 @@ def test_pages_are_chinese_and_carry_a_strict_content_security_policy(signed_in)
         assert r["X-Frame-Options"] == "DENY"
         # no inline scripts: every <script> has a src from this server
         for tag in re.findall(r"<script[^>]*>", html):
-            assert 'src="/static/' in tag, tag
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
 
 
 def test_search_results_come_as_a_fragment_for_htmx_with_masked_phones(signed_in, agent):
@@ -74,3 +74,23 @@ def test_a_form_error_is_shown_next_to_its_field_in_chinese(signed_in):
     r = signed_in.post("/call/", {"channel": "inbound_call", "category": "consultation"})
     assert r.status_code == 422
     assert "请填写内容" in r.content.decode()
+
+
+def test_reports_are_for_leads_and_each_chart_downloads_as_xlsx(signed_in, lead, agent):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kefu.complaints.services import complaint_create
+
+    complaint_create(actor=agent, data={"complainant_name": "甲", "content": "乙"})
+    assert signed_in.get("/reports/").status_code == 403
+    client = Client()
+    client.force_login(lead)
+    page = client.get("/reports/")
+    assert page.status_code == 200 and 'data-chart="complaint_stages"' in page.content.decode()
+    r = client.get("/reports/complaint_stages.xlsx")
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.values)
+    assert rows[0] == ("阶段", "投诉数") and ("判断", 1) in rows
+    assert client.get("/reports/nothing.xlsx").status_code == 404

@@ -1,0 +1,129 @@
+"""The first dashboard (报表): follow-up completion and satisfaction today and this week,
+complaints by class and by stage, the answer-within-3-rings rate. Each chart's table is
+also a download (XLSX) — the figures, not a picture."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.db.models import Count
+from django.utils import timezone
+
+from kefu.accounts import permissions as P
+from kefu.accounts.choices import Role
+from kefu.complaints import selectors as complaint_sel
+from kefu.complaints import workflow as complaint_flow
+from kefu.complaints.choices import Stage
+from kefu.core.errors import PermissionDenied
+from kefu.followups import selectors as followup_sel
+from kefu.followups.models import FollowUp
+from kefu.interactions import selectors as interaction_sel
+
+TITLES = {
+    "followups": "回访完成率与满意度",
+    "complaint_classes": "投诉分类（本月）",
+    "complaint_stages": "处理中投诉所在阶段",
+    "answer_speed": "接听及时率（3 声内）",
+}
+
+
+def may_report(user) -> bool:
+    return P.has_perm(user, P.MANAGE_TASKS) or getattr(user, "role", "") in (Role.GM, Role.QA)
+
+
+def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
+    """Each chart as {"title", "columns", "rows"}: the same table draws the chart and fills
+    the XLSX."""
+    if not may_report(user):
+        raise PermissionDenied("只有班长、质检、经理和总经理可查看报表", "Reports: leads and above")
+    today = today or timezone.localdate()
+    week_start = today - dt.timedelta(days=today.weekday())
+    families = (
+        FollowUp.objects.filter(due_on__gte=week_start, due_on__lte=today)
+        .exclude(kind__in=("complaint", "work_order", "CARE"))
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    follow_rows = []
+    for family in sorted(families):
+        day = followup_sel.summary(user=user, family=family, period="day", day=today)
+        week = followup_sel.summary(user=user, family=family, period="week", day=today)
+        scores = [q["average"] for q in week["questions"] if "average" in q]
+        follow_rows.append(
+            [
+                family,
+                _pct(day["completion_rate"]),
+                _pct(week["completion_rate"]),
+                round(sum(scores) / len(scores), 2) if scores else None,
+                week["due"],
+                week["done"],
+            ]
+        )
+    tz = timezone.get_current_timezone()
+    month_start = dt.datetime.combine(today.replace(day=1), dt.time.min, tzinfo=tz)
+    stats = complaint_sel.classification(user=user, since=month_start)
+    class_rows = [[r["label"], r["total"], r["open"], r["closed"]] for r in stats["by_class"]]
+    open_by_stage = dict(
+        complaint_sel.complaints(user=user, stage="open")
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
+    stage_rows = [
+        [Stage(s).label.split(" ")[0], open_by_stage.get(s, 0)] for s in complaint_flow.OPEN
+    ]
+    speed_rows = []
+    for label, since in (("今日", today), ("本周", week_start)):
+        start = dt.datetime.combine(since, dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        s = interaction_sel.answer_speed(user=user, since=start, until=end)
+        speed_rows.append([label, s["calls"], s["within"], _pct(s["rate"])])
+    return {
+        "followups": {
+            "title": TITLES["followups"],
+            "columns": [
+                "回访类型",
+                "今日完成率%",
+                "本周完成率%",
+                "本周平均分(5分制)",
+                "本周应回访",
+                "本周已回访",
+            ],
+            "rows": follow_rows,
+        },
+        "complaint_classes": {
+            "title": TITLES["complaint_classes"],
+            "columns": ["类别", "投诉数", "处理中", "已结案"],
+            "rows": class_rows,
+        },
+        "complaint_stages": {
+            "title": TITLES["complaint_stages"],
+            "columns": ["阶段", "投诉数"],
+            "rows": stage_rows,
+        },
+        "answer_speed": {
+            "title": TITLES["answer_speed"],
+            "columns": ["时段", "来电", "3 声内接听", "及时率%"],
+            "rows": speed_rows,
+        },
+    }
+
+
+def _pct(rate) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
+
+
+def xlsx(chart: dict) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = chart["title"][:31]
+    sheet.append(chart["columns"])
+    for row in chart["rows"]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
