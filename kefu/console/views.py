@@ -243,9 +243,15 @@ def call(request: HttpRequest) -> HttpResponse:
 
 @console
 def complaints(request: HttpRequest) -> HttpResponse:
-    stage = request.GET.get("stage", "open")
+    """投诉: the archive with its filters, open ones soonest due first (R-4.4)."""
+    g = request.GET
+    stage, cls = g.get("stage", "open"), g.get("complaint_class", "")
     rows = complaint_sel.complaints(
-        user=request.user, q=request.GET.get("q", ""), stage=stage
+        user=request.user,
+        q=g.get("q", ""),
+        stage=stage,
+        complaint_class=cls,
+        overdue=g.get("overdue") == "1",
     ).order_by("stage_due_at", "-received_at")[:200]
     return render(
         request,
@@ -253,7 +259,11 @@ def complaints(request: HttpRequest) -> HttpResponse:
         {
             "rows": [complaint_payload(c) for c in rows],
             "stage": stage,
-            "q": request.GET.get("q", ""),
+            "complaint_class": cls,
+            "overdue": g.get("overdue") == "1",
+            "q": g.get("q", ""),
+            "stages": Stage.choices,
+            "classes": ComplaintClass.choices,
         },
     )
 
@@ -443,14 +453,32 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
 
 @console
 def work_orders(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    qs = ticket_sel.work_orders(user=request.user, status=status)
-    if not status:
-        qs = qs.filter(status__in=ticket_flow.OPEN)
+    """工单: open orders soonest due first, with the SLA countdown; filters by status and
+    department; `stalled` for team leads (R-3.2)."""
+    status, department = request.GET.get("status", ""), request.GET.get("department", "")
+    stalled = request.GET.get("stalled") == "1"
+    if stalled:
+        qs = ticket_sel.stalled(user=request.user)
+    else:
+        qs = ticket_sel.work_orders(user=request.user, status=status, department=department)
+        if not status:
+            qs = qs.filter(status__in=ticket_flow.OPEN)
+    from kefu.accounts.models import Department
+    from kefu.tickets.choices import Status as TicketStatus
+
     return render(
         request,
         "console/work_orders.html",
-        {"rows": list(qs[:200]), "status": status, "now": timezone.now()},
+        {
+            "rows": list(qs[:200]),
+            "status": status,
+            "department": department,
+            "stalled": stalled,
+            "statuses": TicketStatus.choices,
+            "departments": Department.objects.order_by("code"),
+            "may_see_stalled": P.has_perm(request.user, P.MANAGE_TASKS),
+            "now": timezone.now(),
+        },
     )
 
 

@@ -94,3 +94,23 @@ def test_reports_are_for_leads_and_each_chart_downloads_as_xlsx(signed_in, lead,
     rows = list(sheet.values)
     assert rows[0] == ("阶段", "投诉数") and ("判断", 1) in rows
     assert client.get("/reports/nothing.xlsx").status_code == 404
+
+
+def test_lists_filter_by_class_overdue_and_stalled(signed_in, agent, lead):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.complaints.models import Complaint
+    from kefu.complaints.services import complaint_create
+
+    late = complaint_create(actor=agent, data={"complainant_name": "迟", "content": "超时的"})
+    complaint_create(actor=agent, data={"complainant_name": "准", "content": "按时的"})
+    Complaint.objects.filter(pk=late.pk).update(stage_due_at=timezone.now() - dt.timedelta(hours=1))
+    html = signed_in.get("/complaints/", {"overdue": "1"}).content.decode()
+    assert late.number in html and "准" not in html
+    assert "超时的" not in signed_in.get("/complaints/", {"stage": "closed"}).content.decode()
+    client = Client()
+    client.force_login(lead)
+    assert client.get("/work-orders/", {"stalled": "1"}).status_code == 200
+    assert signed_in.get("/work-orders/", {"stalled": "1"}).status_code == 403
