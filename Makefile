@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test venv services browser lint format bench-data bench clean
+.PHONY: run test venv services browser messages lint format bench-data bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: venv services browser
 	  echo "== test suite on PostgreSQL =="; \
 	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
 	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL part skipped"; fi
+
+## Console translations (English): extract, then edit kefu/locale/en/LC_MESSAGES/django.po.
+messages: venv
+	@command -v msgfmt >/dev/null || $(SUDO) apt-get install -y -q gettext >/dev/null
+	env -u DATABASE_URL $(BIN)/kefu makemessages -l en -i ".venv/*" -i "var/*" -i "bench/*"
+	cd kefu && ../$(BIN)/python -m django compilemessages --settings=config.settings.test
 
 lint: venv
 	$(BIN)/ruff check .

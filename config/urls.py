@@ -11,5 +11,6 @@ admin.site.site_title = "Kefu"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kefu.console.urls")),
 ]

@@ -9,22 +9,25 @@ import io
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.complaints import selectors as complaint_sel
 from kefu.complaints import workflow as complaint_flow
 from kefu.complaints.choices import Stage
+from kefu.console.lang import bilingual
 from kefu.core.errors import PermissionDenied
 from kefu.followups import selectors as followup_sel
 from kefu.followups.models import FollowUp
 from kefu.interactions import selectors as interaction_sel
 
 TITLES = {
-    "followups": "回访完成率与满意度",
-    "complaint_classes": "投诉分类（本月）",
-    "complaint_stages": "处理中投诉所在阶段",
-    "answer_speed": "接听及时率（3 声内）",
+    "followups": gettext_noop("回访完成率与满意度"),
+    "complaint_classes": gettext_noop("投诉分类（本月）"),
+    "complaint_stages": gettext_noop("处理中投诉所在阶段"),
+    "answer_speed": gettext_noop("接听及时率（3 声内）"),
 }
 
 
@@ -63,7 +66,9 @@ def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
     tz = timezone.get_current_timezone()
     month_start = dt.datetime.combine(today.replace(day=1), dt.time.min, tzinfo=tz)
     stats = complaint_sel.classification(user=user, since=month_start)
-    class_rows = [[r["label"], r["total"], r["open"], r["closed"]] for r in stats["by_class"]]
+    class_rows = [
+        [bilingual(r["label"]), r["total"], r["open"], r["closed"]] for r in stats["by_class"]
+    ]
     open_by_stage = dict(
         complaint_sel.complaints(user=user, stage="open")
         .order_by()
@@ -71,41 +76,39 @@ def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
         .annotate(n=Count("id"))
         .values_list("stage", "n")
     )
-    stage_rows = [
-        [Stage(s).label.split(" ")[0], open_by_stage.get(s, 0)] for s in complaint_flow.OPEN
-    ]
+    stage_rows = [[bilingual(Stage(s).label), open_by_stage.get(s, 0)] for s in complaint_flow.OPEN]
     speed_rows = []
-    for label, since in (("今日", today), ("本周", week_start)):
+    for label, since in ((_("今日"), today), (_("本周"), week_start)):
         start = dt.datetime.combine(since, dt.time.min, tzinfo=tz)
         end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         s = interaction_sel.answer_speed(user=user, since=start, until=end)
         speed_rows.append([label, s["calls"], s["within"], _pct(s["rate"])])
     return {
         "followups": {
-            "title": TITLES["followups"],
+            "title": _(TITLES["followups"]),
             "columns": [
-                "回访类型",
-                "今日完成率%",
-                "本周完成率%",
-                "本周平均分(5分制)",
-                "本周应回访",
-                "本周已回访",
+                _("回访类型"),
+                _("今日完成率%"),
+                _("本周完成率%"),
+                _("本周平均分(5分制)"),
+                _("本周应回访"),
+                _("本周已回访"),
             ],
             "rows": follow_rows,
         },
         "complaint_classes": {
-            "title": TITLES["complaint_classes"],
-            "columns": ["类别", "投诉数", "处理中", "已结案"],
+            "title": _(TITLES["complaint_classes"]),
+            "columns": [_("类别"), _("投诉数"), _("处理中"), _("已结案")],
             "rows": class_rows,
         },
         "complaint_stages": {
-            "title": TITLES["complaint_stages"],
-            "columns": ["阶段", "投诉数"],
+            "title": _(TITLES["complaint_stages"]),
+            "columns": [_("阶段"), _("投诉数")],
             "rows": stage_rows,
         },
         "answer_speed": {
-            "title": TITLES["answer_speed"],
-            "columns": ["时段", "来电", "3 声内接听", "及时率%"],
+            "title": _(TITLES["answer_speed"]),
+            "columns": [_("时段"), _("来电"), _("3 声内接听"), _("及时率%")],
             "rows": speed_rows,
         },
     }

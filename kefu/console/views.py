@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import permissions as P
@@ -21,6 +23,7 @@ from kefu.complaints import services as complaint_svc
 from kefu.complaints import workflow as complaint_flow
 from kefu.complaints.api import payload as complaint_payload
 from kefu.complaints.choices import ComplaintClass, Stage
+from kefu.console.lang import bilingual, message
 from kefu.console.reports import dashboard, xlsx
 from kefu.core.errors import KefuError
 from kefu.customers import selectors as customer_sel
@@ -50,7 +53,7 @@ def console(view):
             return render(
                 request,
                 "console/error.html",
-                {"messages": [e.message for e in exc.errors]},
+                {"messages": [message(e) for e in exc.errors]},
                 status=exc.status,
             )
 
@@ -58,11 +61,11 @@ def console(view):
 
 
 def field_errors(exc: KefuError) -> dict[str, str]:
-    """{field: message} for the template: each message next to its field, in Chinese."""
+    """{field: message} for the template: each message next to its field."""
     out: dict[str, str] = {}
     for e in exc.errors:
         key = e.field.split("[")[0].split(".")[0] or "general"
-        out[key] = f"{out[key]}；{e.message}" if key in out else e.message
+        out[key] = f"{out[key]}；{message(e)}" if key in out else message(e)
     return out
 
 
@@ -155,7 +158,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
         timeline.append(
             {
                 "at": i.occurred_at,
-                "kind": "接待",
+                "kind": _("接待"),
                 "text": f"{i.get_channel_display()} · {i.get_category_display()}：{i.content}",
             }
         )
@@ -163,7 +166,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
         timeline.append(
             {
                 "at": o.created_at,
-                "kind": "工单",
+                "kind": _("工单"),
                 "text": f"{o.number} {o.title}（{o.get_status_display()}）",
             }
         )
@@ -171,7 +174,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
         timeline.append(
             {
                 "at": c.received_at,
-                "kind": "投诉",
+                "kind": _("投诉"),
                 "text": f"{c.number} {c.content[:60]}（{c.get_stage_display()}）",
                 "href": f"/complaints/{c.pk}/",
             }
@@ -182,7 +185,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
                 "at": dt.datetime.combine(
                     f.due_on, dt.time(9), tzinfo=timezone.get_current_timezone()
                 ),
-                "kind": "回访",
+                "kind": _("回访"),
                 "text": f"{f.kind} {f.due_on}（{f.get_status_display()} "
                 f"{f.get_result_display() if f.result else ''}）",
             }
@@ -191,7 +194,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
         timeline.append(
             {
                 "at": m.scheduled_for,
-                "kind": "消息",
+                "kind": _("消息"),
                 "text": f"{m.get_channel_display()}：{m.body[:80]}（{m.get_status_display()}）",
             }
         )
@@ -271,23 +274,25 @@ def complaints(request: HttpRequest) -> HttpResponse:
 # What each transition asks for, as form fields: (name, label, kind)
 ADVANCE_FIELDS = {
     (Stage.JUDGMENT, Stage.INVESTIGATION): [
-        ("department", "责任部门（代码）", "department"),
-        ("promised_days", "告知顾客的调查天数", "number"),
-        ("demand_reasonable", "顾客要求合理", "bool"),
+        ("department", gettext_lazy("责任部门（代码）"), "department"),
+        ("promised_days", gettext_lazy("告知顾客的调查天数"), "number"),
+        ("demand_reasonable", gettext_lazy("顾客要求合理"), "bool"),
     ],
-    (Stage.JUDGMENT, Stage.CLOSED): [("explanation", "对顾客的解释（无效投诉）", "text")],
+    (Stage.JUDGMENT, Stage.CLOSED): [
+        ("explanation", gettext_lazy("对顾客的解释（无效投诉）"), "text")
+    ],
     (Stage.INVESTIGATION, Stage.SOLUTION): [
-        ("root_cause", "原因", "text"),
-        ("responsible_person", "责任人", "line"),
-        ("complaint_class", "投诉类别", "class"),
+        ("root_cause", gettext_lazy("原因"), "text"),
+        ("responsible_person", gettext_lazy("责任人"), "line"),
+        ("complaint_class", gettext_lazy("投诉类别"), "class"),
     ],
     (Stage.IMPLEMENTATION, Stage.REVIEW): [
-        ("customer_accepted", "顾客已确认接受", "bool"),
-        ("acceptance", "顾客确认记录", "text"),
+        ("customer_accepted", gettext_lazy("顾客已确认接受"), "bool"),
+        ("acceptance", gettext_lazy("顾客确认记录"), "text"),
     ],
     (Stage.REVIEW, Stage.CLOSED): [
-        ("evaluation", "评价", "text"),
-        ("improvement", "改进措施", "text"),
+        ("evaluation", gettext_lazy("评价"), "text"),
+        ("improvement", gettext_lazy("改进措施"), "text"),
     ],
 }
 STEPS = [Stage.INTAKE, Stage.JUDGMENT, Stage.INVESTIGATION, Stage.SOLUTION,
@@ -315,9 +320,9 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
         fields = ADVANCE_FIELDS.get((c.stage, to)) or (
             []
             if (c.stage, to) == (Stage.SOLUTION, Stage.IMPLEMENTATION)
-            else [("reason", "原因", "text")]
+            else [("reason", _("原因"), "text")]
         )
-        actions.append({"to": to, "label": Stage(to).label, "fields": fields})
+        actions.append({"to": to, "label": bilingual(Stage(to).label), "fields": fields})
     current = STEPS.index(c.stage) if c.stage in STEPS else 0
     status = 422 if errors else 200
     return render(
@@ -328,7 +333,7 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "steps": [
                 {
                     "code": s,
-                    "label": Stage(s).label.split(" ")[0],
+                    "label": bilingual(Stage(s).label),
                     "state": "done" if i < current else ("current" if i == current else "todo"),
                 }
                 for i, s in enumerate(STEPS)

@@ -114,3 +114,19 @@ def test_lists_filter_by_class_overdue_and_stalled(signed_in, agent, lead):
     client.force_login(lead)
     assert client.get("/work-orders/", {"stalled": "1"}).status_code == 200
     assert signed_in.get("/work-orders/", {"stalled": "1"}).status_code == 403
+
+
+def test_english_can_be_chosen_and_errors_follow_the_language(signed_in, agent):
+    from kefu.complaints.services import complaint_create
+
+    c = complaint_create(actor=agent, data={"complainant_name": "甲", "content": "乙"})
+    r = signed_in.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert r.status_code == 302
+    html = signed_in.get("/").content.decode()
+    assert '<html lang="en">' in html and "Workbench" in html and "Follow-ups today" in html
+    page = signed_in.get(f"/complaints/{c.pk}/").content.decode()
+    assert "investigation" in page and "Go to “" in page
+    r = signed_in.post("/call/", {"channel": "inbound_call", "category": "consultation"})
+    assert "content is required" in r.content.decode()
+    signed_in.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "工作台" in signed_in.get("/").content.decode()
