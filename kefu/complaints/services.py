@@ -245,7 +245,7 @@ def complaint_create(
     return complaint
 
 
-def _can_work(actor: User, complaint: Complaint, to: str) -> bool:
+def may_work(actor: User, complaint: Complaint, to: str) -> bool:
     """The handler and team leads and above steer a complaint; the responsible department
     works its stages (调查, 方案, 实施); anyone who handles complaints may reopen one."""
     if P.has_perm(actor, P.HANDLE_COMPLAINTS) and (
@@ -496,7 +496,7 @@ def complaint_advance(
     here, or someone else got there first: 409 saying why; a missing field: 422."""
     fields = fields or {}
     complaint = _locked(complaint, version)
-    if not _can_work(actor, complaint, to):
+    if not may_work(actor, complaint, to):
         raise PermissionDenied("无权处理该投诉", "You may not work on this complaint")
     needed = workflow.required_fields(complaint.stage, to, complaint.outcome)
     if needed is None:
@@ -631,7 +631,7 @@ def proposal_add(
     """方案 (R-4.1 stage 4): one of several proposals. A compensation above the team lead's
     authority escalates the complaint to whoever may approve it (R-4.3)."""
     complaint = _locked(complaint, version)
-    if not _can_work(actor, complaint, S.SOLUTION):
+    if not may_work(actor, complaint, S.SOLUTION):
         raise PermissionDenied("无权处理该投诉", "You may not work on this complaint")
     if complaint.stage != S.SOLUTION:
         raise Conflict(

@@ -314,7 +314,7 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
             errors = field_errors(exc)
             c = complaint_sel.complaint_get(user=request.user, complaint_id=complaint_id)
     data = complaint_payload(c, True)
-    may_work = complaint_svc._can_work(request.user, c, "")
+    allowed_to_work = complaint_svc.may_work(request.user, c, "")
     actions = []
     for to in complaint_flow.allowed(c.stage, c.outcome):
         fields = ADVANCE_FIELDS.get((c.stage, to)) or (
@@ -338,7 +338,7 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
                 }
                 for i, s in enumerate(STEPS)
             ],
-            "actions": actions if may_work else [],
+            "actions": actions if allowed_to_work else [],
             "may_approve": P.has_perm(request.user, P.APPROVE_COMPLAINTS),
             "classes": ComplaintClass.choices,
             "errors": errors,
