@@ -15,6 +15,7 @@ urlpatterns = [
     path("followups/next/", views.followup_next, name="followup-next"),
     path("followups/<int:followup_id>/", views.followup, name="followup"),
     path("work-orders/", views.work_orders, name="work-orders"),
+    path("work-orders/<int:order_id>/", views.work_order, name="work-order"),
     path("import/", views.import_customers, name="import"),
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:name>.xlsx", views.report_xlsx, name="report-xlsx"),

@@ -22,7 +22,7 @@ from kefu.complaints import selectors as complaint_sel
 from kefu.complaints import services as complaint_svc
 from kefu.complaints import workflow as complaint_flow
 from kefu.complaints.api import payload as complaint_payload
-from kefu.complaints.choices import ComplaintClass, Stage
+from kefu.complaints.choices import ComplaintClass, Outcome, Stage
 from kefu.console.lang import bilingual, message
 from kefu.console.reports import dashboard, xlsx
 from kefu.core.errors import KefuError
@@ -295,6 +295,48 @@ ADVANCE_FIELDS = {
         ("improvement", gettext_lazy("改进措施"), "text"),
     ],
 }
+RECORD_LABELS = {
+    "complainant": gettext_lazy("投诉人"),
+    "channel": gettext_lazy("渠道"),
+    "content": gettext_lazy("内容"),
+    "demand": gettext_lazy("顾客要求"),
+    "valid": gettext_lazy("有效投诉"),
+    "demand_reasonable": gettext_lazy("顾客要求合理"),
+    "department": gettext_lazy("责任部门"),
+    "promised_days": gettext_lazy("告知顾客的调查天数"),
+    "explanation": gettext_lazy("解释说明"),
+    "root_cause": gettext_lazy("原因"),
+    "responsible_person": gettext_lazy("责任人"),
+    "complaint_class": gettext_lazy("投诉类别"),
+    "proposal": gettext_lazy("方案"),
+    "customer_accepted": gettext_lazy("顾客已确认接受"),
+    "acceptance": gettext_lazy("顾客确认记录"),
+    "penalties": gettext_lazy("处罚"),
+    "compensations": gettext_lazy("补偿"),
+    "evaluation": gettext_lazy("评价"),
+    "improvement": gettext_lazy("改进措施"),
+    "reason": gettext_lazy("原因"),
+    "note": gettext_lazy("备注"),
+}
+
+
+def record_lines(record: dict) -> list[tuple[str, str]]:
+    """A stage record as (label, value) lines a person reads; ids and empty values left out."""
+    lines = []
+    for key, value in record.items():
+        if key not in RECORD_LABELS or value in (None, "", []):
+            continue
+        if isinstance(value, bool):
+            value = _("是") if value else _("否")
+        elif isinstance(value, list):
+            value = "；".join(
+                " ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
+                for item in value
+            )
+        lines.append((str(RECORD_LABELS[key]), str(value)))
+    return lines
+
+
 STEPS = [Stage.INTAKE, Stage.JUDGMENT, Stage.INVESTIGATION, Stage.SOLUTION,
          Stage.IMPLEMENTATION, Stage.REVIEW, Stage.CLOSED]  # fmt: skip
 
@@ -314,6 +356,14 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
             errors = field_errors(exc)
             c = complaint_sel.complaint_get(user=request.user, complaint_id=complaint_id)
     data = complaint_payload(c, True)
+    data["stage_label"] = bilingual(Stage(c.stage).label)
+    data["outcome_label"] = bilingual(Outcome(c.outcome).label) if c.outcome else ""
+    data["class_label"] = (
+        bilingual(ComplaintClass(c.complaint_class).label) if c.complaint_class else ""
+    )
+    for stage in data["stages"]:
+        stage["lines"] = record_lines(stage["record"])
+        stage["label"] = bilingual(Stage(stage["stage"]).label)
     allowed_to_work = complaint_svc.may_work(request.user, c, "")
     actions = []
     for to in complaint_flow.allowed(c.stage, c.outcome):
@@ -549,3 +599,65 @@ def report_xlsx(request: HttpRequest, name: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+WORK_ORDER_FIELDS = {
+    "assignee": (gettext_lazy("处理人"), "user"),
+    "result": (gettext_lazy("处理结果"), "text"),
+    "reason": (gettext_lazy("原因"), "text"),
+}
+
+
+@console
+def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    """A work order: its deadlines and timeline, the next steps the workflow allows with the
+    fields each needs (R-3.1), and 催办 for team leads (R-3.2)."""
+    from kefu.accounts.models import User
+    from kefu.tickets import services as ticket_svc
+    from kefu.tickets.api import payload as order_payload
+    from kefu.tickets.choices import Status as TicketStatus
+
+    order = ticket_sel.work_order_get(user=request.user, order_id=order_id)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "urge":
+                ticket_svc.work_order_urge(
+                    actor=request.user, order=order, note=request.POST.get("note", "")
+                )
+            else:
+                fields = {k: request.POST.get(k, "") for k in ("assignee", "result", "reason")}
+                ticket_svc.work_order_transition(
+                    actor=request.user, order=order, to=request.POST.get("to", ""), fields=fields
+                )
+            return redirect(f"/work-orders/{order_id}/")
+        except KefuError as exc:
+            errors = field_errors(exc)
+            order = ticket_sel.work_order_get(user=request.user, order_id=order_id)
+    steps = [
+        {
+            "to": to,
+            "label": bilingual(TicketStatus(to).label),
+            "fields": [(f, *WORK_ORDER_FIELDS[f]) for f in needed],
+        }
+        for to, needed in ticket_flow.TRANSITIONS.get(order.status, {}).items()
+    ]
+    people = User.objects.filter(is_active=True, department_id=order.department_id).order_by(
+        "username"
+    )
+    return render(
+        request,
+        "console/work_order.html",
+        {
+            "o": order_payload(order, True),
+            "order": order,
+            "steps": steps,
+            "people": people,
+            "may_urge": P.has_perm(request.user, P.MANAGE_TASKS)
+            and order.status in ticket_flow.OPEN,
+            "errors": errors,
+            "form": request.POST,
+            "now": timezone.now(),
+        },
+        status=422 if errors else 200,
+    )

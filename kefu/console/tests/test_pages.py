@@ -130,3 +130,31 @@ def test_english_can_be_chosen_and_errors_follow_the_language(signed_in, agent):
     assert "content is required" in r.content.decode()
     signed_in.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "工作台" in signed_in.get("/").content.decode()
+
+
+def test_a_work_order_page_offers_its_next_steps_and_urging(signed_in, agent, lead):
+    from kefu.accounts.tests.factories import UserFactory
+    from kefu.tickets.models import WorkOrder
+    from kefu.tickets.services import work_order_create
+
+    service = Department.objects.get(code="service")
+    fixer = UserFactory(username="fixer", role="handler", department=service)
+    order = work_order_create(
+        actor=agent, data={"title": "空调不制冷", "department": "service", "category": "fault"}
+    )
+    html = signed_in.get(f"/work-orders/{order.pk}/").content.decode()
+    assert 'data-to="dispatched"' in html and 'data-to="done"' not in html
+    assert "催办" not in html  # agents do not urge
+    r = signed_in.post(f"/work-orders/{order.pk}/", {"to": "dispatched"})
+    assert r.status_code == 422 and "assignee" in r.content.decode()
+    signed_in.post(f"/work-orders/{order.pk}/", {"to": "dispatched", "assignee": "fixer"})
+    assert WorkOrder.objects.get(pk=order.pk).assignee == fixer
+    client = Client()
+    client.force_login(lead)
+    client.post(f"/work-orders/{order.pk}/", {"action": "urge", "note": "客户催了两次"})
+    assert order.events.filter(kind="urge").count() == 1
+    handler = Client()
+    handler.force_login(fixer)
+    handler.post(f"/work-orders/{order.pk}/", {"to": "in_progress"})
+    handler.post(f"/work-orders/{order.pk}/", {"to": "done", "result": "更换电容"})
+    assert WorkOrder.objects.get(pk=order.pk).status == "done"
