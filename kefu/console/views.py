@@ -4,6 +4,7 @@ selectors as the API; a domain error is shown next to its field."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from functools import wraps
 
@@ -90,6 +91,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
         .order_by("stage_due_at")[:30]
     )
     start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+    pending_letters = list(
+        interaction_sel.interactions_list(user=user, category=ich.Category.COMPLAINT)
+        .filter(routing=ich.Routing.PENDING)
+        .select_related("customer")[:20]
+    )
     messages = Message.objects.filter(  # a range, so the (status, scheduled_for) index serves
         status__in=("queued", "sending"),
         scheduled_for__gte=start,
@@ -105,6 +111,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "orders": orders,
             "complaints": [complaint_payload(c) for c in complaints],
             "messages_due": messages,
+            "pending_letters": pending_letters,
             "now": timezone.now(),
         },
     )
@@ -661,3 +668,73 @@ def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
+
+
+CUSTOMER_FORM = ("name", "phones", "gender", "birthday", "birthday_calendar", "id_number",
+                 "address", "email", "level", "notes")  # fmt: skip
+
+
+@console
+def customer_new(request: HttpRequest) -> HttpResponse:
+    """新建客户: the archive's own checks (phones, ID number, dates), errors by the field;
+    the customer gets an agent by load and skill (R-1.1, R-1.7)."""
+    from kefu.customers import choices as cc
+    from kefu.customers.services import customer_create
+
+    errors = {}
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "").strip() for k in CUSTOMER_FORM}
+        data = {k: v for k, v in data.items() if v}
+        if "phones" in data:  # spaces inside a number are fine; commas separate numbers
+            data["phones"] = [p for p in re.split(r"[,，;；、]+", data["phones"]) if p.strip()]
+        try:
+            created, _warnings = customer_create(actor=request.user, data=data)
+            return redirect(f"/customers/{created.pk}/")
+        except KefuError as exc:
+            errors = field_errors(exc)
+    return render(
+        request,
+        "console/customer_new.html",
+        {
+            "errors": errors,
+            "form": request.POST,
+            "genders": cc.Gender.choices,
+            "levels": cc.Level.choices,
+            "calendars": cc.BirthdayCalendar.choices,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@console
+@require_POST
+def callback_done(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Close a callback promise or message from the workbench (R-2.4)."""
+    task = (
+        interaction_sel.tasks_open(
+            user=request.user, everyone=P.has_perm(request.user, P.MANAGE_TASKS)
+        )
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        from kefu.core.errors import NotFound
+
+        raise NotFound(f"task {task_id}")
+    interaction_svc.task_complete(
+        actor=request.user, task=task, result=request.POST.get("result", "") or _("已回电")
+    )
+    return redirect("/")
+
+
+@console
+@require_POST
+def interaction_to_complaint(request: HttpRequest, interaction_id: int) -> HttpResponse:
+    """A letter the CS assistant judges to be a complaint becomes one (R-2.3)."""
+    found = interaction_sel.interactions_list(user=request.user).filter(pk=interaction_id).first()
+    if found is None:
+        from kefu.core.errors import NotFound
+
+        raise NotFound(f"interaction {interaction_id}")
+    complaint = complaint_svc.complaint_create(actor=request.user, data={}, interaction=found)
+    return redirect(f"/complaints/{complaint.pk}/")

@@ -158,3 +158,55 @@ def test_a_work_order_page_offers_its_next_steps_and_urging(signed_in, agent, le
     handler.post(f"/work-orders/{order.pk}/", {"to": "in_progress"})
     handler.post(f"/work-orders/{order.pk}/", {"to": "done", "result": "更换电容"})
     assert WorkOrder.objects.get(pk=order.pk).status == "done"
+
+
+def test_a_new_customer_is_checked_field_by_field_then_opened(signed_in):
+    from kefu.customers.models import Customer
+
+    r = signed_in.post("/customers/new/", {"name": "周杰", "phones": "12345", "email": "x@"})
+    html = r.content.decode()
+    assert r.status_code == 422 and "电话号码无效" in html and "邮箱地址无效" in html
+    assert not Customer.objects.exists()
+    r = signed_in.post(
+        "/customers/new/", {"name": "周杰", "phones": "138 0000 1234", "birthday": "1990-05-01"}
+    )
+    customer = Customer.objects.get()
+    assert r["Location"] == f"/customers/{customer.pk}/" and customer.owner is not None
+
+
+def test_callbacks_close_and_complaint_letters_become_complaints_from_the_workbench(
+    signed_in, agent
+):
+    from kefu.complaints.models import Complaint
+    from kefu.interactions.models import CallbackTask
+    from kefu.interactions.services import interaction_log
+
+    interaction_log(
+        actor=agent,
+        data={
+            "channel": "inbound_call",
+            "category": "consultation",
+            "caller_number": "13900000001",
+            "content": "问提车时间",
+            "callback_due_at": "2026-11-22T15:00:00+08:00",
+        },
+    )
+    letter, _ = interaction_log(
+        actor=agent,
+        data={
+            "channel": "letter",
+            "category": "complaint",
+            "contact_name": "孙",
+            "content": "来函",
+        },
+    )
+    html = signed_in.get("/").content.decode()
+    assert "登记为投诉" in html and "问提车时间" in html
+    task = CallbackTask.objects.get()
+    signed_in.post(f"/callbacks/{task.pk}/done/", {"result": "已告知周五提车"})
+    task.refresh_from_db()
+    assert (task.status, task.result) == ("done", "已告知周五提车")
+    r = signed_in.post(f"/interactions/{letter.pk}/complaint/")
+    complaint = Complaint.objects.get(interaction=letter)
+    assert r["Location"] == f"/complaints/{complaint.pk}/"
+    assert "登记为投诉" not in signed_in.get("/").content.decode()
