@@ -10,6 +10,7 @@ urlpatterns = [
     path("customers/", views.customers, name="customers"),
     path("customers/new/", views.customer_new, name="customer-new"),
     path("customers/<int:customer_id>/", views.customer, name="customer"),
+    path("customers/<int:customer_id>/edit/", views.customer_edit, name="customer-edit"),
     path("callbacks/<int:task_id>/done/", views.callback_done, name="callback-done"),
     path(
         "interactions/<int:interaction_id>/complaint/",

@@ -353,14 +353,14 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """The complaint page: the six stages as a stepper; only the allowed next steps are
     offered, each with the fields it needs (R-4.1)."""
     c = complaint_sel.complaint_get(user=request.user, complaint_id=complaint_id)
-    errors, action = {}, ""
+    errors, action, status = {}, "", 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             _complaint_action(request, c, action)
             return redirect(f"/complaints/{complaint_id}/")
         except KefuError as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), exc.status
             c = complaint_sel.complaint_get(user=request.user, complaint_id=complaint_id)
     data = complaint_payload(c, True)
     data["stage_label"] = bilingual(Stage(c.stage).label)
@@ -381,7 +381,6 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
         )
         actions.append({"to": to, "label": bilingual(Stage(to).label), "fields": fields})
     current = STEPS.index(c.stage) if c.stage in STEPS else 0
-    status = 422 if errors else 200
     return render(
         request,
         "console/complaint.html",
@@ -465,7 +464,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
     """回访: the script filled in, score buttons, satisfied/unsatisfied, appointment and
     no-answer; saving moves on to the next due call (R-5.2, R-5.3)."""
     f = followup_sel.followup_get(user=request.user, followup_id=followup_id)
-    errors = {}
+    errors, status = {}, 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -500,7 +499,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
                 )
             return redirect("/followups/next/")
         except KefuError as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), exc.status
     data = followup_payload(f, True)
     for q in (data["script"] or {}).get("questions", []):
         if q.get("kind") == "score":
@@ -509,7 +508,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
         request,
         "console/followup.html",
         {"f": data, "errors": errors, "form": request.POST},
-        status=422 if errors else 200,
+        status=status,
     )
 
 
@@ -626,6 +625,7 @@ def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
 
     order = ticket_sel.work_order_get(user=request.user, order_id=order_id)
     errors: dict = {}
+    status = 200
     if request.method == "POST":
         try:
             if request.POST.get("action") == "urge":
@@ -639,7 +639,7 @@ def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
                 )
             return redirect(f"/work-orders/{order_id}/")
         except KefuError as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), exc.status
             order = ticket_sel.work_order_get(user=request.user, order_id=order_id)
     steps = [
         {
@@ -666,7 +666,7 @@ def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
             "form": request.POST,
             "now": timezone.now(),
         },
-        status=422 if errors else 200,
+        status=status,
     )
 
 
@@ -681,7 +681,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
     from kefu.customers import choices as cc
     from kefu.customers.services import customer_create
 
-    errors = {}
+    errors, status = {}, 200
     if request.method == "POST":
         data = {k: request.POST.get(k, "").strip() for k in CUSTOMER_FORM}
         data = {k: v for k, v in data.items() if v}
@@ -691,7 +691,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
             created, _warnings = customer_create(actor=request.user, data=data)
             return redirect(f"/customers/{created.pk}/")
         except KefuError as exc:
-            errors = field_errors(exc)
+            errors, status = field_errors(exc), exc.status
     return render(
         request,
         "console/customer_new.html",
@@ -702,7 +702,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
             "levels": cc.Level.choices,
             "calendars": cc.BirthdayCalendar.choices,
         },
-        status=422 if errors else 200,
+        status=status,
     )
 
 
@@ -738,3 +738,43 @@ def interaction_to_complaint(request: HttpRequest, interaction_id: int) -> HttpR
         raise NotFound(f"interaction {interaction_id}")
     complaint = complaint_svc.complaint_create(actor=request.user, data={}, interaction=found)
     return redirect(f"/complaints/{complaint.pk}/")
+
+
+EDITABLE = ("name", "gender", "birthday", "birthday_calendar", "level", "card_expires_on",
+            "notes")  # fmt: skip
+
+
+@console
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Change a customer's everyday fields and opt-outs; new phone numbers replace the list
+    only when given (so nobody has to see the full numbers to edit the rest, R-0.5)."""
+    from kefu.customers import choices as cc
+    from kefu.customers.services import customer_update
+
+    customer = customer_sel.customer_by_id(user=request.user, customer_id=customer_id)
+    errors, status = {}, 200
+    if request.method == "POST":
+        post = request.POST
+        data = {k: post.get(k, "").strip() for k in EDITABLE}
+        data["card_expires_on"] = data["card_expires_on"] or None
+        data["sms_opt_out"] = post.get("sms_opt_out") == "on"
+        data["phone_opt_out"] = post.get("phone_opt_out") == "on"
+        if post.get("phones", "").strip():
+            data["phones"] = [p for p in re.split(r"[,，;；、]+", post["phones"]) if p.strip()]
+        try:
+            customer_update(actor=request.user, customer=customer, data=data)
+            return redirect(f"/customers/{customer_id}/")
+        except KefuError as exc:
+            errors, status = field_errors(exc), exc.status
+    return render(
+        request,
+        "console/customer_edit.html",
+        {
+            "customer": customer,
+            "errors": errors,
+            "genders": cc.Gender.choices,
+            "levels": cc.Level.choices,
+            "calendars": cc.BirthdayCalendar.choices,
+        },
+        status=status,
+    )

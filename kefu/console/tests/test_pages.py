@@ -210,3 +210,28 @@ def test_callbacks_close_and_complaint_letters_become_complaints_from_the_workbe
     complaint = Complaint.objects.get(interaction=letter)
     assert r["Location"] == f"/complaints/{complaint.pk}/"
     assert "登记为投诉" not in signed_in.get("/").content.decode()
+
+
+def test_editing_a_customer_keeps_the_phones_unless_new_ones_are_given(
+    signed_in, agent, other_agent
+):
+    c = make_customer(agent, name="吴刚", phones=["13912345600"])
+    page = signed_in.get(f"/customers/{c.pk}/edit/").content.decode()
+    assert "13912345600" not in page  # no full number on the form
+    r = signed_in.post(
+        f"/customers/{c.pk}/edit/",
+        {"name": "吴刚", "gender": "male", "birthday_calendar": "solar", "level": "member",
+         "card_expires_on": "2027-01-31", "sms_opt_out": "on", "notes": "喜欢周末来店"},
+    )  # fmt: skip
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert (c.level, c.sms_opt_out, str(c.card_expires_on)) == ("member", True, "2027-01-31")
+    assert list(c.phones.values_list("number", flat=True)) == ["13912345600"]
+    r = signed_in.post(
+        f"/customers/{c.pk}/edit/", {"name": "吴刚", "phones": "12", "level": "member"}
+    )
+    assert r.status_code == 422 and "电话号码无效" in r.content.decode()
+    stranger = Client()
+    stranger.force_login(other_agent)  # agents edit their own customers only
+    r = stranger.post(f"/customers/{c.pk}/edit/", {"name": "改名", "level": "normal"})
+    assert r.status_code == 403
