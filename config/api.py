@@ -1,5 +1,6 @@
 """The REST API under /api/v1: one NinjaAPI, one router per app, errors as JSON with fields."""
 
+from django.db import DataError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -50,6 +51,26 @@ def schema_error(request: HttpRequest, exc: NinjaValidationError):
             }
         )
     return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request: HttpRequest, exc):
+    """A number too large for the database (e.g. an id in the path): the input's fault."""
+    return api.create_response(
+        request,
+        {
+            "errors": [
+                {
+                    "field": "",
+                    "code": "out_of_range",
+                    "message": "数值超出范围",
+                    "message_en": "A number is out of range",
+                }
+            ]
+        },
+        status=422,
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -13,6 +13,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.permissions import require
 from kefu.care import services as svc
 from kefu.care.models import Message
+from kefu.core.api import Id
 from kefu.customers.api import ERRORS
 from kefu.customers.inputs import parse_date
 from kefu.customers.validation import mask_address, mask_email, mask_phone
@@ -55,7 +56,7 @@ def _masked_to(m: Message) -> str:  # R-0.5
 @router.get("/messages", response={200: list[MessageOut], **ERRORS}, summary="Message log 消息记录")
 def messages(
     request: HttpRequest,
-    customer: int | None = None,
+    customer: Id | None = None,
     status: str = "",
     channel: str = "",
     date: str = "",

@@ -16,6 +16,7 @@ from kefu.complaints import selectors as sel
 from kefu.complaints import services as svc
 from kefu.complaints import workflow
 from kefu.complaints.models import Complaint, ComplaintProposal
+from kefu.core.api import Id
 from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
 from kefu.customers.api import ERRORS
@@ -26,8 +27,8 @@ router = Router(tags=["complaints 投诉"])
 
 
 class ComplaintIn(Schema):
-    customer_id: int | None = None
-    interaction_id: int | None = None
+    customer_id: Id | None = None
+    interaction_id: Id | None = None
     complainant_name: str = ""
     complainant_phone: str = ""
     channel: str | None = None
@@ -251,7 +252,7 @@ class ListParams(Schema):
     complaint_class: str = ""
     department: str = ""
     handler: str = ""
-    customer: int | None = None
+    customer: Id | None = None
     since: str | None = None
     until: str | None = None
     overdue: bool = False

@@ -11,6 +11,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kefu.care.models import Message
+from kefu.core.api import Id
 from kefu.customers.api import ERRORS
 from kefu.customers.inputs import parse_date
 from kefu.followups import selectors as sel
@@ -66,8 +67,8 @@ class AttemptIn(Schema):
 
 class EventIn(Schema):
     type: str
-    customer_id: int
-    asset_id: int | None = None
+    customer_id: Id
+    asset_id: Id | None = None
     occurred_at: str | None = None
     attributes: dict = {}
     external_id: str = ""

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from kefu.complaints.models import Complaint
+from kefu.core.api import Id
 from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
 from kefu.customers.api import ERRORS, screen_pop_payload
@@ -109,7 +110,7 @@ def log_interaction(request: HttpRequest, payload: InteractionIn):
 
 
 class ListQuery(Schema):
-    customer: int | None = None
+    customer: Id | None = None
     caller: str = ""
     agent: str = ""
     category: str = ""

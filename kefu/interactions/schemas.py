@@ -6,11 +6,13 @@ import datetime as dt
 
 from ninja import Schema
 
+from kefu.core.api import Id
+
 
 class InteractionIn(Schema):
     channel: str
     category: str = "consultation"
-    customer_id: int | None = None
+    customer_id: Id | None = None
     caller_number: str | None = None
     contact_name: str | None = None
     subject: str | None = None
@@ -28,7 +30,7 @@ class InteractionIn(Schema):
 
 class InteractionPatch(Schema):
     category: str | None = None
-    customer_id: int | None = None
+    customer_id: Id | None = None
     contact_name: str | None = None
     subject: str | None = None
     content: str | None = None
@@ -72,8 +74,8 @@ class TaskIn(Schema):
     kind: str = "callback"
     assignee: str | None = None
     due_at: str
-    customer_id: int | None = None
-    interaction_id: int | None = None
+    customer_id: Id | None = None
+    interaction_id: Id | None = None
     caller_number: str | None = None
     note: str = ""
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from kefu.core.api import Id
 from kefu.customers.api import ERRORS
 from kefu.tickets import selectors as sel
 from kefu.tickets import services as svc
@@ -23,7 +24,7 @@ class WorkOrderIn(Schema):
     description: str = ""
     department: str
     priority: str = "normal"
-    customer_id: int | None = None
+    customer_id: Id | None = None
     assignee: str | None = None
 
 
@@ -118,7 +119,7 @@ def list_orders(
     status: str = "",
     department: str = "",
     assignee: str = "",
-    customer: int | None = None,
+    customer: Id | None = None,
     stalled: bool = False,
     limit: int = Query(100, ge=1, le=500),
 ):

@@ -1,0 +1,20 @@
+"""Numbers too large for the database are input errors, never server errors."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+HUGE = 10**20
+
+
+def test_an_id_too_large_in_a_body_names_its_field(api):
+    r = api.post("/interactions", {"channel": "visit", "content": "x", "customer_id": HUGE})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "customer_id"
+    r = api.post("/events", {"type": "delivery", "customer_id": HUGE})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "customer_id"
+
+
+def test_an_id_too_large_in_a_path_or_filter_is_422_not_500(api):
+    for path in (f"/complaints/{HUGE}", f"/tickets/{HUGE}", f"/followups/{HUGE}"):
+        assert api.get(path).status_code in (404, 422), path
+    assert api.get("/care/messages", customer=HUGE).status_code == 422
+    assert api.get("/complaints", customer=HUGE).status_code == 422
