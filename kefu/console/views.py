@@ -439,7 +439,12 @@ def _complaint_action(request, c, action: str) -> None:
             },
         )
     elif action in ("approve", "reject"):
-        proposal = c.proposals.get(pk=int(post.get("proposal", "0") or 0))
+        raw = post.get("proposal", "")
+        proposal = c.proposals.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if proposal is None:
+            from kefu.core.errors import NotFound
+
+            raise NotFound(f"proposal {raw}")
         complaint_svc.proposal_decide(
             actor=request.user,
             proposal=proposal,

@@ -235,3 +235,14 @@ def test_editing_a_customer_keeps_the_phones_unless_new_ones_are_given(
     stranger.force_login(other_agent)  # agents edit their own customers only
     r = stranger.post(f"/customers/{c.pk}/edit/", {"name": "改名", "level": "normal"})
     assert r.status_code == 403
+
+
+def test_a_forged_proposal_number_is_a_clear_error_not_a_crash(signed_in, agent, lead):
+    from kefu.complaints.services import complaint_create
+
+    c = complaint_create(actor=agent, data={"complainant_name": "甲", "content": "乙"})
+    client = Client()
+    client.force_login(lead)
+    for forged in ("abc", "999999", ""):
+        r = client.post(f"/complaints/{c.pk}/", {"action": "approve", "proposal": forged})
+        assert r.status_code == 404
