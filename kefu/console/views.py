@@ -135,6 +135,19 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The 360° page: profile (masked), assets and files, and a timeline of everything."""
     detail = customer_sel.customer_get(user=request.user, customer_id=customer_id)
     revealed = {}
+    if request.method == "POST" and request.POST.get("action") in ASSET_ACTIONS:
+        try:
+            ASSET_ACTIONS[request.POST["action"]](request, detail.customer)
+            return redirect(f"/customers/{customer_id}/")
+        except KefuError as exc:
+            return render(
+                request,
+                "console/customer.html",
+                _customer_context(
+                    request, detail, {"errors": field_errors(exc), "form": request.POST}
+                ),
+                status=exc.status,
+            )
     if request.method == "POST" and request.POST.get("reveal"):
         from kefu.customers.services import customer_reveal
 
@@ -155,6 +168,64 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
     return render(
         request, "console/customer.html", _customer_context(request, detail, {"revealed": revealed})
     )
+
+
+ASSET_FORM = ("vin", "plate", "model", "delivered_on", "next_maintenance_on",
+              "inspection_due_on", "insurance_expires_on", "vehicle_tax_due_on")  # fmt: skip
+
+
+def _add_asset(request, customer) -> None:
+    from kefu.customers.services import asset_create
+
+    data = {k: request.POST.get(k, "").strip() for k in ASSET_FORM}
+    asset_create(
+        actor=request.user,
+        customer=customer,
+        data={"kind": "vehicle", **{k: v for k, v in data.items() if v}},
+    )
+
+
+def _open_file(request, customer) -> None:
+    from kefu.customers.models import Asset
+    from kefu.customers.services import asset_file_open
+
+    raw = request.POST.get("asset", "")
+    asset = Asset.objects.filter(customer=customer, pk=int(raw)).first() if raw.isdigit() else None
+    if asset is None:
+        from kefu.core.errors import NotFound
+
+        raise NotFound(f"asset {raw}")
+    asset_file_open(
+        actor=request.user,
+        asset=asset,
+        kind=request.POST.get("kind") or "sales",
+        opened_on=timezone.localdate(),
+        responsible=request.POST.get("responsible", ""),
+    )
+
+
+def _receive_document(request, customer) -> None:
+    from kefu.customers.models import FileDocument
+    from kefu.customers.services import file_document_receive
+
+    raw = request.POST.get("file", "")
+    document = (
+        FileDocument.objects.filter(
+            file__asset__customer=customer,
+            file_id=int(raw),
+            doc_type__code=request.POST.get("doc", ""),
+        ).first()
+        if raw.isdigit()
+        else None
+    )
+    if document is None:
+        from kefu.core.errors import NotFound
+
+        raise NotFound("document")
+    file_document_receive(actor=request.user, document=document, received_on=timezone.localdate())
+
+
+ASSET_ACTIONS = {"add_asset": _add_asset, "open_file": _open_file, "receive": _receive_document}
 
 
 def _customer_context(request, detail, extra: dict) -> dict:

@@ -498,6 +498,7 @@ def asset_file_open(
 
     The hand-over deadline counts working days (R-1.4, R-0.6): sales 2, repair 1 by default.
     """
+    access_customer_for_edit(user=actor, customer=asset.customer)
     calendar = calendar or WorkCalendar()
     file = AssetFile(
         asset=asset,
@@ -520,6 +521,7 @@ def asset_file_open(
 def file_document_receive(*, actor: User, document: FileDocument, received_on: dt.date):
     """Tick a checklist line; the file is complete when every required document is in."""
     document = FileDocument.objects.select_for_update().get(pk=document.pk)
+    access_customer_for_edit(user=actor, customer=document.file.asset.customer)
     document.received_on = received_on
     document._history_user = actor
     document.save(update_fields=["received_on"])

@@ -246,3 +246,25 @@ def test_a_forged_proposal_number_is_a_clear_error_not_a_crash(signed_in, agent,
     for forged in ("abc", "999999", ""):
         r = client.post(f"/complaints/{c.pk}/", {"action": "approve", "proposal": forged})
         assert r.status_code == 404
+
+
+def test_vehicles_files_and_documents_are_kept_from_the_customer_page(signed_in, agent):
+    from kefu.customers.models import AssetFile, FileDocument
+    from kefu.customers.tests.factories import valid_vin
+
+    c = make_customer(agent, phones=["13912345601"])
+    url = f"/customers/{c.pk}/"
+    r = signed_in.post(url, {"action": "add_asset", "vin": "LSVAU2189N2123450", "plate": "京A1"})
+    assert r.status_code == 422 and "VIN" in r.content.decode()
+    vin = valid_vin("LSVAU2180N2123451")
+    r = signed_in.post(url, {"action": "add_asset", "vin": vin, "plate": "京A12346"})
+    assert r.status_code == 302
+    asset = c.assets.get()
+    assert "建立销售档案" in signed_in.get(url).content.decode()
+    signed_in.post(url, {"action": "open_file", "asset": asset.pk})
+    file = AssetFile.objects.get(asset=asset)
+    doc = FileDocument.objects.filter(file=file).first()
+    signed_in.post(url, {"action": "receive", "file": file.pk, "doc": doc.doc_type.code})
+    doc.refresh_from_db()
+    assert doc.received_on is not None
+    assert "✓ " + doc.doc_type.name in signed_in.get(url).content.decode()
