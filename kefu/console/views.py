@@ -225,7 +225,31 @@ def _receive_document(request, customer) -> None:
     file_document_receive(actor=request.user, document=document, received_on=timezone.localdate())
 
 
-ASSET_ACTIONS = {"add_asset": _add_asset, "open_file": _open_file, "receive": _receive_document}
+def _merge(request, customer) -> None:
+    """R-1.9: the duplicate named by its customer number is merged into this customer."""
+    from kefu.customers.models import Customer
+    from kefu.customers.services import customer_merge
+
+    number = request.POST.get("source", "").strip().upper()
+    source = Customer.objects.filter(number=number).first()
+    if source is None or source.pk == customer.pk:
+        from kefu.core.errors import invalid
+
+        raise invalid(
+            "source",
+            "unknown_customer",
+            f"找不到要合并的客户：{number}",
+            f"No other customer numbered {number}",
+        )
+    customer_merge(target=customer, source=source, actor=request.user)
+
+
+ASSET_ACTIONS = {
+    "add_asset": _add_asset,
+    "open_file": _open_file,
+    "receive": _receive_document,
+    "merge": _merge,
+}
 
 
 def _customer_context(request, detail, extra: dict) -> dict:
@@ -282,6 +306,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
         "customer": detail.customer,
         "timeline": timeline,
         "may_reveal": P.has_perm(user, P.REVEAL_PII),
+        "may_merge": P.has_perm(user, P.MERGE_CUSTOMERS),
         **extra,
     }
 

@@ -268,3 +268,16 @@ def test_vehicles_files_and_documents_are_kept_from_the_customer_page(signed_in,
     doc.refresh_from_db()
     assert doc.received_on is not None
     assert "✓ " + doc.doc_type.name in signed_in.get(url).content.decode()
+
+
+def test_a_team_lead_merges_a_duplicate_from_the_customer_page(signed_in, agent, lead):
+    keep = make_customer(agent, name="郑爽", phones=["13912345602"])
+    dup = make_customer(agent, name="郑爽", phones=["13912345603"])
+    assert "合并重复客户" not in signed_in.get(f"/customers/{keep.pk}/").content.decode()
+    client = Client()
+    client.force_login(lead)
+    r = client.post(f"/customers/{keep.pk}/", {"action": "merge", "source": "KH99999999"})
+    assert r.status_code == 422 and "找不到要合并的客户" in r.content.decode()
+    client.post(f"/customers/{keep.pk}/", {"action": "merge", "source": dup.number.lower()})
+    dup.refresh_from_db()
+    assert dup.merged_into == keep and keep.phones.count() == 2
