@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",

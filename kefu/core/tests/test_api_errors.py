@@ -18,3 +18,8 @@ def test_an_id_too_large_in_a_path_or_filter_is_422_not_500(api):
         assert api.get(path).status_code in (404, 422), path
     assert api.get("/care/messages", customer=HUGE).status_code == 422
     assert api.get("/complaints", customer=HUGE).status_code == 422
+
+
+def test_the_api_docs_load_nothing_from_the_internet(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html and "cdn." not in html and "https://" not in html
