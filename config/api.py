@@ -1,10 +1,15 @@
 """The REST API under /api/v1: one NinjaAPI, one router per app, errors as JSON with fields."""
 
+import datetime as dt
+
 from django.db import DataError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from kefu.care.api import router as care_router
 from kefu.complaints.api import router as complaints_router
@@ -18,7 +23,22 @@ from kefu.interactions.api import cti_router, tasks_router
 from kefu.interactions.api import router as interactions_router
 from kefu.tickets.api import router as tickets_router
 
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Times in the center's time zone (R-0.1): 2026-11-22T09:30:00+08:00, not UTC."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
+
+
 api = NinjaAPI(
+    renderer=LocalTimeRenderer(),
     title="Kefu API",
     version="1",
     description=(

@@ -180,7 +180,7 @@ def test_an_event_answers_with_the_notices_it_scheduled(api, agent):
         },
     ).json()
     assert [m["channel"] for m in body["messages"]] == ["sms"]
-    assert body["messages"][0]["scheduled_for"].startswith("2026-12-04T01:00")
+    assert body["messages"][0]["scheduled_for"] == "2026-12-04T09:00:00+08:00"
 
 
 def test_r_6_4_sending_respects_rest_time_opt_outs_and_never_sends_twice(agent, auto):

@@ -23,3 +23,17 @@ def test_an_id_too_large_in_a_path_or_filter_is_422_not_500(api):
 def test_the_api_docs_load_nothing_from_the_internet(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in html and "cdn." not in html and "https://" not in html
+
+
+def test_api_times_are_in_the_centers_time_zone(api):
+    """R-0.1: Asia/Shanghai by default, with its offset, whatever the database keeps."""
+    r = api.post(
+        "/interactions",
+        {
+            "channel": "visit",
+            "contact_name": "王",
+            "content": "来店咨询",
+            "occurred_at": "2026-11-22T01:30:00Z",
+        },
+    )
+    assert r.json()["occurred_at"] == "2026-11-22T09:30:00+08:00"
