@@ -96,3 +96,17 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class DayRun(models.Model):
+    """A day job that finished for a day, so its hourly calls that day cost nothing."""
+
+    job = models.CharField(max_length=64)
+    day = models.DateField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="day_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"

@@ -22,9 +22,25 @@ class Job:
     daily: bool = False
 
     def run(self, day=None):
+        """Run the job. A day job called without a day does today's work once: after a run
+        that finished, the hourly calls of the same day return at once; a run that died
+        left no mark and is simply done again (its writes are idempotent)."""
         module, _, attr = self.function.rpartition(".")
         function = getattr(importlib.import_module(module), attr)
-        return function(day) if day is not None else function()
+        if not self.daily:
+            return function()
+        if day is not None:  # an explicit day (backfill) always runs
+            return function(day)
+        from django.utils import timezone
+
+        from kefu.core.models import DayRun
+
+        today = timezone.localdate()
+        if DayRun.objects.filter(job=self.name, day=today).exists():
+            return "done earlier today"
+        result = function(today)
+        DayRun.objects.get_or_create(job=self.name, day=today)
+        return result
 
 
 JOBS: list[Job] = [

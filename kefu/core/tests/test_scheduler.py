@@ -128,3 +128,26 @@ def test_a_real_celery_worker_on_redis_runs_the_same_job(agent):
     finally:
         worker.terminate()
         worker.wait(20)
+
+
+def test_a_day_job_does_todays_work_once_and_backfills_always_run(agent):
+    from kefu.care.models import Message
+    from kefu.core.models import DayRun
+    from kefu.core.services import preset_load
+    from kefu.customers.tests.factories import make_customer
+
+    preset_load(code="auto")
+    job = next(j for j in JOBS if j.name == "kefu.care.run_day")
+    make_customer(agent, phones=["13800000402"], birthday="1990-03-15")
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(
+        dt.datetime(2026, 3, 8, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ):
+        assert job.run() == 1
+        assert job.run() == "done earlier today"
+        assert DayRun.objects.filter(job=job.name, day=dt.date(2026, 3, 8)).exists()
+    assert job.run(dt.date(2026, 3, 8)) == 1  # explicit day: runs (and adds nothing)
+    assert Message.objects.count() == 1
