@@ -20,6 +20,7 @@ def main() -> None:
     args = parser.parse_args()
     django_setup(args.database_url or database_url("kefu_bench"))
     from django.conf import settings
+    from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -29,6 +30,7 @@ def main() -> None:
     from kefu.customers.models import Customer, CustomerPhone
     from kefu.followups.models import FollowUp
 
+    call_command("migrate", verbosity=0)  # the bench database may predate new migrations
     settings.ALLOWED_HOSTS = ["*"]
     setup_test_environment()
     agent = User.objects.get(username="agent1")

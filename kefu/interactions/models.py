@@ -73,6 +73,12 @@ class Interaction(models.Model):
             models.Index(fields=["caller_number", "-occurred_at"], name="interaction_caller"),
             models.Index(fields=["agent", "-occurred_at"], name="interaction_agent"),
             models.Index(fields=["-occurred_at"], name="interaction_time"),
+            # contacts still waiting for their work order or complaint (routing "pending")
+            models.Index(
+                fields=["category", "-occurred_at"],
+                name="interaction_pending",
+                condition=models.Q(routing="pending"),
+            ),
         ]
 
     def __str__(self) -> str:
