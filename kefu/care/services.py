@@ -26,7 +26,7 @@ from kefu.core.services import center_settings
 from kefu.customers.choices import BirthdayCalendar, PhoneKind
 from kefu.customers.choices import Status as CustomerStatus
 from kefu.customers.inputs import parse_date
-from kefu.customers.models import Asset, Customer, CustomerPhone
+from kefu.customers.models import Asset, Customer, CustomerPhone, PiiAccessLog
 from kefu.followups import rules as R
 from kefu.followups.models import FollowUp
 
@@ -430,6 +430,10 @@ def letters_print(*, actor: User, day: dt.date) -> tuple[bytes, int]:
     Message.objects.filter(id__in=ids).update(
         status=ch.Status.SENT, provider="print", sent_at=timezone.now()
     )
+    if ids:  # full names and addresses leave the system: logged like any export
+        PiiAccessLog.objects.create(
+            user=actor, action="export", fields="letters", count=len(ids), channel="csv"
+        )
     return buffer.getvalue().encode("utf-8"), len(ids)
 
 

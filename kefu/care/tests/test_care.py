@@ -268,6 +268,9 @@ def test_letters_and_phone_tasks(agent, lead, auto):
     data, count = letters_print(actor=lead, day=dt.date(2026, 3, 8))
     text = data.decode("utf-8-sig")
     assert count == 1 and "北京市朝阳区建国路1号" in text and c.number in text
+    from kefu.customers.models import PiiAccessLog
+
+    assert PiiAccessLog.objects.get(fields="letters").count == 1
     assert letters_print(actor=lead, day=dt.date(2026, 3, 8))[1] == 0
     task = FollowUp.objects.get(kind="CARE")
     assert (task.owner, task.due_on, task.note) == (
