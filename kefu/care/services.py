@@ -364,8 +364,7 @@ def messages_send(now: dt.datetime | None = None, limit: int = 500) -> dict:
     now = now or timezone.now()
     campaigns_expand(now)
     quiet = R.parse_windows(center_settings().quiet_hours)
-    local = timezone.localtime(now)
-    if any(R._in_window(local.time().replace(tzinfo=None), *w) for w in quiet):
+    if R.quiet_window(now, quiet):
         return {"sent": 0, "quiet": True}
     counts = {"sent": 0, "quiet": False}
     provider = sms_provider()

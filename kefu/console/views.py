@@ -602,13 +602,26 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
         except KefuError as exc:
             errors, status = field_errors(exc), exc.status
     data = followup_payload(f, True)
+    from kefu.core.calendar import WorkCalendar
+    from kefu.core.services import center_settings
+    from kefu.followups import rules as follow_rules
+
+    now = timezone.now()
+    rest = follow_rules.quiet_window(now, follow_rules.parse_windows(center_settings().quiet_hours))
+    holiday = WorkCalendar().is_public_holiday(timezone.localdate(now))
     for q in (data["script"] or {}).get("questions", []):
         if q.get("kind") == "score":
             q["range"] = list(range(0 if int(q.get("max", 5)) > 5 else 1, int(q.get("max", 5)) + 1))
     return render(
         request,
         "console/followup.html",
-        {"f": data, "errors": errors, "form": request.POST},
+        {
+            "f": data,
+            "errors": errors,
+            "form": request.POST,
+            "rest": f"{rest[0]:%H:%M}–{rest[1]:%H:%M}" if rest else "",
+            "holiday": holiday,
+        },
         status=status,
     )
 

@@ -98,6 +98,12 @@ def _in_window(t: dt.time, start: dt.time, end: dt.time) -> bool:
     return start <= t < end if start <= end else (t >= start or t < end)
 
 
+def quiet_window(when: dt.datetime, quiet: list[tuple[dt.time, dt.time]]):
+    """The rest-time window `when` falls in (R-5.2), or None."""
+    local = timezone.localtime(when).time().replace(tzinfo=None)
+    return next((w for w in quiet if _in_window(local, *w)), None)
+
+
 def callable_at(
     when: dt.datetime, *, quiet: list[tuple[dt.time, dt.time]], calendar: WorkCalendar
 ) -> dt.datetime:

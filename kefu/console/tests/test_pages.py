@@ -281,3 +281,29 @@ def test_a_team_lead_merges_a_duplicate_from_the_customer_page(signed_in, agent,
     client.post(f"/customers/{keep.pk}/", {"action": "merge", "source": dup.number.lower()})
     dup.refresh_from_db()
     assert dup.merged_into == keep and keep.phones.count() == 2
+
+
+def test_the_runner_warns_in_the_customers_rest_time(signed_in, agent):
+    import datetime as dt
+
+    import time_machine
+
+    from kefu.followups.services import event_record
+
+    c = make_customer(agent, phones=["13912345604"])
+    event, _ = event_record(
+        actor=agent,
+        data={
+            "type": "repair_handed_back",
+            "customer_id": c.pk,
+            "occurred_at": "2026-06-01T10:00:00+08:00",
+        },
+    )
+    task = event.followups.get(rule__code="3dc")
+    cst = dt.timezone(dt.timedelta(hours=8))
+    with time_machine.travel(dt.datetime(2026, 6, 4, 12, 30, tzinfo=cst)):
+        assert "12:00–14:00" in signed_in.get(f"/followups/{task.pk}/").content.decode()
+    with time_machine.travel(dt.datetime(2026, 6, 4, 15, 0, tzinfo=cst)):
+        assert "休息时间" not in signed_in.get(f"/followups/{task.pk}/").content.decode()
+    with time_machine.travel(dt.datetime(2026, 10, 2, 10, 0, tzinfo=cst)):
+        assert "法定节假日" in signed_in.get(f"/followups/{task.pk}/").content.decode()
