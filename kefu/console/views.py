@@ -261,7 +261,8 @@ def _customer_context(request, detail, extra: dict) -> dict:
             {
                 "at": i.occurred_at,
                 "kind": _("接待"),
-                "text": f"{i.get_channel_display()} · {i.get_category_display()}：{i.content}",
+                "text": f"{bilingual(i.get_channel_display())} · "
+                f"{bilingual(i.get_category_display())}：{i.content}",
             }
         )
     for o in ticket_sel.work_orders(user=user, customer_id=cid)[:20]:
@@ -269,7 +270,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
             {
                 "at": o.created_at,
                 "kind": _("工单"),
-                "text": f"{o.number} {o.title}（{o.get_status_display()}）",
+                "text": f"{o.number} {o.title}（{bilingual(o.get_status_display())}）",
             }
         )
     for c in complaint_sel.complaints(user=user, customer_id=cid)[:20]:
@@ -277,7 +278,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
             {
                 "at": c.received_at,
                 "kind": _("投诉"),
-                "text": f"{c.number} {c.content[:60]}（{c.get_stage_display()}）",
+                "text": f"{c.number} {c.content[:60]}（{bilingual(c.get_stage_display())}）",
                 "href": f"/complaints/{c.pk}/",
             }
         )
@@ -288,8 +289,8 @@ def _customer_context(request, detail, extra: dict) -> dict:
                     f.due_on, dt.time(9), tzinfo=timezone.get_current_timezone()
                 ),
                 "kind": _("回访"),
-                "text": f"{f.kind} {f.due_on}（{f.get_status_display()} "
-                f"{f.get_result_display() if f.result else ''}）",
+                "text": f"{f.kind} {f.due_on}（{bilingual(f.get_status_display())} "
+                f"{bilingual(f.get_result_display()) if f.result else ''}）",
             }
         )
     for m in Message.objects.filter(customer_id=cid).order_by("-scheduled_for")[:20]:
@@ -297,7 +298,8 @@ def _customer_context(request, detail, extra: dict) -> dict:
             {
                 "at": m.scheduled_for,
                 "kind": _("消息"),
-                "text": f"{m.get_channel_display()}：{m.body[:80]}（{m.get_status_display()}）",
+                "text": f"{bilingual(m.get_channel_display())}：{m.body[:80]}"
+                f"（{bilingual(m.get_status_display())}）",
             }
         )
     timeline.sort(key=lambda row: row["at"], reverse=True)

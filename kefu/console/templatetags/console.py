@@ -1,0 +1,11 @@
+from django import template
+
+from kefu.console.lang import bilingual
+
+register = template.Library()
+
+
+@register.filter(name="lang")
+def lang(label) -> str:
+    """A bilingual choice label ("普通 normal") in the page's language only."""
+    return bilingual(label) if label else ""
