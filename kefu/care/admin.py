@@ -31,4 +31,4 @@ class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("key", "target_date", "scheduled_for", "messages", "done")
+    list_display = ("key", "target_date", "scheduled_for", "cursor", "done")

@@ -130,7 +130,6 @@ class Campaign(models.Model):
     target_date = models.DateField("日期 date")
     scheduled_for = models.DateTimeField("发送 send from")
     cursor = models.BigIntegerField("进度 last customer id done", default=0)
-    messages = models.PositiveIntegerField("已生成 messages made", default=0)
     done = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -298,7 +298,6 @@ def campaigns_expand(now: dt.datetime | None = None, chunk: int = 5000, budget: 
                         mobile=customer.mobile or "",
                     )
                 batch.flush()
-                campaign.messages += len(customers)
                 campaign.cursor = customers[-1].pk if customers else campaign.cursor
                 campaign.done = len(customers) < chunk
                 campaign.save()
@@ -410,6 +409,7 @@ def _outcome(message, ok, provider_id, error, retry, now) -> None:
         logger.warning("message %s failed: %s", message.key, error)
 
 
+@transaction.atomic
 def letters_print(*, actor: User, day: dt.date) -> tuple[bytes, int]:
     """Letters and cards due by `day` as a CSV to print and post; they are logged as sent."""
     require(actor, P.MANAGE_TASKS)
@@ -418,6 +418,8 @@ def letters_print(*, actor: User, day: dt.date) -> tuple[bytes, int]:
         status=ch.Status.QUEUED,
         scheduled_for__lt=_at(day + dt.timedelta(days=1), dt.time.min),
     ).select_related("customer")
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True, of=("self",))
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)

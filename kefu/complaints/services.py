@@ -574,10 +574,11 @@ def followup_schedule(*, complaint: Complaint, now: dt.datetime) -> FollowUp:
     return followup
 
 
+@transaction.atomic
 def complaint_reopen(*, actor: User, complaint: Complaint, reason: str) -> Complaint:
     """A dissatisfied follow-up (R-4.2) or the customer coming back reopens the complaint:
     an invalid one is judged again, a resolved one is investigated again."""
-    complaint.refresh_from_db()
+    complaint = _locked(complaint, None)  # the target depends on the outcome: read it locked
     to = S.JUDGMENT if complaint.outcome == ch.Outcome.INVALID else S.INVESTIGATION
     return complaint_advance(actor=actor, complaint=complaint, to=to, fields={"reason": reason})
 

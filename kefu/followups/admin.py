@@ -15,7 +15,7 @@ class AttemptInline(ReadOnlyInline):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    list_display = ("due_on", "kind", "customer", "owner", "status", "result", "attempts")
+    list_display = ("due_on", "kind", "customer", "owner", "status", "result")
     list_filter = ("kind", "status", "result", "rule")
     list_select_related = ("customer", "owner")
     raw_id_fields = ("customer", "complaint", "work_order", "event")

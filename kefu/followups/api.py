@@ -90,7 +90,6 @@ def payload(f: FollowUp, full: bool = False) -> dict:
                 "due_by",
                 "next_call_at",
                 "appointment_at",
-                "attempts",
                 "status",
                 "reached",
                 "result",
@@ -100,6 +99,8 @@ def payload(f: FollowUp, full: bool = False) -> dict:
             )
         },
         "rule": f.rule.code if f.rule_id else None,
+        # the selectors annotate it; a task read another way counts its log
+        "attempts": f.attempts if hasattr(f, "attempts") else f.attempt_log.count(),
         "score": float(f.score) if f.score is not None else None,
         "customer_name": f.customer.name if f.customer_id else None,
         "customer_number": f.customer.number if f.customer_id else None,

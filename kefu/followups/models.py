@@ -173,7 +173,6 @@ class FollowUp(models.Model):
     due_by = models.DateField("最晚 due by")
     next_call_at = models.DateTimeField("下次拨打 next call at", null=True, blank=True)
     appointment_at = models.DateTimeField("预约时间 appointment", null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField("已拨打 attempts", default=0)
     status = models.CharField(
         "状态 status", max_length=12, choices=ch.Status.choices, default=ch.Status.PENDING
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -37,9 +37,12 @@ def followups(
         raise PermissionDenied(
             "只有班长及以上可查看他人的回访", "Only team leads and above see others' follow-ups"
         )
-    qs = FollowUp.objects.select_related(
-        "customer", "complaint", "owner", "rule", "event__asset"
-    ).order_by("due_on", "next_call_at", "id")
+    # How often a customer was called is read from the attempt log, not stored twice.
+    qs = (
+        FollowUp.objects.select_related("customer", "complaint", "owner", "rule", "event__asset")
+        .annotate(attempts=Count("attempt_log"))
+        .order_by("due_on", "next_call_at", "id")
+    )
     if owner:
         qs = qs.filter(owner__username=owner)
     elif not everyone:

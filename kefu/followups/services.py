@@ -378,7 +378,7 @@ def followup_attempt(*, actor: User, followup: FollowUp, data: dict) -> FollowUp
         raise ValidationFailed(errors)
     now = timezone.now()
     FollowUpAttempt.objects.create(followup=followup, outcome=outcome, note=note, by=actor)
-    followup.attempts += 1
+    attempts = followup.attempt_log.count()  # read from the log, not counted twice
     if outcome == ch.AttemptOutcome.APPOINTMENT:
         # The customer's own choice of time is kept even inside the quiet hours.
         followup.appointment_at = followup.next_call_at = appointment
@@ -389,7 +389,7 @@ def followup_attempt(*, actor: User, followup: FollowUp, data: dict) -> FollowUp
     else:
         limit = followup.rule.max_attempts if followup.rule_id else 3
         retry = followup.rule.retry_hours if followup.rule_id else 4
-        if followup.attempts >= limit:
+        if attempts >= limit:
             followup.status, followup.reached = ch.Status.UNREACHABLE, False
             followup.done_at, followup.done_by = now, actor
         else:
@@ -531,7 +531,6 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     followup.status, followup.result, followup.note = ch.Status.DONE, result, note
     followup.answers, followup.score, followup.reached = answers, score, True
     followup.done_at, followup.done_by = timezone.now(), actor
-    followup.attempts += 1
     followup._history_user = actor
     followup.save()
     FollowUpAttempt.objects.create(followup=followup, outcome="reached", note=note, by=actor)

@@ -234,7 +234,7 @@ def test_a_campaign_expands_in_chunks_and_resumes_where_it_stopped(agent, auto):
     assert (campaign.cursor, campaign.done) == (0, False)
     assert campaigns_expand(now=now, chunk=3) == 7
     campaign.refresh_from_db()
-    assert (campaign.messages, campaign.done) == (7, True)
+    assert campaign.done is True
     assert Message.objects.filter(key__startswith=campaign.key).count() == 7
 
 
