@@ -11,9 +11,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from kefu.accounts.api import AUTH
 from kefu.care.api import router as care_router
 from kefu.complaints.api import router as complaints_router
-from kefu.core.api import AUTH
 from kefu.core.errors import KefuError
 from kefu.customers.api import imports_router
 from kefu.customers.api import router as customers_router

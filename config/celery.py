@@ -11,7 +11,11 @@ app.autodiscover_tasks()
 
 
 def _register_jobs() -> None:
-    """Every scheduler job is also a Celery task of the same name (one list, two runners)."""
+    """Every scheduler job is also a Celery task of the same name (one list, two runners).
+    The apps register their jobs when Django starts, so Django is set up first."""
+    import django
+
+    django.setup()
     from kefu.core.scheduler import JOBS
 
     for job in JOBS:
@@ -20,7 +24,7 @@ def _register_jobs() -> None:
 
 @app.on_after_finalize.connect
 def _beat_schedule(sender, **kwargs):
+    _register_jobs()
     from kefu.core.scheduler import celery_beat_schedule
 
     sender.conf.beat_schedule = celery_beat_schedule()
-    _register_jobs()

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "kefu.complaints",
     "kefu.followups",
     "kefu.care",
+    "kefu.setup",
     "kefu.console",
 ]
 

@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "kefu.care"
     verbose_name = "关怀提醒 Care and reminders"
+
+    def ready(self) -> None:
+        from kefu.core.scheduler import Job, job_register
+
+        for job in (
+            Job("kefu.care.run_day", 3600, "kefu.care.services.care_run", daily=True),
+            Job("kefu.care.send", 60, "kefu.care.services.messages_send"),
+        ):
+            job_register(job)
+        # A recorded lifecycle event also makes the care rules' notices (R-6.3).
+        from kefu.care import services
+        from kefu.followups import hooks
+
+        hooks.event_listener_register(services.event_notices)
+        hooks.event_types_register(services.lifecycle_event_types)

@@ -28,7 +28,8 @@ from kefu.customers.choices import Status as CustomerStatus
 from kefu.customers.inputs import parse_date
 from kefu.customers.models import Asset, Customer, CustomerPhone, PiiAccessLog
 from kefu.followups import rules as R
-from kefu.followups.models import FollowUp
+from kefu.followups.choices import Kind as FollowUpKind
+from kefu.followups.services import followup_open
 
 logger = logging.getLogger("kefu.care")
 SEND_HOUR = dt.time(9, 0)  # a day's greetings and reminders go out from 09:00
@@ -164,16 +165,14 @@ def _mobile_of(customer: Customer) -> str:
 def _phone_tasks(messages: list[Message]) -> None:
     """A greeting or reminder by phone is a call task for the customer's agent."""
     for m in messages:
-        FollowUp.objects.get_or_create(
+        followup_open(
+            kind=FollowUpKind.CARE,
             source_key=f"care:{m.key}"[:100],
-            defaults={
-                "kind": "CARE",
-                "customer": m.customer,
-                "owner": m.customer.owner,
-                "due_on": timezone.localdate(m.scheduled_for),
-                "due_by": timezone.localdate(m.scheduled_for),
-                "note": m.body,
-            },
+            customer=m.customer,
+            owner=m.customer.owner,
+            due_on=timezone.localdate(m.scheduled_for),
+            due_by=timezone.localdate(m.scheduled_for),
+            note=m.body,
         )
     Message.objects.filter(key__in=[m.key for m in messages], status=ch.Status.QUEUED).update(
         status=ch.Status.SENT, provider="task", sent_at=timezone.now()
@@ -305,6 +304,11 @@ def campaigns_expand(now: dt.datetime | None = None, chunk: int = 5000, budget: 
             if campaign.done:
                 break
     return made
+
+
+def lifecycle_event_types() -> set[str]:
+    """The event types the care rules send notices for (they are valid event types too)."""
+    return set(CareRule.objects.exclude(event_type="").values_list("event_type", flat=True))
 
 
 def event_notices(event) -> list[Message]:

@@ -33,7 +33,9 @@ from kefu.core.inputs import amount_value, choice_error, parse_when, text_value
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers.models import Customer
 from kefu.customers.validation import normalize_phone
+from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.models import FollowUp
+from kefu.followups.services import followup_open
 from kefu.interactions.choices import Channel, Routing
 from kefu.interactions.models import Interaction, Notice
 from kefu.tickets.choices import EscalationChain, HoursKind
@@ -560,16 +562,14 @@ def followup_schedule(*, complaint: Complaint, now: dt.datetime) -> FollowUp:
     """R-4.2: the closed complaint's follow-up call, 2–3 days later, for its handler. One per
     closing: closing again after a reopening schedules the next one."""
     day = timezone.localdate(now)
-    followup, _ = FollowUp.objects.get_or_create(
+    followup, _ = followup_open(
+        kind=FollowUpKind.COMPLAINT,
         source_key=f"complaint:{complaint.pk}:{complaint.reopen_count}",
-        defaults={
-            "kind": "complaint",
-            "customer": complaint.customer,
-            "complaint": complaint,
-            "owner": complaint.handler,
-            "due_on": day + FOLLOWUP_AFTER[0],
-            "due_by": day + FOLLOWUP_AFTER[1],
-        },
+        customer=complaint.customer,
+        complaint=complaint,
+        owner=complaint.handler,
+        due_on=day + FOLLOWUP_AFTER[0],
+        due_by=day + FOLLOWUP_AFTER[1],
     )
     return followup
 
@@ -591,6 +591,34 @@ def complaint_followup_result(
     if satisfied:
         return complaint
     return complaint_reopen(actor=actor, complaint=complaint, reason=f"回访不满意：{note}")
+
+
+def followup_answered(answer) -> None:
+    """The closed complaint's follow-up was answered (registered in apps.py, R-4.2)."""
+    followup = answer.followup
+    complaint_followup_result(
+        actor=answer.actor,
+        complaint=followup.complaint,
+        satisfied=answer.satisfied,
+        note=f"{followup.get_result_display()} {answer.note}".strip(),
+    )
+
+
+def complaint_raise(*, actor: User, followup, department: str, text: str) -> Complaint:
+    """An unsatisfied follow-up item that the script marks as a complaint (R-5.4)."""
+    customer = followup.customer
+    complaint = complaint_create(
+        actor=actor,
+        data={
+            "customer_id": customer.pk if customer else None,
+            "channel": "outbound_call",
+            "content": text,
+        },
+    )
+    complaint.source_followup = followup
+    complaint._history_user = actor
+    complaint.save(update_fields=["source_followup"])
+    return complaint
 
 
 def approver_role(amount: Decimal) -> str:

@@ -20,6 +20,7 @@ from kefu.complaints.choices import Stage
 from kefu.console.lang import bilingual
 from kefu.core.errors import PermissionDenied
 from kefu.followups import selectors as followup_sel
+from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.models import FollowUp
 from kefu.interactions import selectors as interaction_sel
 
@@ -43,9 +44,8 @@ def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
     today = today or timezone.localdate()
     week_start = today - dt.timedelta(days=today.weekday())
     families = (
-        FollowUp.objects.filter(due_on__gte=week_start, due_on__lte=today)
-        .exclude(kind__in=("complaint", "work_order", "CARE"))
-        .values_list("kind", flat=True)
+        FollowUp.objects.filter(kind=FollowUpKind.RULE, due_on__gte=week_start, due_on__lte=today)
+        .values_list("family", flat=True)
         .distinct()
     )
     follow_rows = []

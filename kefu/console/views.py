@@ -289,7 +289,7 @@ def _customer_context(request, detail, extra: dict) -> dict:
                     f.due_on, dt.time(9), tzinfo=timezone.get_current_timezone()
                 ),
                 "kind": _("回访"),
-                "text": f"{f.kind} {f.due_on}（{bilingual(f.get_status_display())} "
+                "text": f"{f.label} {f.due_on}（{bilingual(f.get_status_display())} "
                 f"{bilingual(f.get_result_display()) if f.result else ''}）",
             }
         )

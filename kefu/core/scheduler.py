@@ -43,15 +43,16 @@ class Job:
         return result
 
 
-JOBS: list[Job] = [
-    Job("kefu.tickets.escalate_overdue", 300, "kefu.tickets.services.escalate_overdue"),
-    Job("kefu.complaints.escalate", 300, "kefu.complaints.services.complaints_escalate"),
-    # Day jobs run hourly: idempotent, so the first run of a day does the work and a crashed
-    # run completes on the next; `kefu schedule run --date` runs them for any day.
-    Job("kefu.followups.schedule_day", 3600, "kefu.followups.services.schedule_day", daily=True),
-    Job("kefu.care.run_day", 3600, "kefu.care.services.care_run", daily=True),
-    Job("kefu.care.send", 60, "kefu.care.services.messages_send"),
-]
+# Each app registers its jobs in its AppConfig.ready(), in INSTALLED_APPS order, so the core
+# names no app. Day jobs run hourly: idempotent, so the first run of a day does the work and a
+# crashed run completes on the next; `kefu schedule run --date` runs them for any day.
+JOBS: list[Job] = []
+
+
+def job_register(job: Job) -> None:
+    """Add a job to the one list that `kefu serve`, Celery beat and `kefu jobs run` read."""
+    if all(known.name != job.name for known in JOBS):
+        JOBS.append(job)
 
 
 def celery_beat_schedule() -> dict:

@@ -1,20 +1,16 @@
-"""Writes on center-wide data: number counters, holiday import, presets."""
+"""Writes on center-wide data: number counters, the center settings row, holiday import."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import json
-from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
 
 from kefu.core.errors import FieldError, ValidationFailed
-from kefu.core.models import CenterSetting, Counter, HolidayDay, Preset
-
-PRESET_DIR = Path(__file__).resolve().parent / "presets"
+from kefu.core.models import CenterSetting, Counter, HolidayDay
 
 
 def counter_reserve(*, name: str, count: int = 1) -> int:
@@ -74,41 +70,3 @@ def holidays_import(*, text: str) -> int:
                 date=day, defaults={"is_workday": is_workday, "name": name}
             )
     return len(rows)
-
-
-def preset_load(*, code: str) -> Preset:
-    """Load an industry preset (R-0.2) and make it the center's active preset.
-
-    Idempotent: reloading updates the preset's rows and creates nothing twice.
-    """
-    from kefu.care.services import preset_apply_care_data
-    from kefu.complaints.services import preset_apply_complaint_data
-    from kefu.customers.services import preset_apply_customer_data
-    from kefu.followups.services import preset_apply_followup_data
-    from kefu.tickets.services import preset_apply_ticket_data
-
-    path = PRESET_DIR / f"{code}.json"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in PRESET_DIR.glob("*.json")))
-        raise ValidationFailed(
-            FieldError(
-                "preset",
-                "unknown_preset",
-                f"未知的行业预设：{code}（可选：{known}）",
-                f"Unknown preset: {code} (known: {known})",
-            )
-        )
-    config = json.loads(path.read_text(encoding="utf-8"))
-    with transaction.atomic():
-        preset, _ = Preset.objects.update_or_create(
-            code=code, defaults={"label": config["label"], "config": config}
-        )
-        preset_apply_customer_data(config=config)
-        preset_apply_ticket_data(config=config)
-        preset_apply_complaint_data(config=config)
-        preset_apply_followup_data(config=config)
-        preset_apply_care_data(config=config)
-        setting = center_settings()
-        setting.preset = preset
-        setting.save(update_fields=["preset"])
-    return preset

@@ -26,6 +26,8 @@ events_router = Router(tags=["events 客户事件"])
 class FollowUpOut(Schema):
     id: int
     kind: str
+    family: str
+    label: str
     rule: str | None
     channel: str
     customer_id: int | None
@@ -81,6 +83,8 @@ def payload(f: FollowUp, full: bool = False) -> dict:
             for k in (
                 "id",
                 "kind",
+                "family",
+                "label",
                 "channel",
                 "customer_id",
                 "complaint_id",

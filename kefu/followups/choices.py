@@ -49,3 +49,13 @@ class AttemptOutcome(models.TextChoices):
     WRONG_NUMBER = "wrong_number", "号码错误 wrong number"
     APPOINTMENT = "appointment", "约定时间 appointment"
     REACHED = "reached", "已接通 reached"
+
+
+class Kind(models.TextChoices):
+    """What a follow-up checks: a lifecycle rule's call (its report `family`: 7DC, 3DC …),
+    a closed complaint (R-4.2), a finished work order (R-3.3) or a care phone task (R-6)."""
+
+    RULE = "rule", "事件回访 lifecycle follow-up"
+    COMPLAINT = "complaint", "投诉回访 complaint follow-up"
+    WORK_ORDER = "work_order", "工单回访 work-order follow-up"
+    CARE = "care", "关怀电话 care call"

@@ -126,7 +126,13 @@ class FollowUpRule(models.Model):
 class FollowUp(models.Model):
     """One follow-up call (or SMS, visit) due in a window of days, for one owner."""
 
-    kind = models.CharField("回访类型 kind", max_length=32)
+    kind = models.CharField("回访类型 kind", max_length=32, choices=ch.Kind.choices)
+    family = models.CharField(
+        "报表组 report family",
+        max_length=16,
+        blank=True,
+        help_text="a rule's family (7DC, 3DC …) as it was when the task was made",
+    )
     source_key = models.CharField(
         "来源 source", max_length=100, unique=True, help_text="one task per occasion (idempotent)"
     )
@@ -197,10 +203,16 @@ class FollowUp(models.Model):
             models.Index(fields=["owner", "status", "due_on"], name="followup_owner"),
             models.Index(fields=["customer", "-due_on"], name="followup_customer"),
             models.Index(fields=["rule", "due_on"], name="followup_rule"),
+            models.Index(fields=["family", "due_on"], name="followup_family"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.due_on}"
+        return f"{self.label} {self.due_on}"
+
+    @property
+    def label(self) -> str:
+        """What a person calls this follow-up: the rule's family (7DC), else its kind."""
+        return self.family or str(self.get_kind_display())
 
 
 class FollowUpAttempt(models.Model):

@@ -55,7 +55,7 @@ def followups(
         )
         qs = qs.filter(due_on__lte=due_on).exclude(next_call_at__gte=next_day)
     if family:
-        qs = qs.filter(kind=family)
+        qs = qs.filter(family=family)
     if rule:
         qs = qs.filter(rule__code=rule)
     return qs
@@ -98,7 +98,7 @@ def summary(*, user: User, family: str, period: str, day: dt.date) -> dict:
         raise PermissionDenied()
     start, end = period_bounds(period, day)
     rows = list(
-        FollowUp.objects.filter(kind=family, due_on__gte=start, due_on__lt=end)
+        FollowUp.objects.filter(family=family, due_on__gte=start, due_on__lt=end)
         .select_related("rule__script", "customer")
         .order_by("id")
     )
@@ -181,6 +181,7 @@ def coverage(*, user: User, since: dt.date, until: dt.date) -> dict:
             {
                 "followup_id": f.id,
                 "kind": f.kind,
+                "family": f.family,
                 "customer": f.customer.name,
                 "owner": f.owner.username if f.owner else None,
                 "due_by": f.due_by,

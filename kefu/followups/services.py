@@ -18,19 +18,15 @@ from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
-from kefu.care.models import CareRule
-from kefu.care.services import event_notices
-from kefu.complaints.services import complaint_create, complaint_followup_result
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.models import Asset, Customer
 from kefu.followups import choices as ch
+from kefu.followups import hooks
 from kefu.followups import rules as R
 from kefu.followups.models import FollowUp, FollowUpAttempt, FollowUpRule, LifecycleEvent, Script
-from kefu.tickets.choices import Status as TicketStatus
-from kefu.tickets.services import work_order_create, work_order_transition
 
 PERIODIC = (ch.Trigger.MONTHLY, ch.Trigger.WEEKLY, ch.Trigger.QUARTERLY)
 
@@ -40,8 +36,7 @@ def known_event_types() -> set[str]:
     setting = center_settings()
     types = {e["code"] for e in (setting.preset.config.get("events", []) if setting.preset else [])}
     types |= set(FollowUpRule.objects.values_list("event_type", flat=True))
-    types |= set(CareRule.objects.exclude(event_type="").values_list("event_type", flat=True))
-    return types | {"complaint_closed", "work_order_done"}
+    return types | hooks.extra_event_types()
 
 
 def event_clean(data: dict) -> tuple[dict, list[FieldError]]:
@@ -131,8 +126,51 @@ def event_record(*, actor: User | None, data: dict) -> tuple[LifecycleEvent, boo
         created_by=actor,
     )
     schedule_event(event)
-    event_notices(event)  # R-6.3 lifecycle notices
+    for listener in hooks.event_listeners():  # e.g. the care app's notices (R-6.3)
+        listener(event)
     return event, True
+
+
+def _build(*, kind: str, source_key: str, due_on: dt.date, due_by: dt.date, **links) -> FollowUp:
+    """An unsaved follow-up: every one is made here, by a rule or by `followup_open`."""
+    if kind not in ch.Kind.values:
+        raise ValueError(f"unknown follow-up kind {kind!r}")
+    return FollowUp(kind=kind, source_key=source_key, due_on=due_on, due_by=due_by, **links)
+
+
+def followup_open(
+    *,
+    kind: str,
+    source_key: str,
+    due_on: dt.date,
+    due_by: dt.date,
+    customer: Customer | None = None,
+    owner: User | None = None,
+    complaint=None,
+    work_order=None,
+    channel: str = ch.Channel.PHONE,
+    note: str = "",
+) -> tuple[FollowUp, bool]:
+    """The one way another app asks for a follow-up (a closed complaint's call, a finished
+    work order's check, a care phone task). Idempotent by `source_key`: the same occasion
+    never makes two calls. Returns (follow-up, created)."""
+    found = FollowUp.objects.filter(source_key=source_key).first()
+    if found is not None:
+        return found, False
+    followup = _build(
+        kind=kind,
+        source_key=source_key,
+        due_on=due_on,
+        due_by=due_by,
+        customer=customer,
+        owner=owner,
+        complaint=complaint,
+        work_order=work_order,
+        channel=channel,
+        note=note,
+    )
+    followup.save()
+    return followup, True
 
 
 class Context:
@@ -191,9 +229,10 @@ def _new_task(rule, event, ctx: Context, start: dt.date, key: str) -> FollowUp |
         kind=rule.day_kind,
         calendar=ctx.calendar,
     )
-    return FollowUp(
+    return _build(
+        kind=ch.Kind.RULE,
         source_key=key,
-        kind=rule.family,
+        family=rule.family,
         rule=rule,
         event=event,
         customer=customer,
@@ -462,40 +501,23 @@ def _raise_for(actor: User, followup: FollowUp, unhappy: list, note: str) -> Non
         what = "；".join(
             f"{q.get('text', q['key'])}：{followup.answers.get(q['key'])}" for q in items
         )
-        text = f"回访不满意（{followup.kind}）：{what}。{note}".strip()
-        if kind == "complaint":
-            complaint = complaint_create(
-                actor=actor,
-                data={
-                    "customer_id": customer.pk if customer else None,
-                    "channel": "outbound_call",
-                    "content": text,
-                },
-            )
-            complaint.source_followup = followup
-            complaint._history_user = actor
-            complaint.save(update_fields=["source_followup"])
-            continue
-        if not Department.objects.filter(code=dept).exists():
+        text = f"回访不满意（{followup.label}）：{what}。{note}".strip()
+        if kind == "work_order" and not Department.objects.filter(code=dept).exists():
             raise invalid(
                 "answers",
                 "no_department",
                 "未设置不满意项的责任部门（话术或中心设置的报修部门）",
                 "No responsible department for the unsatisfied item (script or center setting)",
             )
-        order = work_order_create(
-            actor=actor,
-            data={
-                "category": "other",
-                "department": dept,
-                "title": f"回访不满意：{customer.name if customer else ''}"[:100],
-                "description": text,
-                "customer_id": customer.pk if customer else None,
-            },
-        )
-        order.source_followup = followup
-        order._history_user = actor
-        order.save(update_fields=["source_followup"])
+        make = hooks.raiser(kind)
+        if make is None:
+            raise invalid(
+                "answers",
+                "cannot_raise",
+                f"话术要求生成的记录类型无效：{kind}",
+                f"The script asks to raise an unknown kind of record: {kind}",
+            )
+        make(actor=actor, followup=followup, department=dept, text=text)
 
 
 @transaction.atomic
@@ -536,24 +558,17 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     FollowUpAttempt.objects.create(followup=followup, outcome="reached", note=note, by=actor)
     if unhappy:
         _raise_for(actor, followup, unhappy, note)
-    if followup.work_order_id:
-        # R-3.3: satisfied verifies the department's work; unsatisfied sends it back.
-        order = followup.work_order
-        if order.status == TicketStatus.DONE:
-            work_order_transition(
+    # The record this follow-up checks hears the answer: a work order is verified or
+    # reopened (R-3.3), a complaint reopens when unsatisfied (R-4.2).
+    handler = hooks.result_handler(followup.kind)
+    if handler is not None:
+        handler(
+            hooks.Answer(
                 actor=actor,
-                order=order,
-                to=TicketStatus.REOPENED
-                if result == ch.Result.UNSATISFIED
-                else TicketStatus.VERIFIED,
-                fields={"reason": f"回访不满意：{note}", "note": f"回访：{note}".strip("：")},
+                followup=followup,
+                satisfied=result != ch.Result.UNSATISFIED,
+                note=note,
             )
-    if followup.complaint_id:
-        complaint_followup_result(
-            actor=actor,
-            complaint=followup.complaint,
-            satisfied=result != ch.Result.UNSATISFIED,
-            note=f"{followup.get_result_display()} {note}".strip(),
         )
     return followup
 

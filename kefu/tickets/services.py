@@ -17,7 +17,8 @@ from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers.models import Customer
-from kefu.followups.models import FollowUp
+from kefu.followups.choices import Kind as FollowUpKind
+from kefu.followups.services import followup_open
 from kefu.interactions.models import Notice
 from kefu.tickets import choices as ch
 from kefu.tickets import workflow
@@ -225,16 +226,14 @@ def _result_returns_to_cs(order: WorkOrder, now: dt.datetime) -> None:
     """R-3.3: the department's result comes back to CS as a follow-up call within three
     days (R-5.2) for whoever raised the order; its answer verifies or reopens the order."""
     done_count = order.events.filter(kind=ch.EventKind.TRANSITION, to_status=ch.Status.DONE)
-    FollowUp.objects.get_or_create(
+    followup_open(
+        kind=FollowUpKind.WORK_ORDER,
         source_key=f"work_order:{order.pk}:{done_count.count()}",
-        defaults={
-            "kind": "work_order",
-            "customer": order.customer,
-            "work_order": order,
-            "owner": order.created_by,
-            "due_on": timezone.localdate(now),
-            "due_by": timezone.localdate(now) + dt.timedelta(days=3),
-        },
+        customer=order.customer,
+        work_order=order,
+        owner=order.created_by,
+        due_on=timezone.localdate(now),
+        due_by=timezone.localdate(now) + dt.timedelta(days=3),
     )
     if order.created_by_id:
         Notice.objects.create(
@@ -242,6 +241,40 @@ def _result_returns_to_cs(order: WorkOrder, now: dt.datetime) -> None:
             kind="work_order_done",
             text=f"工单已完成，请回访：{order.number} {order.title}：{order.result}"[:300],
         )
+
+
+def followup_answered(answer) -> None:
+    """R-3.3: the CS follow-up of a finished order verifies the department's work, or an
+    unsatisfied answer sends it back (registered in apps.py)."""
+    order = answer.followup.work_order
+    if order is None or order.status != ch.Status.DONE:
+        return
+    note = answer.note
+    work_order_transition(
+        actor=answer.actor,
+        order=order,
+        to=ch.Status.VERIFIED if answer.satisfied else ch.Status.REOPENED,
+        fields={"reason": f"回访不满意：{note}", "note": f"回访：{note}".strip("：")},
+    )
+
+
+def work_order_raise(*, actor: User, followup, department: str, text: str) -> WorkOrder:
+    """An unsatisfied follow-up item goes to its department as a work order (R-5.4)."""
+    customer = followup.customer
+    order = work_order_create(
+        actor=actor,
+        data={
+            "category": "other",
+            "department": department,
+            "title": f"回访不满意：{customer.name if customer else ''}"[:100],
+            "description": text,
+            "customer_id": customer.pk if customer else None,
+        },
+    )
+    order.source_followup = followup
+    order._history_user = actor
+    order.save(update_fields=["source_followup"])
+    return order
 
 
 @transaction.atomic

@@ -17,10 +17,10 @@ from kefu.care.services import (
     letters_print,
     messages_send,
 )
-from kefu.core.services import preset_load
 from kefu.customers.tests.factories import make_customer, make_vehicle
 from kefu.followups.models import FollowUp
 from kefu.followups.services import event_record
+from kefu.setup.services import preset_load
 
 pytestmark = pytest.mark.django_db
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -272,7 +272,7 @@ def test_letters_and_phone_tasks(agent, lead, auto):
 
     assert PiiAccessLog.objects.get(fields="letters").count == 1
     assert letters_print(actor=lead, day=dt.date(2026, 3, 8))[1] == 0
-    task = FollowUp.objects.get(kind="CARE")
+    task = FollowUp.objects.get(kind="care")
     assert (task.owner, task.due_on, task.note) == (
         agent,
         dt.date(2026, 3, 12),

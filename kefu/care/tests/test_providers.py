@@ -20,8 +20,8 @@ from kefu.care.providers import (
     tencent_authorization,
 )
 from kefu.care.services import care_run, messages_send
-from kefu.core.services import preset_load
 from kefu.customers.tests.factories import make_customer
+from kefu.setup.services import preset_load
 
 SECRET = "test-secret"
 CST = dt.timezone(dt.timedelta(hours=8))

@@ -12,10 +12,10 @@ from kefu.accounts.models import Department
 from kefu.accounts.tests.factories import UserFactory
 from kefu.complaints.models import Complaint, ComplaintStageRecord
 from kefu.complaints.services import complaint_create, complaints_escalate
-from kefu.core.services import preset_load
 from kefu.customers.models import PiiAccessLog
 from kefu.followups.models import FollowUp
 from kefu.interactions.models import Interaction, Notice
+from kefu.setup.services import preset_load
 
 pytestmark = pytest.mark.django_db
 

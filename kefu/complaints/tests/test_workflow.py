@@ -23,7 +23,7 @@ from kefu.complaints.services import (
     proposal_decide,
 )
 from kefu.core.errors import Conflict, ValidationFailed
-from kefu.core.services import preset_load
+from kefu.setup.services import preset_load
 
 # What a complete record of each step looks like.
 COMPLETE = {

@@ -13,9 +13,9 @@ from django.utils import timezone
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
 from kefu.accounts.tests.factories import UserFactory
-from kefu.core.services import preset_load
 from kefu.customers.tests.factories import make_customer, make_vehicle
 from kefu.followups.services import event_record
+from kefu.setup.services import preset_load
 from kefu.tickets.models import WorkOrder
 
 CHROMIUM = "/usr/bin/chromium"

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from kefu.accounts.models import Department
-from kefu.core.services import preset_load
 from kefu.customers.tests.factories import make_customer
+from kefu.setup.services import preset_load
 
 pytestmark = pytest.mark.django_db
 PAGES = ["/", "/customers/", "/call/", "/complaints/", "/work-orders/", "/followups/next/"]

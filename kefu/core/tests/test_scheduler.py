@@ -50,8 +50,8 @@ def test_schedule_run_backfills_a_range_of_days(agent):
     from django.core.management import call_command
 
     from kefu.care.models import Message
-    from kefu.core.services import preset_load
     from kefu.customers.tests.factories import make_customer
+    from kefu.setup.services import preset_load
 
     preset_load(code="auto")
     make_customer(agent, phones=["13800000401"], birthday="1990-03-15")
@@ -92,7 +92,7 @@ def test_a_real_celery_worker_on_redis_runs_the_same_job(agent):
 
     from kefu.complaints.models import Complaint
     from kefu.complaints.services import complaint_create
-    from kefu.core.services import preset_load
+    from kefu.setup.services import preset_load
 
     redis = _redis_url()
     if connection.vendor != "postgresql" or redis is None:
@@ -133,8 +133,8 @@ def test_a_real_celery_worker_on_redis_runs_the_same_job(agent):
 def test_a_day_job_does_todays_work_once_and_backfills_always_run(agent):
     from kefu.care.models import Message
     from kefu.core.models import DayRun
-    from kefu.core.services import preset_load
     from kefu.customers.tests.factories import make_customer
+    from kefu.setup.services import preset_load
 
     preset_load(code="auto")
     job = next(j for j in JOBS if j.name == "kefu.care.run_day")

@@ -165,7 +165,7 @@ def test_possible_duplicate_phone_is_a_warning_not_a_block(api):
 
 
 def test_extended_profile_fields_are_data(api, agent):
-    from kefu.core.services import preset_load
+    from kefu.setup.services import preset_load
 
     preset_load(code="auto")
     r = api.post(

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from kefu.accounts.choices import Role
 from kefu.accounts.tests.factories import UserFactory
-from kefu.core.services import preset_load
 from kefu.customers import services as svc
 from kefu.customers.models import Customer
 from kefu.customers.selectors import file_state, first_contact_overdue, late_files
 from kefu.customers.tests.factories import make_customer, make_vehicle, valid_vin
+from kefu.setup.services import preset_load
 
 pytestmark = pytest.mark.django_db
 

@@ -145,7 +145,7 @@ def test_screen_pop_unknown_number_is_404(api, archive):
 
 def test_searchable_profile_fields_filter_the_search(api, agent):
     """R-1.2: extended-profile fields marked searchable narrow a search; others are refused."""
-    from kefu.core.services import preset_load
+    from kefu.setup.services import preset_load
 
     preset_load(code="auto")
     angler = make_customer(agent, name="钓鱼王", extra={"hobbies": "钓鱼", "spouse_name": "李"})

@@ -8,9 +8,10 @@ import pytest
 
 from kefu.accounts.models import Department
 from kefu.complaints.models import Complaint
-from kefu.core.services import center_settings, preset_load
+from kefu.core.services import center_settings
 from kefu.customers.tests.factories import make_customer, make_vehicle
 from kefu.followups.models import FollowUp, LifecycleEvent
+from kefu.setup.services import preset_load
 from kefu.tickets.models import WorkOrder
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
 from kefu.accounts.tests.factories import UserFactory
 from kefu.core.models import HolidayDay
-from kefu.core.services import preset_load
 from kefu.customers.tests.factories import make_customer, make_vehicle, valid_vin
 from kefu.followups.models import FollowUp, FollowUpRule, LifecycleEvent
 from kefu.followups.services import event_record, schedule_day
+from kefu.setup.services import preset_load
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,8 @@ def test_r_5_1_3dc_is_due_on_days_3_to_5_after_the_repair_is_handed_back(api, ag
     customer = make_customer(agent, phones=["13800000003"])
     body = event(api, customer, "repair_handed_back", "2026-06-01")
     assert due(body, "3dc") == ("2026-06-04", "2026-06-06")
-    assert body["followups"][0]["kind"] == "3DC"
+    assert body["followups"][0]["family"] == "3DC"
+    assert body["followups"][0]["kind"] == "rule"
 
 
 def test_r_5_2_public_holidays_move_a_call_they_never_drop_it(api, agent, auto):
@@ -195,7 +196,7 @@ def test_r_5_1_weekly_and_monthly_rules_of_the_general_preset(api, agent):
     assert schedule_day(dt.date(2026, 11, 24)) == 0  # a Tuesday
     assert schedule_day(dt.date(2026, 11, 23)) == 2  # Monday: last week's two consultations
     assert schedule_day(dt.date(2026, 11, 2)) == 1  # first Monday… and first week: the deal
-    assert FollowUp.objects.filter(kind="DEAL").get().due_by == dt.date(2026, 11, 8)
+    assert FollowUp.objects.filter(family="DEAL").get().due_by == dt.date(2026, 11, 8)
 
 
 def test_rules_are_data_an_edited_rule_applies_to_the_next_event(api, agent, auto):

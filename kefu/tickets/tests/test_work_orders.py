@@ -11,8 +11,9 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
 from kefu.accounts.tests.factories import UserFactory
 from kefu.core.errors import Conflict, ValidationFailed
-from kefu.core.services import center_settings, preset_load
+from kefu.core.services import center_settings
 from kefu.interactions.models import Notice
+from kefu.setup.services import preset_load
 from kefu.tickets import workflow
 from kefu.tickets.choices import Status
 from kefu.tickets.models import SlaRule, WorkOrder

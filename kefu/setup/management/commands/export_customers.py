@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from kefu.core.errors import KefuError
-from kefu.core.management.base import command_user, raise_command_error
 from kefu.customers.transfer import export_customers
+from kefu.setup.management.base import command_user, raise_command_error
 
 
 class Command(BaseCommand):

@@ -10,13 +10,14 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
 from kefu.care.services import care_run
 from kefu.complaints.demo import demo_complaints
-from kefu.core.services import center_settings, preset_load
+from kefu.core.services import center_settings
 from kefu.customers import choices as c
 from kefu.customers.demo import fake_customers_csv
 from kefu.customers.models import Asset
 from kefu.customers.services import asset_file_open
 from kefu.customers.transfer import import_customers
 from kefu.followups.services import event_record
+from kefu.setup.services import preset_load
 
 DEPARTMENTS = [
     ("cs", "客服部"),

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from kefu.core.errors import KefuError
-from kefu.core.management.base import raise_command_error
-from kefu.core.services import preset_load
+from kefu.setup.management.base import raise_command_error
+from kefu.setup.services import preset_load
 
 
 class Command(BaseCommand):
