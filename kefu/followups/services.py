@@ -496,7 +496,6 @@ def _raise_for(actor: User, followup: FollowUp, unhappy: list, note: str) -> Non
     for q in unhappy:
         dept = q.get("department") or (default.code if default else "")
         groups.setdefault((q.get("raise", "work_order"), dept), []).append(q)
-    customer = followup.customer
     for (kind, dept), items in groups.items():
         what = "；".join(
             f"{q.get('text', q['key'])}：{followup.answers.get(q['key'])}" for q in items
