@@ -311,6 +311,14 @@ def lifecycle_event_types() -> set[str]:
     return set(CareRule.objects.exclude(event_type="").values_list("event_type", flat=True))
 
 
+def event_messages(event) -> list[dict]:
+    """The lifecycle notices an event made, as the event's API answer lists them (R-6.3)."""
+    return [
+        {"id": m.id, "channel": m.channel, "status": m.status, "scheduled_for": m.scheduled_for}
+        for m in Message.objects.filter(key__startswith=f"event:{event.pk}:")
+    ]
+
+
 def event_notices(event) -> list[Message]:
     """Lifecycle notices (R-6.3): at once, or `days_before` the date in the event's
     `date_attribute` (e.g. the day before delivery), by product category via `condition`."""

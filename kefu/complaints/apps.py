@@ -20,3 +20,7 @@ class ComplaintsConfig(AppConfig):
         hooks.result_handler_register(Kind.COMPLAINT, services.followup_answered)
         hooks.raiser_register("complaint", services.complaint_raise)
         hooks.event_types_register(lambda: {"complaint_closed"})
+        from kefu.interactions.choices import Category
+        from kefu.interactions.routes import route_register
+
+        route_register(Category.COMPLAINT, services.interaction_route)

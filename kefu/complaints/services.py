@@ -36,8 +36,9 @@ from kefu.customers.validation import normalize_phone
 from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.models import FollowUp
 from kefu.followups.services import followup_open
-from kefu.interactions.choices import Channel, Routing
-from kefu.interactions.models import Interaction, Notice
+from kefu.interactions.choices import Channel, NoticeKind, Routing
+from kefu.interactions.models import Interaction
+from kefu.interactions.services import notice_send, notices_send
 from kefu.tickets.choices import EscalationChain, HoursKind
 from kefu.tickets.models import EscalationStep
 from kefu.tickets.services import escalation_chain_apply
@@ -108,9 +109,7 @@ def _open_record(complaint: Complaint) -> None:
 
 
 def _notify(users, text: str) -> None:
-    Notice.objects.bulk_create(
-        [Notice(user=u, kind="complaint", text=text[:300]) for u in users if u is not None]
-    )
+    notices_send(kind=NoticeKind.COMPLAINT, users=users, text=text)
 
 
 @transaction.atomic
@@ -548,9 +547,9 @@ def complaint_advance(
     if to == S.CLOSED:
         followup_schedule(complaint=complaint, now=now)
     if to == S.INVESTIGATION and complaint.department_id and not reopening:
-        Notice.objects.create(
+        notice_send(
+            kind=NoticeKind.COMPLAINT,
             department=complaint.department,
-            kind="complaint",
             interaction=complaint.interaction,
             text=f"投诉转交调查：{complaint.number}（{complaint.promised_days} 天内）"
             f"{complaint.content[:200]}",
@@ -591,6 +590,19 @@ def complaint_followup_result(
     if satisfied:
         return complaint
     return complaint_reopen(actor=actor, complaint=complaint, reason=f"回访不满意：{note}")
+
+
+def interaction_route(
+    *, interaction: Interaction, actor: User, department: str | None
+) -> list[FieldError]:
+    """A complaint call or visit becomes a complaint at once (R-2.3; registered in apps.py);
+    when it cannot (the agent may not take complaints), the contact waits, with the reason."""
+    try:
+        complaint_create(actor=actor, data={}, interaction=interaction)
+    except (ValidationFailed, PermissionDenied) as exc:
+        return list(exc.errors)
+    interaction.refresh_from_db(fields=["routing"])
+    return []
 
 
 def followup_answered(answer) -> None:

@@ -10,13 +10,12 @@ from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from kefu.care.models import Message
 from kefu.core.api import Id
 from kefu.customers.api import ERRORS
 from kefu.customers.inputs import parse_date
+from kefu.followups import hooks, transfer
 from kefu.followups import selectors as sel
 from kefu.followups import services as svc
-from kefu.followups import transfer
 from kefu.followups.models import FollowUp, FollowUpRule, LifecycleEvent
 
 router = Router(tags=["followups 回访"])
@@ -237,10 +236,7 @@ def event_payload(event: LifecycleEvent, created: bool) -> dict:
         "followups": [
             payload(f) for f in event.followups.select_related("customer", "owner", "rule")
         ],
-        "messages": [  # lifecycle notices
-            {"id": m.id, "channel": m.channel, "status": m.status, "scheduled_for": m.scheduled_for}
-            for m in Message.objects.filter(key__startswith=f"event:{event.pk}:")
-        ],
+        **hooks.event_details(event),  # e.g. "messages": the care app's notices
     }
 
 

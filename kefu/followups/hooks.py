@@ -6,7 +6,8 @@ register here (R-3.3, R-4.2, R-5.4, R-6.3).
   (a complaint reopens when unsatisfied, a work order is verified or reopened);
 - raisers: an unsatisfied script item raises a work order or a complaint for a department;
 - event listeners: a recorded lifecycle event also makes the care app's notices;
-- event types: the extra event types other apps act on (care rules' lifecycle notices).
+- event types: the extra event types other apps act on (care rules' lifecycle notices);
+- event details: what other apps made of an event, shown with it (the care notices).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _result_handlers: dict[str, ResultHandler] = {}
 _raisers: dict[str, Raiser] = {}
 _event_listeners: list[Callable[[LifecycleEvent], Any]] = []
 _event_types: list[Callable[[], Iterable[str]]] = []
+_event_details: dict[str, Callable[[LifecycleEvent], list[dict]]] = {}
 
 
 def result_handler_register(kind: str, handler: ResultHandler) -> None:
@@ -63,6 +65,14 @@ def event_listener_register(listener: Callable[[LifecycleEvent], Any]) -> None:
 def event_types_register(provider: Callable[[], Iterable[str]]) -> None:
     if provider not in _event_types:
         _event_types.append(provider)
+
+
+def event_details_register(name: str, detail: Callable[[LifecycleEvent], list[dict]]) -> None:
+    _event_details[name] = detail
+
+
+def event_details(event: LifecycleEvent) -> dict[str, list[dict]]:
+    return {name: detail(event) for name, detail in _event_details.items()}
 
 
 def result_handler(kind: str) -> ResultHandler | None:

@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from kefu.complaints.models import Complaint
 from kefu.core.api import Id
 from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
@@ -37,10 +36,16 @@ def routed_to(i: Interaction) -> list[dict]:
         {"kind": "work_order", "id": o.id, "number": o.number, "status": o.status}
         for o in i.work_orders.all()
     ]
-    items += [
-        {"kind": "complaint", "id": c.id, "number": c.number, "status": c.stage}
-        for c in Complaint.objects.filter(interaction=i)
-    ]
+    complaint = getattr(i, "complaint", None)  # the reverse of Complaint.interaction
+    if complaint is not None:
+        items.append(
+            {
+                "kind": "complaint",
+                "id": complaint.id,
+                "number": complaint.number,
+                "status": complaint.stage,
+            }
+        )
     return items
 
 

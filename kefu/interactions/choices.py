@@ -45,3 +45,14 @@ class CtiEvent(models.TextChoices):
     RINGING = "ringing", "振铃 ringing"
     ANSWERED = "answered", "接听 answered"
     HANGUP = "hangup", "挂机 hang-up"
+
+
+class NoticeKind(models.TextChoices):
+    """Why a person or a department got a notice."""
+
+    PRAISE = "praise", "表扬 praise"
+    CORRESPONDENCE = "correspondence", "来函转办 correspondence"
+    COMPLAINT = "complaint", "投诉 complaint"
+    WORK_ORDER_DONE = "work_order_done", "工单完成待回访 work order done"
+    URGE = "urge", "催办 urged"
+    ESCALATION = "escalation", "升级 escalation"

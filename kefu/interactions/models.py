@@ -178,7 +178,7 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
     )
-    kind = models.CharField(max_length=16)
+    kind = models.CharField(max_length=16, choices=ch.NoticeKind.choices)
     text = models.CharField(max_length=300)
     interaction = models.ForeignKey(
         Interaction, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"

@@ -12,7 +12,6 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
-from kefu.complaints.services import complaint_create
 from kefu.core.errors import (
     Conflict,
     FieldError,
@@ -28,8 +27,8 @@ from kefu.customers.selectors import caller_digits, customer_for_number
 from kefu.customers.services import customer_mark_contacted
 from kefu.customers.validation import normalize_phone
 from kefu.interactions import choices as ch
+from kefu.interactions import routes
 from kefu.interactions.models import CallbackTask, Interaction, Notice, PraiseRecord
-from kefu.tickets.services import work_order_create
 
 TEXT_LIMITS = {
     "subject": 100,
@@ -174,55 +173,53 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     return interaction, warnings
 
 
+NOTICE_TEXT = 300  # what fits a notice line; the record it points to holds the whole text
+
+
+def notice_send(
+    *,
+    kind: str,
+    text: str,
+    user: User | None = None,
+    department: Department | None = None,
+    interaction: Interaction | None = None,
+) -> Notice:
+    """The one way a notice is made: for a person, a department, or both. The text is a
+    summary written by the system, shortened with an ellipsis to fit the line."""
+    if kind not in ch.NoticeKind.values:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    if user is None and department is None:
+        raise ValueError("a notice needs a user or a department")
+    if len(text) > NOTICE_TEXT:
+        text = text[: NOTICE_TEXT - 1] + "…"
+    return Notice.objects.create(
+        kind=kind, text=text, user=user, department=department, interaction=interaction
+    )
+
+
+def notices_send(*, kind: str, text: str, users) -> list[Notice]:
+    """The same notice to each of `users` (e.g. every CS manager)."""
+    return [notice_send(kind=kind, text=text, user=u) for u in users if u is not None]
+
+
 def _route(
     interaction: Interaction, actor: User, department: str | None = None
 ) -> list[FieldError]:
-    warnings = []
-    if interaction.category == ch.Category.REPAIR:
-        dept = (
-            Department.objects.filter(code=department).first()
-            if department
-            else center_settings().repair_department
-        )
-        if dept is None:
-            warnings.append(
-                FieldError(
-                    "department",
-                    "no_repair_department",
-                    "未指定报修转交部门（中心设置或 department），工单待创建",
-                    "No department for reports and repairs (center setting or"
-                    " `department`): the work order is pending",
-                )
-            )
-        else:
-            work_order_create(
-                actor=actor,
-                interaction=interaction,
-                data={
-                    "category": "fault",
-                    "department": dept.code,
-                    "title": interaction.subject or interaction.content[:50],
-                    "description": interaction.content,
-                    "customer_id": interaction.customer_id,
-                },
-            )
-            interaction.routing = ch.Routing.DONE
-    if interaction.category == ch.Category.COMPLAINT and interaction.channel != ch.Channel.LETTER:
-        # A letter waits for the CS assistant to decide whether it is a complaint (R-2.3).
-        try:
-            complaint_create(actor=actor, data={}, interaction=interaction)
-            interaction.refresh_from_db(fields=["routing"])
-        except (ValidationFailed, PermissionDenied) as exc:
-            warnings.extend(exc.errors)
+    warnings: list[FieldError] = []
+    route = routes.route_for(interaction.category)
+    if interaction.category == ch.Category.COMPLAINT and interaction.channel == ch.Channel.LETTER:
+        route = None  # a letter waits for the CS assistant to decide (R-2.3)
+    if route is not None:  # complaints and repairs: the app that takes them over (routes.py)
+        warnings.extend(route(interaction=interaction, actor=actor, department=department))
     if interaction.category == ch.Category.PRAISE:
         employee = interaction.praised_employee
         PraiseRecord.objects.create(
             interaction=interaction, employee=employee, department=employee.department
         )
-        Notice.objects.create(
+        notice_send(
+            kind=ch.NoticeKind.PRAISE,
             department=employee.department,
             user=employee,
-            kind="praise",
             interaction=interaction,
             text=f"客户表扬：{employee}（{interaction.content[:200]}）",
         )
@@ -242,9 +239,9 @@ def _route(
                 )
             )
         else:
-            Notice.objects.create(
+            notice_send(
+                kind=ch.NoticeKind.CORRESPONDENCE,
                 department=dept,
-                kind="correspondence",
                 interaction=interaction,
                 text=f"其他来函：{interaction.subject or interaction.content[:200]}",
             )

@@ -20,3 +20,7 @@ class TicketsConfig(AppConfig):
         hooks.result_handler_register(Kind.WORK_ORDER, services.followup_answered)
         hooks.raiser_register("work_order", services.work_order_raise)
         hooks.event_types_register(lambda: {"work_order_done"})
+        from kefu.interactions.choices import Category
+        from kefu.interactions.routes import route_register
+
+        route_register(Category.REPAIR, services.interaction_route)

@@ -19,7 +19,8 @@ from kefu.core.services import center_settings, counter_reserve
 from kefu.customers.models import Customer
 from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.services import followup_open
-from kefu.interactions.models import Notice
+from kefu.interactions.choices import NoticeKind, Routing
+from kefu.interactions.services import notice_send, notices_send
 from kefu.tickets import choices as ch
 from kefu.tickets import workflow
 from kefu.tickets.models import EscalationStep, SlaRule, WorkOrder, WorkOrderEvent
@@ -236,11 +237,44 @@ def _result_returns_to_cs(order: WorkOrder, now: dt.datetime) -> None:
         due_by=timezone.localdate(now) + dt.timedelta(days=3),
     )
     if order.created_by_id:
-        Notice.objects.create(
+        notice_send(
+            kind=NoticeKind.WORK_ORDER_DONE,
             user=order.created_by,
-            kind="work_order_done",
-            text=f"工单已完成，请回访：{order.number} {order.title}：{order.result}"[:300],
+            text=f"工单已完成，请回访：{order.number} {order.title}：{order.result}",
         )
+
+
+def interaction_route(*, interaction, actor: User, department: str | None) -> list[FieldError]:
+    """A report or repair contact becomes a work order for the named department, else the
+    center's repair department (R-2.3; registered in apps.py). Without either it waits."""
+    dept = (
+        Department.objects.filter(code=department).first()
+        if department
+        else center_settings().repair_department
+    )
+    if dept is None:
+        return [
+            FieldError(
+                "department",
+                "no_repair_department",
+                "未指定报修转交部门（中心设置或 department），工单待创建",
+                "No department for reports and repairs (center setting or"
+                " `department`): the work order is pending",
+            )
+        ]
+    work_order_create(
+        actor=actor,
+        interaction=interaction,
+        data={
+            "category": "fault",
+            "department": dept.code,
+            "title": interaction.subject or interaction.content[:50],
+            "description": interaction.content,
+            "customer_id": interaction.customer_id,
+        },
+    )
+    interaction.routing = Routing.DONE
+    return []
 
 
 def followup_answered(answer) -> None:
@@ -288,11 +322,11 @@ def work_order_urge(*, actor: User, order: WorkOrder, note: str = "") -> WorkOrd
             FieldError("status", "not_open", "工单已结束，无需催办", "The order is closed")
         )
     _event(order, ch.EventKind.URGE, actor, note=note)
-    Notice.objects.create(
+    notice_send(
+        kind=NoticeKind.URGE,
         department=order.department,
         user=order.assignee,
-        kind="urge",
-        text=f"催办工单 {order.number}：{order.title} {note}".strip()[:300],
+        text=f"催办工单 {order.number}：{order.title} {note}".strip(),
     )
     return order
 
@@ -318,12 +352,11 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
                 order.escalation_level = step.level
                 order.save(update_fields=["escalation_level", "updated_at"])
                 _event(order, ch.EventKind.ESCALATE, None, note=f"L{step.level} → {step.role}")
-                for user in User.objects.filter(role=step.role, is_active=True):
-                    Notice.objects.create(
-                        user=user,
-                        kind="escalation",
-                        text=f"工单超时升级 L{step.level}：{order.number} {order.title}"[:300],
-                    )
+                notices_send(
+                    kind=NoticeKind.ESCALATION,
+                    users=User.objects.filter(role=step.role, is_active=True),
+                    text=f"工单超时升级 L{step.level}：{order.number} {order.title}",
+                )
                 taken += 1
     return taken
 
