@@ -21,6 +21,7 @@ RECEIVE_CTI = "interactions.cti"
 VIEW_COMPLAINTS = "complaints.view"
 HANDLE_COMPLAINTS = "complaints.handle"
 APPROVE_COMPLAINTS = "complaints.approve"
+VIEW_REPORTS = "reports.view"
 
 _AGENT = {
     VIEW_CUSTOMERS,
@@ -40,6 +41,7 @@ _LEAD = _AGENT | {
     IMPORT_CUSTOMERS,
     MANAGE_TASKS,
     APPROVE_COMPLAINTS,
+    VIEW_REPORTS,
 }
 _MANAGER = _LEAD | {EXPORT_CUSTOMERS}
 _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
@@ -47,9 +49,11 @@ _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
-    Role.QA: frozenset(_READER),
+    Role.QA: frozenset(_READER | {VIEW_REPORTS}),
     Role.MANAGER: frozenset(_MANAGER),
-    Role.GM: frozenset(_READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS}),
+    Role.GM: frozenset(
+        _READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS, VIEW_REPORTS}
+    ),
     Role.HANDLER: frozenset(_READER),
     # The phone system's integration account is an administrator's token (RECEIVE_CTI).
     Role.ADMIN: frozenset(_MANAGER | {RECEIVE_CTI}),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kefu.accounts.models import User
+from django.db.models import QuerySet
+
+from kefu.accounts.models import Department, User
 from kefu.core.errors import invalid
 
 
@@ -14,3 +16,12 @@ def active_user(username: str | None, *, field: str) -> User | None:
     if user is None:
         raise invalid(field, "unknown_user", f"用户不存在：{username}", f"Unknown user: {username}")
     return user
+
+
+def departments() -> QuerySet:
+    return Department.objects.order_by("code")
+
+
+def department_people(department_id: int | None) -> QuerySet:
+    """Who may be given a department's work order: its active members."""
+    return User.objects.filter(is_active=True, department_id=department_id).order_by("username")

@@ -13,8 +13,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.permissions import require
 from kefu.care import services as svc
 from kefu.care.models import Message
-from kefu.core.api import Id
-from kefu.customers.api import ERRORS
+from kefu.core.api import ERRORS, Id
 from kefu.customers.inputs import parse_date
 from kefu.customers.validation import mask_address, mask_email, mask_phone
 

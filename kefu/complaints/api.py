@@ -14,12 +14,11 @@ from kefu.accounts import permissions as P
 from kefu.accounts.permissions import require
 from kefu.complaints import selectors as sel
 from kefu.complaints import services as svc
-from kefu.complaints import workflow
-from kefu.complaints.models import Complaint, ComplaintProposal
-from kefu.core.api import Id
+from kefu.complaints.models import ComplaintProposal
+from kefu.complaints.presenters import payload
+from kefu.core.api import ERRORS, Id
 from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
-from kefu.customers.api import ERRORS
 from kefu.customers.models import PiiAccessLog
 from kefu.customers.validation import mask_phone
 
@@ -119,119 +118,6 @@ class ComplaintOut(Schema):
     compensations: list[dict] = []
     events: list[dict] = []
     followups: list[dict] = []
-
-
-SCALARS = (
-    "id",
-    "number",
-    "stage",
-    "outcome",
-    "version",
-    "customer_id",
-    "interaction_id",
-    "complainant_name",
-    "channel",
-    "received_at",
-    "content",
-    "demand",
-    "promised_days",
-    "valid",
-    "demand_reasonable",
-    "explanation",
-    "root_cause",
-    "responsible_person",
-    "complaint_class",
-    "acceptance",
-    "customer_accepted_at",
-    "evaluation",
-    "improvement",
-    "stage_due_at",
-    "escalation_level",
-    "reopen_count",
-    "closed_at",
-)
-
-
-def _who(user) -> str | None:
-    return user.username if user else None
-
-
-def payload(c: Complaint, full: bool = False) -> dict:
-    out = {k: getattr(c, k) for k in SCALARS}
-    out.update(
-        stage_label=c.get_stage_display(),
-        allowed=workflow.allowed(c.stage, c.outcome),
-        customer_number=c.customer.number if c.customer_id else None,
-        complainant_phone=mask_phone(c.complainant_phone) if c.complainant_phone else "",
-        handler=c.handler.username,
-        department=c.department.code if c.department_id else None,
-        overdue=bool(
-            c.stage in workflow.OPEN and c.stage_due_at and c.stage_due_at < timezone.now()
-        ),
-    )
-    if not full:
-        return out
-    out["stages"] = [
-        {
-            "stage": r.stage,
-            "round": r.round,
-            "entered_at": r.entered_at,
-            "due_at": r.due_at,
-            "completed_at": r.completed_at,
-            "completed_by": _who(r.completed_by),
-            "to": r.to_stage,
-            "late": bool(r.due_at and (r.completed_at or timezone.now()) > r.due_at),
-            "escalation_level": r.escalation_level,
-            "record": r.data,
-        }
-        for r in c.stages.all()
-    ]
-    out["proposals"] = [
-        {
-            "id": p.id,
-            "round": p.round,
-            "text": p.text,
-            "compensation_amount": str(p.compensation_amount),
-            "approver_role": svc.approver_role(p.compensation_amount),
-            "status": p.status,
-            "proposed_by": _who(p.proposed_by),
-            "proposed_at": p.proposed_at,
-            "decided_by": _who(p.decided_by),
-            "decided_at": p.decided_at,
-            "decision_note": p.decision_note,
-        }
-        for p in c.proposals.all()
-    ]
-    out["penalties"] = [
-        {"person": p.person, "measure": p.measure, "amount": str(p.amount), "at": p.recorded_at}
-        for p in c.penalties.all()
-    ]
-    out["compensations"] = [
-        {"form": m.form, "amount": str(m.amount), "note": m.note, "at": m.recorded_at}
-        for m in c.compensations.all()
-    ]
-    out["events"] = [
-        {
-            "at": e.created_at,
-            "kind": e.kind,
-            "from": e.from_stage,
-            "to": e.to_stage,
-            "actor": _who(e.actor),
-            "note": e.note,
-        }
-        for e in c.events.all()
-    ]
-    out["followups"] = [
-        {
-            "id": f.id,
-            "due_on": f.due_on,
-            "due_by": f.due_by,
-            "status": f.status,
-            "result": f.result,
-        }
-        for f in c.followups.all()
-    ]
-    return out
 
 
 def _full(request: HttpRequest, complaint_id: int) -> dict:

@@ -79,6 +79,35 @@ def complaints(
     return qs
 
 
+def workbench_complaints(*, user: User, limit: int = 30) -> list[Complaint]:
+    """The workbench's open complaints, soonest stage deadline first: everyone's for team
+    leads and above, a department handler's department's (as `complaints` scopes them),
+    an agent's those they handle."""
+    qs = complaints(user=user, stage="open").order_by("stage_due_at", "id")
+    if not P.has_perm(user, P.MANAGE_TASKS) and user.role != Role.HANDLER:
+        qs = qs.filter(handler=user)
+    return list(qs[:limit])
+
+
+def open_by_stage(*, user: User) -> dict[str, int]:
+    """How many open complaints wait at each stage."""
+    return dict(
+        complaints(user=user, stage="open")
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
+
+
+def proposal_get(*, complaint: Complaint, proposal_id: int):
+    """A proposal of this complaint (the complaint was read through the user's scope)."""
+    proposal = complaint.proposals.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound(f"proposal {proposal_id}")
+    return proposal
+
+
 def complaint_get(*, user: User, complaint_id: int) -> Complaint:
     """One complaint with every stage record, proposal, penalty, compensation and event."""
     complaint = (

@@ -56,7 +56,7 @@ def _event(complaint: Complaint, kind: str, actor: User | None, note: str = "", 
         complaint=complaint,
         kind=kind,
         actor=actor,
-        note=note[:2000],
+        note=note,  # a TextField: the whole reason is kept (input is refused, never cut)
         from_stage=stages.get("from_stage", ""),
         to_stage=stages.get("to_stage", ""),
     )
@@ -282,75 +282,53 @@ def _locked(complaint: Complaint, version: int | None) -> Complaint:
     return current
 
 
-def _record_fields(complaint: Complaint, to: str, fields: dict, actor: User, errors: list):
-    """Check and apply what the completed stage records; returns the stage record's data."""
+def _record_fields(complaint: Complaint, to: str, values: dict, actor: User, errors: list):
+    """Apply what the completed stage records (`values`, already checked against the
+    workflow table) to the complaint; returns the stage record's data. Lookups and the rules
+    that need the database are checked here."""
     stage = complaint.stage
-    record: dict = {}
-    for key in ("note", "reason"):
-        if fields.get(key):
-            record[key] = text_value(fields, key, TEXT, errors)
+    record: dict = {k: values[k] for k in ("note", "reason") if values.get(k)}
     if stage == S.JUDGMENT and to == S.INVESTIGATION:
-        department = Department.objects.filter(code=fields.get("department") or "").first()
+        department = Department.objects.filter(code=values.get("department") or "").first()
         if department is None:
             errors.append(
                 FieldError(
                     "department",
                     "unknown_department",
-                    f"责任部门不存在：{fields.get('department')}",
-                    f"Unknown department: {fields.get('department')}",
+                    f"责任部门不存在：{values.get('department')}",
+                    f"Unknown department: {values.get('department')}",
                 )
             )
-        days = fields.get("promised_days")
-        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 90:
-            errors.append(
-                FieldError(
-                    "promised_days",
-                    "invalid_days",
-                    "告知顾客的调查天数应为 1–90 的整数",
-                    "promised_days must be a whole number from 1 to 90",
-                )
-            )
-        if not isinstance(fields.get("demand_reasonable"), bool):
-            errors.append(
-                FieldError(
-                    "demand_reasonable",
-                    "required",
-                    "请判断顾客要求是否合理（true/false）",
-                    "demand_reasonable must be true or false",
-                )
-            )
-        if not errors:
-            complaint.valid, complaint.department = True, department
-            complaint.demand_reasonable = fields["demand_reasonable"]
-            complaint.promised_days = days
-            record.update(
-                valid=True,
-                demand_reasonable=fields["demand_reasonable"],
-                department=department.code,
-                promised_days=days,
-            )
+            return record
+        complaint.valid, complaint.department = True, department
+        complaint.demand_reasonable = values["demand_reasonable"]
+        complaint.promised_days = values["promised_days"]
+        record.update(
+            valid=True,
+            demand_reasonable=values["demand_reasonable"],
+            department=department.code,
+            promised_days=values["promised_days"],
+        )
     elif stage == S.JUDGMENT and to == S.CLOSED:
         complaint.valid = False
-        complaint.explanation = text_value(fields, "explanation", TEXT, errors)
+        complaint.explanation = values["explanation"]
         complaint.outcome = ch.Outcome.INVALID
         record.update(valid=False, explanation=complaint.explanation)
     elif stage == S.INVESTIGATION and to == S.SOLUTION:
-        cls = fields.get("complaint_class")
-        if cls not in ch.ComplaintClass.values:
-            errors.append(choice_error("complaint_class", cls, ch.ComplaintClass.values))
         try:
-            user = active_user(fields.get("responsible_user"), field="responsible_user")
+            user = active_user(values.get("responsible_user"), field="responsible_user")
         except ValidationFailed as exc:
             errors.extend(exc.errors)
-            user = None
-        complaint.root_cause = text_value(fields, "root_cause", TEXT, errors)
-        complaint.responsible_person = text_value(fields, "responsible_person", 64, errors)
-        complaint.responsible_user, complaint.complaint_class = user, cls or ""
+            return record
+        complaint.root_cause = values["root_cause"]
+        complaint.responsible_person = values["responsible_person"]
+        complaint.responsible_user = user
+        complaint.complaint_class = values["complaint_class"]
         record.update(
             root_cause=complaint.root_cause,
             responsible_person=complaint.responsible_person,
             responsible_user=user.username if user else None,
-            complaint_class=cls,
+            complaint_class=complaint.complaint_class,
         )
     elif stage == S.SOLUTION and to == S.IMPLEMENTATION:
         approved = _approved(complaint)
@@ -366,27 +344,18 @@ def _record_fields(complaint: Complaint, to: str, fields: dict, actor: User, err
         else:
             record.update(proposal_id=approved.pk, proposal=approved.text)
     elif stage == S.IMPLEMENTATION and to == S.REVIEW:
-        if fields.get("customer_accepted") is not True:
-            errors.append(
-                FieldError(
-                    "customer_accepted",
-                    "not_accepted",
-                    "顾客尚未确认接受处理结果，不能结束实施",
-                    "The customer's acceptance is not recorded (customer_accepted: true)",
-                )
-            )
-        complaint.acceptance = text_value(fields, "acceptance", TEXT, errors)
+        complaint.acceptance = values["acceptance"]
         complaint.customer_accepted_at = timezone.now()
         record.update(customer_accepted=True, acceptance=complaint.acceptance)
-        record.update(_penalties_and_compensations(complaint, fields, actor, errors))
+        record.update(_penalties_and_compensations(complaint, values, actor, errors))
     elif stage == S.IMPLEMENTATION and to == S.SOLUTION:
         # The customer did not accept: the approved proposal is withdrawn, a new one is due.
         ComplaintProposal.objects.filter(
             complaint=complaint, round=complaint.reopen_count, status=ch.ProposalStatus.APPROVED
         ).update(status=ch.ProposalStatus.WITHDRAWN)
     elif stage == S.REVIEW and to == S.CLOSED:
-        complaint.evaluation = text_value(fields, "evaluation", TEXT, errors)
-        complaint.improvement = text_value(fields, "improvement", TEXT, errors)
+        complaint.evaluation = values["evaluation"]
+        complaint.improvement = values["improvement"]
         complaint.outcome = ch.Outcome.RESOLVED
         record.update(evaluation=complaint.evaluation, improvement=complaint.improvement)
     return record
@@ -499,8 +468,8 @@ def complaint_advance(
     complaint = _locked(complaint, version)
     if not may_work(actor, complaint, to):
         raise PermissionDenied("无权处理该投诉", "You may not work on this complaint")
-    needed = workflow.required_fields(complaint.stage, to, complaint.outcome)
-    if needed is None:
+    step = workflow.step(complaint.stage, to, complaint.outcome)
+    if step is None:
         allowed = workflow.allowed(complaint.stage, complaint.outcome) or ["—"]
         raise Conflict(
             FieldError(
@@ -512,18 +481,12 @@ def complaint_advance(
                 f"allowed: {', '.join(allowed)}",
             )
         )
-    missing = [f for f in needed if fields.get(f) is None or str(fields[f]).strip() == ""]
-    if missing:
-        raise ValidationFailed(
-            [
-                FieldError(f, "required", f"该步骤需要填写 {f}", f"{f} is required for this step")
-                for f in missing
-            ]
-        )
-    errors: list[FieldError] = []
+    values, errors = workflow.clean(step, fields)
+    if errors:
+        raise ValidationFailed(errors)
     reopening = complaint.stage == S.CLOSED
     before = complaint.stage
-    record = _record_fields(complaint, to, fields, actor, errors)
+    record = _record_fields(complaint, to, values, actor, errors)
     if errors:
         raise ValidationFailed(errors)
     now = timezone.now()
@@ -541,7 +504,7 @@ def complaint_advance(
         complaint.closed_at = now
     _save(complaint, actor)
     _open_record(complaint)
-    note = str(fields.get("reason") or fields.get("note") or "")
+    note = str(values.get("reason") or values.get("note") or "")
     kind = ch.EventKind.REOPENED if reopening else ch.EventKind.ADVANCED
     _event(complaint, kind, actor, note, from_stage=before, to_stage=to)
     if to == S.CLOSED:

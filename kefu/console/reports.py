@@ -7,21 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kefu.accounts import permissions as P
-from kefu.accounts.choices import Role
 from kefu.complaints import selectors as complaint_sel
 from kefu.complaints import workflow as complaint_flow
 from kefu.complaints.choices import Stage
 from kefu.console.lang import bilingual
 from kefu.core.errors import PermissionDenied
 from kefu.followups import selectors as followup_sel
-from kefu.followups.choices import Kind as FollowUpKind
-from kefu.followups.models import FollowUp
 from kefu.interactions import selectors as interaction_sel
 
 TITLES = {
@@ -33,7 +29,7 @@ TITLES = {
 
 
 def may_report(user) -> bool:
-    return P.has_perm(user, P.MANAGE_TASKS) or getattr(user, "role", "") in (Role.GM, Role.QA)
+    return P.has_perm(user, P.VIEW_REPORTS)
 
 
 def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
@@ -43,11 +39,7 @@ def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
         raise PermissionDenied("只有班长、质检、经理和总经理可查看报表", "Reports: leads and above")
     today = today or timezone.localdate()
     week_start = today - dt.timedelta(days=today.weekday())
-    families = (
-        FollowUp.objects.filter(kind=FollowUpKind.RULE, due_on__gte=week_start, due_on__lte=today)
-        .values_list("family", flat=True)
-        .distinct()
-    )
+    families = followup_sel.families_due(since=week_start, until=today)
     follow_rows = []
     for family in sorted(families):
         day = followup_sel.summary(user=user, family=family, period="day", day=today)
@@ -69,13 +61,7 @@ def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
     class_rows = [
         [bilingual(r["label"]), r["total"], r["open"], r["closed"]] for r in stats["by_class"]
     ]
-    open_by_stage = dict(
-        complaint_sel.complaints(user=user, stage="open")
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("id"))
-        .values_list("stage", "n")
-    )
+    open_by_stage = complaint_sel.open_by_stage(user=user)
     stage_rows = [[bilingual(Stage(s).label), open_by_stage.get(s, 0)] for s in complaint_flow.OPEN]
     speed_rows = []
     for label, since in ((_("今日"), today), (_("本周"), week_start)):

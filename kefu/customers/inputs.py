@@ -21,6 +21,7 @@ from kefu.customers.validation import (
     normalize_phone,
     normalize_plate,
     normalize_vin,
+    split_phones,
 )
 
 CUSTOMER_TEXT_LIMITS = {"name": 64, "address": 200, "email": 254, "source": 32, "notes": 10000}
@@ -127,7 +128,7 @@ def clean_customer(data: dict, *, partial: bool = False, profile_fields=None) ->
         phones, seen = [], set()
         raw_phones = data.get("phones") or []
         if isinstance(raw_phones, str):
-            raw_phones = [p for p in re.split(r"[;,；，、/\s]+", raw_phones) if p]
+            raw_phones = split_phones(raw_phones)
         for i, raw in enumerate(raw_phones):
             phone = out.guard(normalize_phone, raw, field=f"phones[{i}]")
             if phone and phone.number not in seen:

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from kefu.core.api import Problem
+
 
 class CustomerIn(Schema):
     name: str
@@ -48,17 +50,6 @@ class CustomerPatch(Schema):
     sms_opt_out: bool | None = None
     phone_opt_out: bool | None = None
     extra: dict | None = None
-
-
-class Problem(Schema):
-    field: str
-    code: str
-    message: str
-    message_en: str
-
-
-class ErrorOut(Schema):
-    errors: list[Problem]
 
 
 class UserRef(Schema):

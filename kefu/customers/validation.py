@@ -31,6 +31,22 @@ class Phone:
         return self.number[-4:]
 
 
+_PHONE_LIST = re.compile(r"[;,；，、/\n]+")
+
+
+def split_phones(text: str) -> list[str]:
+    """Numbers typed in one box: commas, semicolons, 、 or / separate them; spaces separate
+    them only when every part is a whole number (so "138 0000 1234" stays one number)."""
+    out: list[str] = []
+    for piece in _PHONE_LIST.split(text):
+        parts = piece.split()
+        if len(parts) > 1 and all(len(re.sub(r"\D", "", p)) >= 7 for p in parts):
+            out.extend(parts)
+        elif piece.strip():
+            out.append(piece.strip())
+    return out
+
+
 def normalize_phone(raw: str, *, field: str = "phones") -> Phone:
     value = _SEPARATORS.sub("", str(raw or "")).replace("＋", "+")
     if value.startswith("+86"):

@@ -10,13 +10,13 @@ from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from kefu.core.api import Id
-from kefu.customers.api import ERRORS
+from kefu.core.api import ERRORS, Id
 from kefu.customers.inputs import parse_date
 from kefu.followups import hooks, transfer
 from kefu.followups import selectors as sel
 from kefu.followups import services as svc
-from kefu.followups.models import FollowUp, FollowUpRule, LifecycleEvent
+from kefu.followups.models import FollowUpRule, LifecycleEvent
+from kefu.followups.presenters import payload
 
 router = Router(tags=["followups 回访"])
 events_router = Router(tags=["events 客户事件"])
@@ -73,57 +73,6 @@ class EventIn(Schema):
     occurred_at: str | None = None
     attributes: dict = {}
     external_id: str = ""
-
-
-def payload(f: FollowUp, full: bool = False) -> dict:
-    out = {
-        **{
-            k: getattr(f, k)
-            for k in (
-                "id",
-                "kind",
-                "family",
-                "label",
-                "channel",
-                "customer_id",
-                "complaint_id",
-                "work_order_id",
-                "event_id",
-                "due_on",
-                "due_by",
-                "next_call_at",
-                "appointment_at",
-                "status",
-                "reached",
-                "result",
-                "answers",
-                "note",
-                "done_at",
-            )
-        },
-        "rule": f.rule.code if f.rule_id else None,
-        # the selectors annotate it; a task read another way counts its log
-        "attempts": f.attempts if hasattr(f, "attempts") else f.attempt_log.count(),
-        "score": float(f.score) if f.score is not None else None,
-        "customer_name": f.customer.name if f.customer_id else None,
-        "customer_number": f.customer.number if f.customer_id else None,
-        "owner": f.owner.username if f.owner_id else None,
-        "overdue": sel.overdue(f),
-    }
-    if full:
-        out["script"] = svc.script_for(f)
-        out["attempt_log"] = [
-            {"at": a.at, "outcome": a.outcome, "by": a.by.username, "note": a.note}
-            for a in f.attempt_log.select_related("by")
-        ]
-        out["raised"] = [
-            {"kind": "work_order", "id": o.id, "number": o.number, "status": o.status}
-            for o in f.raised_work_orders.all()
-        ] + [
-            {"kind": "complaint", "id": c.id, "number": c.number, "status": c.stage}
-            for c in f.raised_complaints.all()
-        ]
-    return out
 
 
 @router.get("", response={200: list[FollowUpOut], **ERRORS}, summary="Follow-ups 回访任务")

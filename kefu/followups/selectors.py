@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
+from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import NotFound, PermissionDenied, invalid
+from kefu.core.services import center_settings
 from kefu.followups import choices as ch
+from kefu.followups import rules as R
 from kefu.followups.models import FollowUp
 from kefu.followups.rules import ALWAYS_FOLLOWED
 
@@ -59,6 +62,43 @@ def followups(
     if rule:
         qs = qs.filter(rule__code=rule)
     return qs
+
+
+def followup_next(*, user: User, day: dt.date) -> FollowUp | None:
+    """The runner's next call: the user's first pending follow-up due by `day`."""
+    return followups(user=user, status="pending", due_on=day).order_by("due_by", "id").first()
+
+
+def workbench_followups(*, user: User, day: dt.date, limit: int = 50) -> list[FollowUp]:
+    return list(followups(user=user, status="pending", due_on=day).order_by("due_by", "id")[:limit])
+
+
+def customer_followups(*, customer_id: int, limit: int = 20) -> QuerySet:
+    """A customer's follow-ups, latest due first (the customer page's timeline)."""
+    return (
+        FollowUp.objects.filter(customer_id=customer_id)
+        .select_related("rule")
+        .order_by("-due_on")[:limit]
+    )
+
+
+def call_warnings(now: dt.datetime) -> tuple[str, bool]:
+    """What the runner warns about now (R-5.2): the customer's rest time ("12:00–14:00")
+    if `now` is in it, and whether today is a public holiday."""
+    rest = R.quiet_window(now, R.parse_windows(center_settings().quiet_hours))
+    holiday = WorkCalendar().is_public_holiday(timezone.localdate(now))
+    return (f"{rest[0]:%H:%M}–{rest[1]:%H:%M}" if rest else ""), holiday
+
+
+def families_due(*, since: dt.date, until: dt.date) -> list[str]:
+    """The rule families with follow-ups due in [since, until] (the dashboard's rows)."""
+    return sorted(
+        set(
+            FollowUp.objects.filter(kind=ch.Kind.RULE, due_on__gte=since, due_on__lte=until)
+            .values_list("family", flat=True)
+            .distinct()
+        )
+    )
 
 
 def followup_get(*, user: User, followup_id: int) -> FollowUp:

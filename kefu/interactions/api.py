@@ -4,17 +4,16 @@ services and selectors of calls, visits and letters."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from kefu.core.api import Id
+from kefu.core.api import ERRORS, Id
 from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
-from kefu.customers.api import ERRORS, screen_pop_payload
-from kefu.customers.validation import mask_phone
+from kefu.customers.presenters import screen_pop_payload
 from kefu.interactions import selectors as sel
 from kefu.interactions import services as svc
 from kefu.interactions.models import CallbackTask, Interaction
+from kefu.interactions.presenters import interaction_payload, task_payload
 from kefu.interactions.schemas import (
     CtiEventIn,
     InteractionIn,
@@ -28,72 +27,6 @@ from kefu.interactions.schemas import (
 router = Router(tags=["interactions 来电·来访·来函"])
 cti_router = Router(tags=["cti 电话系统"])
 tasks_router = Router(tags=["callbacks 回电·留言"])
-
-
-def routed_to(i: Interaction) -> list[dict]:
-    """What the contact became (R-2.3): its work orders and its complaint."""
-    items = [
-        {"kind": "work_order", "id": o.id, "number": o.number, "status": o.status}
-        for o in i.work_orders.all()
-    ]
-    complaint = getattr(i, "complaint", None)  # the reverse of Complaint.interaction
-    if complaint is not None:
-        items.append(
-            {
-                "kind": "complaint",
-                "id": complaint.id,
-                "number": complaint.number,
-                "status": complaint.stage,
-            }
-        )
-    return items
-
-
-def interaction_payload(i: Interaction, warnings=(), routes: bool = False) -> dict:
-    return {
-        "routed_to": routed_to(i) if routes else [],
-        **{
-            k: getattr(i, k)
-            for k in (
-                "id",
-                "channel",
-                "category",
-                "customer_id",
-                "contact_name",
-                "subject",
-                "content",
-                "demand",
-                "outcome",
-                "occurred_at",
-                "routing",
-                "call_id",
-                "ring_at",
-                "answered_at",
-                "ended_at",
-                "ring_seconds",
-            )
-        },
-        "customer_number": i.customer.number if i.customer_id else None,
-        "caller_number": mask_phone(i.caller_number) if i.caller_number else "",  # R-0.5
-        "agent": i.agent.username if i.agent_id else None,
-        "warnings": [w.as_dict() for w in warnings],
-    }
-
-
-def task_payload(t: CallbackTask) -> dict:
-    return {
-        "id": t.id,
-        "kind": t.kind,
-        "status": t.status,
-        "assignee": t.assignee.username,
-        "due_at": t.due_at,
-        "overdue": t.status == "open" and t.due_at < timezone.now(),
-        "customer_number": t.customer.number if t.customer_id else None,
-        "caller_number": mask_phone(t.caller_number) if t.caller_number else "",
-        "note": t.note,
-        "result": t.result,
-        "interaction_id": t.interaction_id,
-    }
 
 
 def _get(model, pk: int, what: str):

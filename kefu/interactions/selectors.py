@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
-from kefu.core.errors import PermissionDenied
+from kefu.core.errors import NotFound, PermissionDenied
 from kefu.core.services import center_settings
 from kefu.customers.selectors import caller_digits
 from kefu.interactions import choices as ch
@@ -43,6 +43,33 @@ def interactions_list(
     if until:
         qs = qs.filter(occurred_at__lt=until)
     return qs
+
+
+def workbench_letters(*, user: User, limit: int = 20) -> list[Interaction]:
+    """Complaint letters waiting for the CS assistant to judge them (R-2.3)."""
+    return list(
+        interactions_list(user=user, category=ch.Category.COMPLAINT).filter(
+            routing=ch.Routing.PENDING
+        )[:limit]
+    )
+
+
+def task_get(*, user: User, task_id: int) -> CallbackTask:
+    """An open callback or message the user may close: their own, or anyone's for team
+    leads and above."""
+    task = (
+        tasks_open(user=user, everyone=P.has_perm(user, P.MANAGE_TASKS)).filter(pk=task_id).first()
+    )
+    if task is None:
+        raise NotFound(f"task {task_id}")
+    return task
+
+
+def interaction_get(*, user: User, interaction_id: int) -> Interaction:
+    found = interactions_list(user=user).filter(pk=interaction_id).first()
+    if found is None:
+        raise NotFound(f"interaction {interaction_id}")
+    return found
 
 
 def tasks_open(

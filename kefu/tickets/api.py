@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from kefu.core.api import Id
-from kefu.customers.api import ERRORS
+from kefu.core.api import ERRORS, Id
 from kefu.tickets import selectors as sel
 from kefu.tickets import services as svc
-from kefu.tickets import workflow
-from kefu.tickets.models import WorkOrder
+from kefu.tickets.presenters import payload
 
 router = Router(tags=["tickets 工单"])
 
@@ -62,49 +59,6 @@ class WorkOrderOut(Schema):
     events: list[dict] = []
 
 
-def payload(order: WorkOrder, with_events: bool = False) -> dict:
-    out = {
-        **{
-            k: getattr(order, k)
-            for k in (
-                "id",
-                "number",
-                "category",
-                "title",
-                "description",
-                "priority",
-                "status",
-                "interaction_id",
-                "dispatch_due_at",
-                "due_at",
-                "result",
-                "escalation_level",
-                "urge_count",
-            )
-        },
-        "department": order.department.code,
-        "assignee": order.assignee.username if order.assignee_id else None,
-        "allowed": workflow.allowed(order.status),
-        "customer_number": order.customer.number if order.customer_id else None,
-        "overdue": bool(
-            order.due_at and order.status in workflow.OPEN and order.due_at < timezone.now()
-        ),
-    }
-    if with_events:
-        out["events"] = [
-            {
-                "at": e.created_at,
-                "kind": e.kind,
-                "from": e.from_status,
-                "to": e.to_status,
-                "actor": e.actor.username if e.actor else None,
-                "note": e.note,
-            }
-            for e in order.events.all()
-        ]
-    return out
-
-
 @router.post("", response={201: WorkOrderOut, **ERRORS}, summary="Raise a work order 新建工单")
 def create(request: HttpRequest, payload_in: WorkOrderIn):
     """R-3.1: a work order for a department; dispatch and resolve deadlines come from the
@@ -135,7 +89,7 @@ def list_orders(
             customer_id=customer,
         )
     )
-    return [payload(o) for o in rows[: min(limit, 500)]]
+    return [payload(o) for o in sel.page(rows, limit=limit)]
 
 
 @router.get("/{int:order_id}", response={200: WorkOrderOut, **ERRORS})

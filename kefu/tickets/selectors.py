@@ -13,7 +13,7 @@ from kefu.accounts.models import User
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.tickets import workflow
 from kefu.tickets.choices import EventKind
-from kefu.tickets.models import WorkOrder
+from kefu.tickets.models import WorkOrder, WorkOrderEvent
 
 
 def work_orders(
@@ -27,11 +27,8 @@ def work_orders(
     """Work orders, soonest due first; a department handler sees their department's."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
-    # How often an order was urged is read from its timeline, not stored twice.
-    qs = (
-        WorkOrder.objects.select_related("department", "assignee", "customer")
-        .annotate(urge_count=Count("events", filter=Q(events__kind=EventKind.URGE)))
-        .order_by("due_at", "id")
+    qs = WorkOrder.objects.select_related("department", "assignee", "customer").order_by(
+        "due_at", "id"
     )
     if user.role == Role.HANDLER:  # a department handler works their department's orders
         qs = qs.filter(Q(department_id=user.department_id) | Q(assignee=user))
@@ -46,11 +43,38 @@ def work_orders(
     return qs
 
 
+def page(qs: QuerySet, *, limit: int, offset: int = 0) -> list[WorkOrder]:
+    """One page of orders, each with `urge_count`: how often it was urged is read from its
+    timeline (not stored twice), counted for the page's rows only — never for every order
+    the filter matches before the page is picked."""
+    rows = list(qs[offset : offset + limit])
+    counts = dict(
+        WorkOrderEvent.objects.filter(work_order_id__in=[o.pk for o in rows], kind=EventKind.URGE)
+        .values("work_order_id")
+        .annotate(n=Count("id"))
+        .values_list("work_order_id", "n")
+    )
+    for order in rows:
+        order.urge_count = counts.get(order.pk, 0)
+    return rows
+
+
 def work_order_get(*, user: User, order_id: int) -> WorkOrder:
     order = work_orders(user=user).prefetch_related("events__actor").filter(pk=order_id).first()
     if order is None:
         raise NotFound(f"work order {order_id}")
+    order.urge_count = sum(1 for e in order.events.all() if e.kind == EventKind.URGE)
     return order
+
+
+def workbench_work_orders(*, user: User, limit: int = 30) -> list[WorkOrder]:
+    """The workbench's open orders: everyone's for team leads and above; a department
+    handler's department's and their own (as `work_orders` scopes them); an agent's the
+    ones they raised or were given."""
+    qs = work_orders(user=user).filter(status__in=workflow.OPEN)
+    if not P.has_perm(user, P.MANAGE_TASKS) and user.role != Role.HANDLER:
+        qs = qs.filter(Q(created_by=user) | Q(assignee=user))
+    return page(qs, limit=limit)
 
 
 def stalled(*, user: User, now: dt.datetime | None = None) -> QuerySet:

@@ -1,0 +1,105 @@
+"""工单: open orders soonest due first with the SLA countdown, and one order with the next
+steps the workflow allows (R-3.1) and 催办 for team leads (R-3.2)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from kefu.accounts import permissions as P
+from kefu.accounts import selectors as account_sel
+from kefu.console.lang import bilingual
+from kefu.console.views.base import console, field_errors
+from kefu.core.errors import KefuError
+from kefu.tickets import selectors as ticket_sel
+from kefu.tickets import services as ticket_svc
+from kefu.tickets import workflow as ticket_flow
+from kefu.tickets.choices import Status as TicketStatus
+from kefu.tickets.presenters import payload as order_payload
+
+LIST_LIMIT = 200
+
+
+@console
+def work_orders(request: HttpRequest) -> HttpResponse:
+    """Filters by status and department; `stalled` for team leads (R-3.2)."""
+    status, department = request.GET.get("status", ""), request.GET.get("department", "")
+    stalled = request.GET.get("stalled") == "1"
+    if stalled:
+        qs = ticket_sel.stalled(user=request.user)
+    else:
+        qs = ticket_sel.work_orders(user=request.user, status=status, department=department)
+        if not status:
+            qs = qs.filter(status__in=ticket_flow.OPEN)
+    return render(
+        request,
+        "console/work_orders.html",
+        {
+            "rows": ticket_sel.page(qs, limit=LIST_LIMIT),
+            "status": status,
+            "department": department,
+            "stalled": stalled,
+            "statuses": TicketStatus.choices,
+            "departments": account_sel.departments(),
+            "may_see_stalled": P.has_perm(request.user, P.MANAGE_TASKS),
+            "now": timezone.now(),
+        },
+    )
+
+
+WORK_ORDER_FIELDS = {
+    "assignee": (gettext_lazy("处理人"), "user"),
+    "result": (gettext_lazy("处理结果"), "text"),
+    "reason": (gettext_lazy("原因"), "text"),
+}
+
+
+@console
+def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = ticket_sel.work_order_get(user=request.user, order_id=order_id)
+    errors: dict = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "urge":
+                ticket_svc.work_order_urge(
+                    actor=request.user, order=order, note=request.POST.get("note", "")
+                )
+            else:
+                fields = {k: request.POST.get(k, "") for k in WORK_ORDER_FIELDS}
+                ticket_svc.work_order_transition(
+                    actor=request.user, order=order, to=request.POST.get("to", ""), fields=fields
+                )
+            return redirect(f"/work-orders/{order_id}/")
+        except KefuError as exc:
+            errors, status = field_errors(exc), exc.status
+            order = ticket_sel.work_order_get(user=request.user, order_id=order_id)
+    steps = [
+        {
+            "to": to,
+            "label": bilingual(TicketStatus(to).label),
+            "fields": [
+                (f, *WORK_ORDER_FIELDS[f])
+                for f in ticket_flow.required_fields(order.status, to) or ()
+            ],
+        }
+        for to in ticket_flow.allowed(order.status)
+    ]
+    return render(
+        request,
+        "console/work_order.html",
+        {
+            "o": order_payload(order, True),
+            "order": order,
+            "steps": steps,
+            "people": account_sel.department_people(order.department_id),
+            "may_urge": P.has_perm(request.user, P.MANAGE_TASKS)
+            and order.status in ticket_flow.OPEN,
+            "errors": errors,
+            "form": request.POST,
+            "now": timezone.now(),
+        },
+        status=status,
+    )

@@ -1,0 +1,47 @@
+"""工作台: what the signed-in person must do today, overdue first; and logging out."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kefu.care import selectors as care_sel
+from kefu.complaints import selectors as complaint_sel
+from kefu.complaints.presenters import payload as complaint_payload
+from kefu.console.views.base import console
+from kefu.followups import selectors as followup_sel
+from kefu.followups.presenters import payload as followup_payload
+from kefu.interactions import selectors as interaction_sel
+from kefu.tickets import selectors as ticket_sel
+
+
+@console
+def workbench(request: HttpRequest) -> HttpResponse:
+    user, today = request.user, timezone.localdate()
+    return render(
+        request,
+        "console/workbench.html",
+        {
+            "today": today,
+            "followups": [
+                followup_payload(f) for f in followup_sel.workbench_followups(user=user, day=today)
+            ],
+            "callbacks": list(interaction_sel.tasks_open(user=user)[:30]),
+            "orders": ticket_sel.workbench_work_orders(user=user),
+            "complaints": [
+                complaint_payload(c) for c in complaint_sel.workbench_complaints(user=user)
+            ],
+            "messages_due": care_sel.messages_due_count(today),
+            "pending_letters": interaction_sel.workbench_letters(user=user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("/login/")
