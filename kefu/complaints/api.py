@@ -9,11 +9,13 @@ import io
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from pydantic import create_model
 
 from kefu.accounts import permissions as P
 from kefu.accounts.permissions import require
 from kefu.complaints import selectors as sel
 from kefu.complaints import services as svc
+from kefu.complaints import workflow
 from kefu.complaints.models import ComplaintProposal
 from kefu.complaints.presenters import payload
 from kefu.core.api import ERRORS, Id
@@ -37,30 +39,19 @@ class ComplaintIn(Schema):
     handler: str | None = None
 
 
-class AdvanceIn(Schema):
-    to: str
-    version: int | None = None
-    # 判断
-    department: str | None = None
-    promised_days: int | None = None
-    demand_reasonable: bool | None = None
-    explanation: str | None = None
-    # 调查
-    root_cause: str | None = None
-    responsible_person: str | None = None
-    responsible_user: str | None = None
-    complaint_class: str | None = None
-    # 实施
-    customer_accepted: bool | None = None
-    acceptance: str | None = None
-    penalties: list[dict] = []
-    compensations: list[dict] = []
-    # 总结
-    evaluation: str | None = None
-    improvement: str | None = None
-    # going back or reopening
-    reason: str | None = None
-    note: str | None = None
+# The advance body is built from the workflow table: one optional field per field any step
+# records, typed by its kind; which are required is the step's business (422 naming them).
+_TYPES = {"days": int, "bool": bool, "confirm": bool}
+AdvanceIn = create_model(
+    "AdvanceIn",
+    __base__=Schema,
+    to=(str, ...),
+    version=(int | None, None),
+    **{
+        name: (list[dict], []) if f.kind == "records" else (_TYPES.get(f.kind, str) | None, None)
+        for name, f in workflow.FIELDS.items()
+    },
+)
 
 
 class ReopenIn(Schema):
@@ -265,16 +256,12 @@ def get_complaint(request: HttpRequest, complaint_id: int):
     return _full(request, complaint_id)
 
 
-@router.post("/{int:complaint_id}/advance", response={200: ComplaintOut, **ERRORS})
+@router.post(
+    "/{int:complaint_id}/advance",
+    response={200: ComplaintOut, **ERRORS},
+    description=workflow.describe(),  # the same table the service checks
+)
 def advance(request: HttpRequest, complaint_id: int, body: AdvanceIn):
-    """R-4.1: complete the current stage and enter `to`. From 判断: `investigation`
-    (`department`, `promised_days`, `demand_reasonable`) or `closed` as invalid
-    (`explanation`); 调查 → `solution` (`root_cause`, `responsible_person`,
-    `complaint_class`); 方案 → `implementation` (needs an approved proposal); 实施 →
-    `review` (`customer_accepted: true`, `acceptance`, optional `penalties`,
-    `compensations`); 总结 → `closed` (`evaluation`, `improvement`), which schedules the
-    follow-up 2–3 days later. Back steps and reopening need a `reason`. Send `version` to
-    be told (409) when someone else changed the complaint first."""
     complaint = sel.complaint_get(user=request.user, complaint_id=complaint_id)
     svc.complaint_advance(
         actor=request.user,
