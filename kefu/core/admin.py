@@ -22,6 +22,16 @@ class ReadOnlyMixin(NoDeleteMixin):
         return False
 
 
+class ServiceBackedMixin(NoDeleteMixin):
+    """An admin whose saves go through the model's services (checks, derived keys, audit):
+    the admin must override `save_model` (checked by the architecture tests)."""
+
+    service_backed = True
+
+    def has_add_permission(self, request):
+        return False  # created through the API, the console or an import (validated paths)
+
+
 class ReadOnlyInline(admin.TabularInline):
     """A timeline or child list shown on its parent's page, never edited there."""
 

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from kefu.core.admin import NoDeleteMixin, ReadOnlyInline, ReadOnlyMixin
+from kefu.core.admin import ReadOnlyInline, ReadOnlyMixin, ServiceBackedMixin
 from kefu.core.errors import KefuError
 from kefu.customers import services as svc
 from kefu.customers.models import (
@@ -27,7 +27,7 @@ class AssetInline(ReadOnlyInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class CustomerAdmin(ServiceBackedMixin, SimpleHistoryAdmin):
     list_display = ("number", "name", "masked_phone", "level", "status", "owner", "verification")
     list_filter = ("status", "level", "verification", "kind")
     search_fields = ("=number", "name")
@@ -86,9 +86,6 @@ class CustomerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     def tags_list(self, obj):
         return "、".join(t.name for t in obj.tags.all())
 
-    def has_add_permission(self, request):
-        return False  # created through the API, the console or an import (validated paths)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A past version shows personal data unmasked and unlogged: superusers only. Everyone
         else reads the masked before → after in GET /api/v1/customers/{id}/history."""
@@ -126,7 +123,10 @@ class CustomerAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Asset)
-class AssetAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class AssetAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Inspection only: a VIN or plate changes through the services, which check it and keep
+    the search keys (the VIN's last six) in step; the API and the console are the doors."""
+
     list_display = ("__str__", "kind", "customer", "vin", "plate", "delivered_on", "status")
     list_filter = ("kind", "status")
     search_fields = ("=vin", "=plate", "=reference_no")
@@ -135,7 +135,9 @@ class AssetAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AssetFile)
-class AssetFileAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class AssetFileAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Files are opened and their documents received through the services (R-1.4)."""
+
     list_display = ("asset", "kind", "opened_on", "due_on", "completed_on", "responsible")
     list_filter = ("kind",)
     raw_id_fields = ("asset", "responsible_user")

@@ -121,7 +121,7 @@ def export(request: HttpRequest, format: str = "xlsx", q: str = ""):
 def first_contact_overdue(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)):
     """R-1.7: customers whose owner has not made first contact by the deadline; agents see
     their own, team leads and managers everyone's."""
-    rows = sel.first_contact_overdue(user=request.user)[: min(limit, 1000)]
+    rows = sel.first_contact_overdue(user=request.user)[:limit]
     return [
         {
             "id": cu.id,
@@ -143,7 +143,7 @@ def first_contact_overdue(request: HttpRequest, limit: int = Query(200, ge=1, le
 def late_files(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)):
     """R-1.4: sales and repair files whose documents reached CS after the deadline or are
     still missing past it, with the responsible person."""
-    rows = sel.late_files(user=request.user)[: min(limit, 1000)]
+    rows = sel.late_files(user=request.user)[:limit]
     return [
         {
             "id": f.id,
@@ -239,9 +239,12 @@ def set_status(request: HttpRequest, customer_id: int, payload: StatusIn):
 
 
 @router.get("/{int:customer_id}/history", response={200: list[HistoryOut], **ERRORS})
-def history(request: HttpRequest, customer_id: int):
-    """R-0.3: who changed what and when, before → after (personal data masked)."""
-    return sel.customer_history(user=request.user, customer=_customer(request, customer_id))
+def history(request: HttpRequest, customer_id: int, limit: int = Query(200, ge=1, le=1000)):
+    """R-0.3: who changed what and when, before → after (personal data masked), newest
+    first, `limit` changes."""
+    return sel.customer_history(
+        user=request.user, customer=_customer(request, customer_id), limit=limit
+    )
 
 
 @imports_router.post(

@@ -17,7 +17,7 @@ from kefu.core.errors import NotFound, PermissionDenied, invalid
 from kefu.core.services import center_settings
 from kefu.followups import choices as ch
 from kefu.followups import rules as R
-from kefu.followups.models import FollowUp
+from kefu.followups.models import FollowUp, FollowUpRule
 from kefu.followups.rules import ALWAYS_FOLLOWED
 
 
@@ -99,6 +99,13 @@ def families_due(*, since: dt.date, until: dt.date) -> list[str]:
             .distinct()
         )
     )
+
+
+def rules(*, user: User) -> QuerySet:
+    """The follow-up rules, for whoever may read the follow-up lists."""
+    if not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+    return FollowUpRule.objects.select_related("script").order_by("family", "code")
 
 
 def followup_get(*, user: User, followup_id: int) -> FollowUp:

@@ -40,11 +40,11 @@ class CallbackTaskAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PraiseRecord)
-class PraiseRecordAdmin(admin.ModelAdmin):
+class PraiseRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "employee", "department")
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "department", "user", "text", "read_at")
     list_filter = ("kind", "department")

@@ -71,7 +71,7 @@ def list_interactions(request: HttpRequest, params: Query[ListQuery]):
         until=until,
         category=params.category,
     )
-    return [interaction_payload(i) for i in rows[: min(params.limit, 500)]]
+    return [interaction_payload(i) for i in rows[: params.limit]]
 
 
 @router.get("/{int:interaction_id}", response={200: InteractionOut, **ERRORS})
@@ -139,10 +139,15 @@ def create_task(request: HttpRequest, payload: TaskIn):
 
 
 @tasks_router.get("", response={200: list[TaskOut], **ERRORS})
-def list_tasks(request: HttpRequest, overdue: bool = False, everyone: bool = False):
+def list_tasks(
+    request: HttpRequest,
+    overdue: bool = False,
+    everyone: bool = False,
+    limit: int = Query(200, ge=1, le=500),
+):
     """Open callbacks and messages, soonest due first: mine, or everyone's for team leads."""
     rows = sel.tasks_open(user=request.user, overdue_only=overdue, everyone=everyone)
-    return [task_payload(t) for t in rows[:500]]
+    return [task_payload(t) for t in rows[:limit]]
 
 
 @tasks_router.post("/{int:task_id}/done", response={200: TaskOut, **ERRORS})

@@ -470,3 +470,25 @@ def test_the_admin_shows_complaints_with_masked_phones_and_edits_policy(client, 
     assert client.get("/admin/complaints/complaint/").status_code == 200
     assert client.get("/admin/complaints/stagelimit/").status_code == 200
     assert client.get("/admin/followups/followup/").status_code == 200
+
+
+def test_a_long_reopen_reason_is_kept_whole_and_a_too_long_one_is_refused(api, center):
+    """Input is refused, never cut (docs/architecture.md): the reason goes whole into the
+    complaint's timeline; past the 5,000-character limit it is a 422 naming `reason`."""
+    c = advance(api, open_complaint(api), "closed", explanation="已说明").json()
+    r = api.post(f"/complaints/{c['id']}/reopen", {"reason": "理" * 5001})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
+    assert api.get(f"/complaints/{c['id']}").json()["stage"] == "closed"
+    reason = "顾客再次来电，" + "说明" * 1500
+    c = api.post(f"/complaints/{c['id']}/reopen", {"reason": reason}).json()
+    assert [e["note"] for e in c["events"] if e["kind"] == "reopened"] == [reason]
+
+
+def test_r_4_1_the_stepper_offers_each_steps_fields_by_label(api, center):
+    """The workflow table drives the API's advance description: each step and its fields."""
+    from config.api import api as ninja_api
+
+    doc = ninja_api.get_openapi_schema()["paths"]["/api/v1/complaints/{complaint_id}/advance"]
+    text = doc["post"]["description"]
+    assert "- judgment → investigation: `department`* (department)" in text
+    assert "- review → closed: `evaluation`* (text), `improvement`* (text)" in text

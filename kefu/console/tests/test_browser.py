@@ -139,7 +139,8 @@ def test_a_complaint_runs_all_six_stages_with_the_right_people(browser, live_ser
     assert offered == ["investigation", "closed"]  # no skipping to 方案
     form = agent.locator("form.action[data-to=investigation]")
     form.locator("button").click()  # required fields missing: shown by the fields
-    assert "该步骤需要填写「责任部门（代码）」" in agent.inner_text("form.action[data-to=investigation]")
+    shown = agent.inner_text("form.action[data-to=investigation]")
+    assert "该步骤需要填写「责任部门（代码）」" in shown
     form = agent.locator("form.action[data-to=investigation]")
     form.locator("input[name=department]").fill("service")
     form.locator("input[name=promised_days]").fill("3")
