@@ -51,9 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TEAM_LEAD: frozenset(_LEAD),
     Role.QA: frozenset(_READER | {VIEW_REPORTS}),
     Role.MANAGER: frozenset(_MANAGER),
-    Role.GM: frozenset(
-        _READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS, VIEW_REPORTS}
-    ),
+    Role.GM: frozenset(_READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS, VIEW_REPORTS}),
     Role.HANDLER: frozenset(_READER),
     # The phone system's integration account is an administrator's token (RECEIVE_CTI).
     Role.ADMIN: frozenset(_MANAGER | {RECEIVE_CTI}),
