@@ -80,7 +80,7 @@ def counted(django_assert_max_num_queries, bound: int, call) -> int:
         ("search", SEARCH),
         ("workbench", WORKBENCH),
         ("customer_page", CUSTOMER_PAGE),
-    ],  # fmt: skip
+    ],
 )
 def test_hot_paths_stay_within_their_query_budget_as_rows_grow(
     name, bound, center, api, django_assert_max_num_queries
