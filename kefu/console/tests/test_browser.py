@@ -63,7 +63,10 @@ def center(db):
         users[username] = user
     customer = make_customer(users["agent1"], name="张三丰", phones=["13812345678"])
     car = make_vehicle(users["agent1"], customer, plate="京A88888")
-    delivered = timezone.now() - dt.timedelta(days=7)
+    # A fixed delivery day: its 7DC falls on Monday 2026-03-09, a working day, so the call is
+    # due (overdue, still in the runner) whatever day the suite runs — never moved by a
+    # public holiday the way "now minus 7 days" is.
+    delivered = dt.datetime(2026, 3, 2, 10, tzinfo=timezone.get_current_timezone())
     event_record(
         actor=users["agent1"],
         data={

@@ -39,8 +39,29 @@ def test_every_job_is_a_celery_task_too():
         assert name in app.tasks, name
 
 
-def test_the_escalation_job_runs_against_the_database():
+def test_the_escalation_job_escalates_a_late_work_order_once(agent, lead):
+    """The registered job is the real escalation: a late order climbs the chain, the team
+    lead is told, and running it again changes nothing (idempotent)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.accounts.models import Department
+    from kefu.interactions.models import Notice
+    from kefu.setup.services import preset_load
+    from kefu.tickets.models import WorkOrder
+    from kefu.tickets.services import work_order_create
+
+    Department.objects.create(code="engineering", name="工程部")
+    preset_load(code="property")
+    order = work_order_create(
+        actor=agent, data={"category": "fault", "department": "engineering", "title": "停水"}
+    )
+    WorkOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - dt.timedelta(hours=3))
     job = next(j for j in JOBS if j.name == "kefu.tickets.escalate_overdue")
+    assert job.run() >= 1
+    assert WorkOrder.objects.get(pk=order.pk).escalation_level >= 1
+    assert Notice.objects.filter(user=lead, kind="escalation").exists()
     assert job.run() == 0
 
 

@@ -79,7 +79,11 @@ def test_import_with_bad_rows_exits_non_zero(tmp_path: Path):
 def test_holidays_import_reads_a_file(tmp_path: Path):
     src = tmp_path / "h.csv"
     src.write_text("2027-01-01,休,元旦\n", encoding="utf-8")
-    assert "1" in run("holidays", "import", str(src))
+    assert run("holidays", "import", str(src)).strip() == "已导入 1 天 / imported 1 days"
+    from kefu.core.models import HolidayDay
+
+    day = HolidayDay.objects.get(date="2027-01-01")
+    assert (day.is_workday, day.name) == (False, "元旦")
 
 
 def test_demo_center_has_a_user_per_role_and_customers_with_vehicles(monkeypatch):

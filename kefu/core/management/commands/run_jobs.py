@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("names", nargs="*", help=", ".join(j.name for j in JOBS))
 
-    def handle(self, *names, **options):
+    def handle(self, names, **options):
         known = {job.name: job for job in JOBS}
         unknown = [n for n in names if n not in known]
         if unknown:
