@@ -45,8 +45,7 @@ browser:
 	  echo "could not install chromium: browser tests will be skipped"; fi
 
 ## make test: lint, then the whole suite on SQLite and (when reachable) on PostgreSQL.
-test: venv services browser
-	$(BIN)/ruff check .
+test: venv services browser lint
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
@@ -60,9 +59,13 @@ messages: venv
 	env -u DATABASE_URL $(BIN)/kefu makemessages -l en -i ".venv/*" -i "var/*" -i "bench/*"
 	cd kefu && ../$(BIN)/python -m django compilemessages --settings=config.settings.test
 
+## make lint: ruff (lint and format), no model change without its migration, mypy on the
+## services, selectors, presenters and registries (files in pyproject's [tool.mypy]).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	env -u DATABASE_URL $(BIN)/kefu makemigrations --check --dry-run
+	env -u DATABASE_URL $(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff check --fix .

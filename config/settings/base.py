@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -67,11 +68,11 @@ TEMPLATES = [
 ]
 
 
-def database_from_env() -> dict:
+def database_from_env() -> dict[str, Any]:
     """DATABASE_URL wins; otherwise the embedded SQLite database in WAL mode."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
+        return dict(dj_database_url.parse(url, conn_max_age=60))
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -121,7 +122,7 @@ LOGGING = {
 }
 
 # Center-wide defaults an administrator may override in the admin (CenterSetting).
-KEFU = {
+KEFU: dict[str, Any] = {
     "CUSTOMER_NUMBER_PREFIX": "KH",
     "CUSTOMER_NUMBER_DIGITS": 8,
     "FIRST_CONTACT_HOURS": 168,

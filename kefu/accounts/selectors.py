@@ -24,4 +24,6 @@ def departments() -> QuerySet:
 
 def department_people(department_id: int | None) -> QuerySet:
     """Who may be given a department's work order: its active members."""
+    if department_id is None:
+        return User.objects.none()
     return User.objects.filter(is_active=True, department_id=department_id).order_by("username")

@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -216,7 +217,7 @@ class TencentSmsProvider(SmsProvider):
 
 
 def sms_provider() -> SmsProvider:
-    conf = settings.KEFU
+    conf: dict[str, Any] = settings.KEFU
     name = conf.get("SMS_PROVIDER", "logging")
     if name == "aliyun":
         return AliyunSmsProvider(sign_name=conf["SMS_SIGN_NAME"], **conf["SMS_ALIYUN"])

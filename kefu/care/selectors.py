@@ -22,6 +22,6 @@ def messages_due_count(day: dt.date) -> int:
     ).count()
 
 
-def customer_messages(*, customer_id: int, limit: int = 20) -> QuerySet:
+def customer_messages(*, customer_id: int, limit: int = 20) -> QuerySet[Message]:
     """A customer's messages, newest first (the customer page's timeline)."""
     return Message.objects.filter(customer_id=customer_id).order_by("-scheduled_for")[:limit]

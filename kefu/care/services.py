@@ -35,13 +35,16 @@ logger = logging.getLogger("kefu.care")
 SEND_HOUR = dt.time(9, 0)  # a day's greetings and reminders go out from 09:00
 MAX_ATTEMPTS = 3
 STALE_CLAIM = dt.timedelta(minutes=10)
-SOLAR_HOLIDAYS = {
+SOLAR_HOLIDAYS: dict[str, tuple[int, int]] = {
     ch.Holiday.NEW_YEAR: (1, 1),
     ch.Holiday.VALENTINE: (2, 14),
     ch.Holiday.MAY_DAY: (5, 1),
     ch.Holiday.NATIONAL_DAY: (10, 1),
 }
-LUNAR_HOLIDAYS = {ch.Holiday.SPRING_FESTIVAL: (1, 1), ch.Holiday.MID_AUTUMN: (8, 15)}
+LUNAR_HOLIDAYS: dict[str, tuple[int, int]] = {
+    ch.Holiday.SPRING_FESTIVAL: (1, 1),
+    ch.Holiday.MID_AUTUMN: (8, 15),
+}
 
 
 def holiday_date(holiday: str, year: int) -> dt.date:
@@ -404,7 +407,7 @@ def messages_send(now: dt.datetime | None = None, limit: int = 500) -> dict:
                 _outcome(message, False, "", f"smtp: {exc}", True, now)
             message.provider = "smtp"
         message.save()
-        outcome = {ch.Status.QUEUED: "retry"}.get(message.status, message.status)
+        outcome = "retry" if message.status == ch.Status.QUEUED else message.status
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 

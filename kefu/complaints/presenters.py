@@ -50,10 +50,10 @@ def payload(c: Complaint, full: bool = False) -> dict:
     out.update(
         stage_label=c.get_stage_display(),
         allowed=workflow.allowed(c.stage, c.outcome),
-        customer_number=c.customer.number if c.customer_id else None,
+        customer_number=c.customer.number if c.customer else None,
         complainant_phone=mask_phone(c.complainant_phone) if c.complainant_phone else "",
         handler=c.handler.username,
-        department=c.department.code if c.department_id else None,
+        department=c.department.code if c.department else None,
         overdue=bool(
             c.stage in workflow.OPEN and c.stage_due_at and c.stage_due_at < timezone.now()
         ),

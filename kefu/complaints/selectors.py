@@ -42,8 +42,8 @@ def complaints(
     qs = Complaint.objects.select_related("department", "handler", "customer").order_by(
         "-received_at", "-id"
     )
-    if user.role == Role.HANDLER:
-        qs = qs.filter(department_id=user.department_id)
+    if user.role == Role.HANDLER:  # without a department, a handler sees none
+        qs = qs.filter(department_id=user.department_id) if user.department_id else qs.none()
     q = q.strip()
     if q:
         digits = caller_digits(q)

@@ -27,6 +27,7 @@ from kefu.complaints.models import (
     ComplaintStageRecord,
     StageLimit,
 )
+from kefu.core.audit import audit_as
 from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
 from kefu.core.inputs import amount_value, choice_error, parse_when, text_value
@@ -47,7 +48,7 @@ S = ch.Stage
 TEXT = 5000
 # Who may approve, by rising authority; escalation levels name who is in charge (R-4.3).
 APPROVERS = (Role.TEAM_LEAD, Role.MANAGER, Role.GM)
-LEVEL_OF_ROLE = {Role.TEAM_LEAD: 0, Role.MANAGER: 1, Role.GM: 2}
+LEVEL_OF_ROLE: dict[str, int] = {Role.TEAM_LEAD: 0, Role.MANAGER: 1, Role.GM: 2}
 FOLLOWUP_AFTER = (dt.timedelta(days=2), dt.timedelta(days=3))  # R-4.2: 2–3 days later
 
 
@@ -65,7 +66,7 @@ def _event(complaint: Complaint, kind: str, actor: User | None, note: str = "", 
 def _save(complaint: Complaint, actor: User | None) -> None:
     """Every change bumps the version (optimistic locking) and is audited (R-0.3)."""
     complaint.version += 1
-    complaint._history_user = actor
+    audit_as(complaint, actor)
     complaint.save()
 
 
@@ -239,7 +240,7 @@ def complaint_create(
     _event(complaint, ch.EventKind.CREATED, actor, to_stage=S.JUDGMENT)
     if source is not None and source.routing != Routing.DONE:
         source.routing = Routing.DONE
-        source._history_user = actor
+        audit_as(source, actor)
         source.save(update_fields=["routing"])
     if handler != actor:
         _notify([handler], f"新投诉待判断：{complaint.number} {name}")
@@ -591,7 +592,7 @@ def complaint_raise(*, actor: User, followup, department: str, text: str) -> Com
         },
     )
     complaint.source_followup = followup
-    complaint._history_user = actor
+    audit_as(complaint, actor)
     complaint.save(update_fields=["source_followup"])
     return complaint
 
@@ -660,7 +661,7 @@ def proposal_add(
         compensation_amount=amount,
         proposed_by=actor,
     )
-    proposal._history_user = actor
+    audit_as(proposal, actor)
     proposal.save()
     _event(complaint, ch.EventKind.PROPOSED, actor, f"{text[:200]}（补偿 {amount} 元）")
     needed = approver_role(amount)
@@ -704,7 +705,7 @@ def proposal_decide(
     now = timezone.now()
     proposal.status = ch.ProposalStatus.APPROVED if approve else ch.ProposalStatus.REJECTED
     proposal.decided_by, proposal.decided_at, proposal.decision_note = actor, now, note.strip()
-    proposal._history_user = actor
+    audit_as(proposal, actor)
     try:
         with transaction.atomic():
             proposal.save()
@@ -722,7 +723,7 @@ def proposal_decide(
                 now,
             )
             other.decision_note = "已批准其他方案 another proposal was approved"
-            other._history_user = actor
+            audit_as(other, actor)
             other.save()
     kind = ch.EventKind.APPROVED if approve else ch.EventKind.REJECTED
     _event(complaint, kind, actor, f"{proposal.text[:200]} {note}".strip())

@@ -9,6 +9,7 @@ forms from it. Rules that need the database beyond a lookup (an approved proposa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kefu.complaints.choices import ComplaintClass, Outcome
 from kefu.complaints.choices import Stage as S
@@ -165,17 +166,18 @@ def step(stage: str, to: str, outcome: str = "") -> Step | None:
     return STEPS[stage][to]
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def clean(step: Step, data: dict) -> tuple[dict, list[FieldError]]:
+def clean(step: Step, data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     """The step's fields from `data`, checked by kind: required ones present, texts within
     their length (refused, never cut), days in range, yes/no as booleans, a class from the
     list. Lookups (department, user) and the records are left to the service."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     errors: list[FieldError] = []
     for f in step.fields:
+        value: Any
         raw = data.get(f.name)
         if f.kind == "confirm":
             if raw is not True:

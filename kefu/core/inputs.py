@@ -14,6 +14,7 @@ from kefu.core.errors import FieldError, ValidationFailed
 
 def parse_when(value, *, field: str) -> dt.datetime:
     """An ISO time; a naive one is read in the center's time zone."""
+    when: dt.datetime | None
     if isinstance(value, dt.datetime):
         when = value
     else:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -221,7 +222,7 @@ def _truthy(value) -> bool:
 
 
 def _clean_extra(out: Cleaned, extra: dict, profile_fields: dict) -> dict:
-    clean = {}
+    clean: dict[str, Any] = {}
     for key, value in extra.items():
         pf = profile_fields.get(key)
         name = f"extra.{key}"

@@ -69,7 +69,7 @@ def customer_payload(detail: sel.CustomerDetail, warnings=()) -> dict:
         "owner": {"id": owner.id, "username": owner.username, "name": str(owner)}
         if owner
         else None,
-        "merged_into": customer.merged_into.number if customer.merged_into_id else None,
+        "merged_into": customer.merged_into.number if customer.merged_into else None,
         "assets": [asset_payload(a, detail.files.get(a.id, [])) for a in detail.assets],
         "warnings": [w.as_dict() for w in warnings],
     }

@@ -7,6 +7,7 @@ the CLI are attributed like the admin (which the history middleware covers).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +19,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
+from kefu.core.audit import audit_as
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
@@ -112,10 +114,10 @@ def duplicate_warnings(*, phones=(), id_number: str = "", exclude_id: int | None
                 )
             )
     if id_number:
-        qs = Customer.objects.filter(id_number=id_number, status=c.Status.ACTIVE)
+        same = Customer.objects.filter(id_number=id_number, status=c.Status.ACTIVE)
         if exclude_id:
-            qs = qs.exclude(pk=exclude_id)
-        for cust_no in qs.values_list("number", flat=True)[:10]:
+            same = same.exclude(pk=exclude_id)
+        for cust_no in same.values_list("number", flat=True)[:10]:
             warnings.append(
                 FieldError(
                     "id_number",
@@ -145,7 +147,7 @@ def customer_create(*, actor: User, data: dict, assign: bool = True) -> tuple[Cu
     for key in CUSTOMER_FIELDS:
         if key in v and key != "name":
             setattr(customer, key, v[key])
-    customer._history_user = actor
+    audit_as(customer, actor)
     customer.save()
     for i, phone in enumerate(v["phones"]):
         p = CustomerPhone(
@@ -155,7 +157,7 @@ def customer_create(*, actor: User, data: dict, assign: bool = True) -> tuple[Cu
             kind=phone.kind,
             is_primary=i == 0,
         )
-        p._history_user = actor
+        audit_as(p, actor)
         p.save()
     if v.get("tags"):
         customer.tags.set(_tags(v["tags"]))
@@ -189,7 +191,7 @@ def customer_update(*, actor: User, customer: Customer, data: dict) -> tuple[Cus
                 customer.extra = {**customer.extra, **v["extra"]}
             else:
                 setattr(customer, key, v[key])
-    customer._history_user = actor
+    audit_as(customer, actor)
     customer.save()
     warnings = cleaned.warnings
     if "phones" in v:
@@ -204,7 +206,7 @@ def _replace_phones(customer: Customer, phones, actor: User) -> None:
     wanted = {p.number: p for p in phones}
     for old in customer.phones.all():
         if old.number not in wanted:
-            old._history_user = actor
+            audit_as(old, actor)
             old.delete()  # the historical row keeps it; phones are not an archive of their own
     existing = set(customer.phones.values_list("number", flat=True))
     for i, phone in enumerate(phones):
@@ -220,7 +222,7 @@ def _replace_phones(customer: Customer, phones, actor: User) -> None:
             kind=phone.kind,
             is_primary=i == 0,
         )
-        p._history_user = actor
+        audit_as(p, actor)
         p.save()
 
 
@@ -238,8 +240,7 @@ def customer_set_status(
             )
         )
     customer.status = status
-    customer._history_user = actor
-    customer._change_reason = reason or None
+    audit_as(customer, actor, reason=reason or None)
     customer.save(update_fields=["status", "updated_at"])
     return customer
 
@@ -277,7 +278,7 @@ def customer_assign(
     customer.assigned_at = now
     customer.first_contact_due_at = now + dt.timedelta(hours=center_settings().first_contact_hours)
     customer.first_contacted_at = None
-    customer._history_user = actor
+    audit_as(customer, actor)
     customer.save(
         update_fields=[
             "owner",
@@ -296,7 +297,7 @@ def customer_mark_contacted(*, customer: Customer, actor: User, at: dt.datetime 
     customer = _lock(customer)
     if customer.first_contacted_at is None:
         customer.first_contacted_at = at or timezone.now()
-        customer._history_user = actor
+        audit_as(customer, actor)
         customer.save(update_fields=["first_contacted_at", "updated_at"])
     return customer
 
@@ -331,7 +332,7 @@ def customer_verify(*, customer: Customer, actor: User, result: str, data: dict 
     customer.verified_by = actor
     if result == c.Verification.OBSOLETE:
         customer.status = c.Status.OBSOLETE
-    customer._history_user = actor
+    audit_as(customer, actor)
     customer.save()
     return customer
 
@@ -363,7 +364,7 @@ def customer_merge(*, target: Customer, source: Customer, actor: User) -> Custom
         )
     target_numbers = set(target.phones.values_list("number", flat=True))
     for phone in source.phones.all():
-        phone._history_user = actor
+        audit_as(phone, actor)
         if phone.number in target_numbers:
             phone.delete()
         else:
@@ -381,7 +382,7 @@ def customer_merge(*, target: Customer, source: Customer, actor: User) -> Custom
         ):
             for obj in model._default_manager.filter(**{rel.field.name: source}):
                 setattr(obj, rel.field.name, target)
-                obj._history_user = actor
+                audit_as(obj, actor)
                 obj.save(update_fields=[rel.field.name])
     target.tags.add(*source.tags.all())
     for key in ("id_number", "birthday", "address", "source"):
@@ -390,13 +391,11 @@ def customer_merge(*, target: Customer, source: Customer, actor: User) -> Custom
     target.extra = {**source.extra, **target.extra}
     if source.notes:
         target.notes = f"{target.notes}\n[合并自 {source.number}] {source.notes}".strip()
-    target._history_user = actor
-    target._change_reason = f"merged {source.number}"
+    audit_as(target, actor, reason=f"merged {source.number}")
     target.save()
     source.status = c.Status.OBSOLETE
     source.merged_into = target
-    source._history_user = actor
-    source._change_reason = f"merged into {target.number}"
+    audit_as(source, actor, reason=f"merged into {target.number}")
     source.save(update_fields=["status", "merged_into", "updated_at"])
     return target
 
@@ -423,7 +422,7 @@ def customer_reveal(
         fields=",".join(sorted(fields)),
         channel=channel,
     )
-    out = {}
+    out: dict[str, Any] = {}
     if "phones" in fields:
         out["phones"] = list(
             customer.phones.order_by("-is_primary", "id").values_list("number", flat=True)
@@ -460,7 +459,7 @@ def asset_create(*, actor: User, customer: Customer, data: dict) -> tuple[Asset,
                 )
             )
     asset = Asset(customer=customer, **v)
-    asset._history_user = actor
+    audit_as(asset, actor)
     asset.save()
     if (
         asset.kind == c.AssetKind.VEHICLE
@@ -508,7 +507,7 @@ def asset_file_open(
         responsible=responsible,
         due_on=calendar.add_workdays(opened_on, handover_workdays(kind)),
     )
-    file._history_user = actor
+    audit_as(file, actor)
     file.save()
     FileDocument.objects.bulk_create(
         FileDocument(file=file, doc_type=t, required=t.required)
@@ -523,13 +522,13 @@ def file_document_receive(*, actor: User, document: FileDocument, received_on: d
     document = FileDocument.objects.select_for_update().get(pk=document.pk)
     access_customer_for_edit(user=actor, customer=document.file.asset.customer)
     document.received_on = received_on
-    document._history_user = actor
+    audit_as(document, actor)
     document.save(update_fields=["received_on"])
     file = AssetFile.objects.select_for_update().get(pk=document.file_id)
     received = [d.received_on for d in file.documents.filter(required=True)]
     if file.completed_on is None and all(received):
-        file.completed_on = max(received, default=received_on)
-        file._history_user = actor
+        file.completed_on = max((d for d in received if d is not None), default=received_on)
+        audit_as(file, actor)
         file.save(update_fields=["completed_on"])
     return document
 

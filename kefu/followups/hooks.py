@@ -46,7 +46,7 @@ _result_handlers: dict[str, ResultHandler] = {}
 _raisers: dict[str, Raiser] = {}
 _event_listeners: list[Callable[[LifecycleEvent], Any]] = []
 _event_types: list[Callable[[], Iterable[str]]] = []
-_event_details: dict[str, Callable[[LifecycleEvent], list[dict]]] = {}
+_event_details: dict[str, Callable[[LifecycleEvent], list[dict[str, Any]]]] = {}
 
 
 def result_handler_register(kind: str, handler: ResultHandler) -> None:
@@ -67,11 +67,13 @@ def event_types_register(provider: Callable[[], Iterable[str]]) -> None:
         _event_types.append(provider)
 
 
-def event_details_register(name: str, detail: Callable[[LifecycleEvent], list[dict]]) -> None:
+def event_details_register(
+    name: str, detail: Callable[[LifecycleEvent], list[dict[str, Any]]]
+) -> None:
     _event_details[name] = detail
 
 
-def event_details(event: LifecycleEvent) -> dict[str, list[dict]]:
+def event_details(event: LifecycleEvent) -> dict[str, list[dict[str, Any]]]:
     return {name: detail(event) for name, detail in _event_details.items()}
 
 

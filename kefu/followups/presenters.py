@@ -34,13 +34,13 @@ def payload(f: FollowUp, full: bool = False) -> dict:
                 "done_at",
             )
         },
-        "rule": f.rule.code if f.rule_id else None,
+        "rule": f.rule.code if f.rule else None,
         # the selectors annotate it; a task read another way counts its log
         "attempts": f.attempts if hasattr(f, "attempts") else f.attempt_log.count(),
         "score": float(f.score) if f.score is not None else None,
-        "customer_name": f.customer.name if f.customer_id else None,
-        "customer_number": f.customer.number if f.customer_id else None,
-        "owner": f.owner.username if f.owner_id else None,
+        "customer_name": f.customer.name if f.customer else None,
+        "customer_number": f.customer.number if f.customer else None,
+        "owner": f.owner.username if f.owner else None,
         "overdue": sel.overdue(f),
     }
     if full:

@@ -154,7 +154,7 @@ def summary(*, user: User, family: str, period: str, day: dt.date) -> dict:
     results = Counter(f.result for f in done)
     reasons = []
     for f in done:
-        script = f.rule.script if f.rule_id else None
+        script = f.rule.script if f.rule else None
         for q in script.questions if script else []:
             value = f.answers.get(q["key"])
             if value is None:
@@ -229,7 +229,7 @@ def coverage(*, user: User, since: dt.date, until: dt.date) -> dict:
                 "followup_id": f.id,
                 "kind": f.kind,
                 "family": f.family,
-                "customer": f.customer.name,
+                "customer": f.customer.name if f.customer else "",
                 "owner": f.owner.username if f.owner else None,
                 "due_by": f.due_by,
                 "status": f.status,

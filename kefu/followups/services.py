@@ -18,6 +18,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
+from kefu.core.audit import audit_as
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
 from kefu.core.inputs import choice_error, parse_when, text_value
@@ -202,7 +203,7 @@ def _owner(rule: FollowUpRule, customer: Customer, ctx: Context) -> User | None:
         return ctx.least_loaded(list(users))
     if rule.owner_mode == ch.OwnerMode.ROLE and rule.owner_role:
         return ctx.least_loaded(list(User.objects.filter(role=rule.owner_role, is_active=True)))
-    if customer.owner_id and customer.owner.is_active:
+    if customer.owner and customer.owner.is_active:
         return customer.owner
     agents = User.objects.filter(role=Role.AGENT, is_active=True, accepts_customers=True)
     return ctx.least_loaded(list(agents))
@@ -356,7 +357,7 @@ def _context(followup: FollowUp) -> dict:
 
 def script_for(followup: FollowUp) -> dict | None:
     """The follow-up's script with its placeholders filled (R-5.3)."""
-    script: Script | None = followup.rule.script if followup.rule_id else None
+    script: Script | None = followup.rule.script if followup.rule else None
     if script is None:
         return None
     ctx = _context(followup)
@@ -395,7 +396,7 @@ def followup_attempt(*, actor: User, followup: FollowUp, data: dict) -> FollowUp
     the task to that time; a wrong number closes it as unreachable."""
     followup = _locked_pending(actor, followup)
     errors: list[FieldError] = []
-    outcome = data.get("outcome")
+    outcome = str(data.get("outcome") or "")
     allowed = [o for o in ch.AttemptOutcome.values if o != ch.AttemptOutcome.REACHED]
     if outcome not in allowed:
         errors.append(choice_error("outcome", outcome, allowed))
@@ -426,8 +427,8 @@ def followup_attempt(*, actor: User, followup: FollowUp, data: dict) -> FollowUp
     elif outcome == ch.AttemptOutcome.WRONG_NUMBER:
         followup.status, followup.reached = ch.Status.UNREACHABLE, False
     else:
-        limit = followup.rule.max_attempts if followup.rule_id else 3
-        retry = followup.rule.retry_hours if followup.rule_id else 4
+        limit = followup.rule.max_attempts if followup.rule else 3
+        retry = followup.rule.retry_hours if followup.rule else 4
         if attempts >= limit:
             followup.status, followup.reached = ch.Status.UNREACHABLE, False
             followup.done_at, followup.done_by = now, actor
@@ -437,7 +438,7 @@ def followup_attempt(*, actor: User, followup: FollowUp, data: dict) -> FollowUp
                 quiet=R.parse_windows(center_settings().quiet_hours),
                 calendar=WorkCalendar(),
             )
-    followup._history_user = actor
+    audit_as(followup, actor)
     followup.save()
     return followup
 
@@ -447,7 +448,8 @@ def _scores(script: Script | None, answers: dict, errors: list) -> tuple[list, D
     average score."""
     if script is None:
         return [], None
-    unhappy, scores = [], []
+    unhappy: list[dict] = []
+    scores: list[Decimal] = []
     for q in script.questions:
         key, kind = q["key"], q.get("kind", "text")
         if key not in answers or answers[key] in (None, ""):
@@ -484,7 +486,7 @@ def _scores(script: Script | None, answers: dict, errors: list) -> tuple[list, D
                 continue
             if options[value].get("unsatisfied"):
                 unhappy.append(q)
-    average = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    average = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
     return unhappy, average
 
 
@@ -530,10 +532,11 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     answers = data.get("answers") or {}
     if not isinstance(answers, dict):
         raise invalid("answers", "invalid", "answers 应为对象", "answers is an object")
-    script = followup.rule.script if followup.rule_id else None
+    script = followup.rule.script if followup.rule else None
     unhappy, score = _scores(script, answers, errors)
-    result = data.get("result") or (
-        ch.Result.UNSATISFIED if unhappy else (ch.Result.SATISFIED if script else None)
+    result = str(
+        data.get("result")
+        or (ch.Result.UNSATISFIED if unhappy else (ch.Result.SATISFIED if script else ""))
     )
     if result not in ch.Result.values:
         errors.append(choice_error("result", result, ch.Result.values))
@@ -552,7 +555,7 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     followup.status, followup.result, followup.note = ch.Status.DONE, result, note
     followup.answers, followup.score, followup.reached = answers, score, True
     followup.done_at, followup.done_by = timezone.now(), actor
-    followup._history_user = actor
+    audit_as(followup, actor)
     followup.save()
     FollowUpAttempt.objects.create(followup=followup, outcome="reached", note=note, by=actor)
     if unhappy:

@@ -52,9 +52,9 @@ def interaction_payload(i: Interaction, warnings=(), routes: bool = False) -> di
                 "ring_seconds",
             )
         },
-        "customer_number": i.customer.number if i.customer_id else None,
+        "customer_number": i.customer.number if i.customer else None,
         "caller_number": mask_phone(i.caller_number) if i.caller_number else "",
-        "agent": i.agent.username if i.agent_id else None,
+        "agent": i.agent.username if i.agent else None,
         "warnings": [w.as_dict() for w in warnings],
     }
 
@@ -67,7 +67,7 @@ def task_payload(t: CallbackTask) -> dict:
         "assignee": t.assignee.username,
         "due_at": t.due_at,
         "overdue": t.status == "open" and t.due_at < timezone.now(),
-        "customer_number": t.customer.number if t.customer_id else None,
+        "customer_number": t.customer.number if t.customer else None,
         "caller_number": mask_phone(t.caller_number) if t.caller_number else "",
         "note": t.note,
         "result": t.result,

@@ -12,6 +12,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
+from kefu.core.audit import audit_as
 from kefu.core.errors import (
     Conflict,
     FieldError,
@@ -155,7 +156,7 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     interaction.routing = (
         ch.Routing.PENDING if interaction.category in ROUTED_LATER else ch.Routing.NONE
     )
-    interaction._history_user = actor
+    audit_as(interaction, actor)
     interaction.save()
     warnings = _route(interaction, actor, department=data.get("department"))
     if callback_due is not None:
@@ -211,8 +212,8 @@ def _route(
         route = None  # a letter waits for the CS assistant to decide
     if route is not None:  # complaints and repairs: the app that takes them over (routes.py)
         warnings.extend(route(interaction=interaction, actor=actor, department=department))
-    if interaction.category == ch.Category.PRAISE:
-        employee = interaction.praised_employee
+    employee = interaction.praised_employee  # required for praise by _clean
+    if interaction.category == ch.Category.PRAISE and employee is not None:
         PraiseRecord.objects.create(
             interaction=interaction, employee=employee, department=employee.department
         )
@@ -247,7 +248,7 @@ def _route(
             )
             interaction.routing = ch.Routing.DONE
     if interaction.routing == ch.Routing.DONE:
-        interaction._history_user = actor
+        audit_as(interaction, actor)
         interaction.save(update_fields=["routing"])
     return warnings
 
@@ -272,7 +273,7 @@ def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> 
         interaction.routing = (
             ch.Routing.PENDING if interaction.category in ROUTED_LATER else ch.Routing.NONE
         )
-    interaction._history_user = actor
+    audit_as(interaction, actor)
     interaction.save()
     if (
         interaction.category != before
@@ -319,7 +320,7 @@ def task_create(
         note=note,
         created_by=actor,
     )
-    task._history_user = actor
+    audit_as(task, actor)
     task.save()
     return task
 
@@ -409,7 +410,7 @@ def task_complete(
         )
     task.status, task.result = status, result.strip()
     task.done_at, task.done_by = timezone.now(), actor
-    task._history_user = actor
+    audit_as(task, actor)
     task.save()
     return task
 
@@ -502,6 +503,6 @@ def _apply_cti(actor, event, call_id, when, number, agent_user) -> Interaction:
     if first < interaction.occurred_at:
         interaction.occurred_at, changed = first, True
     if changed:
-        interaction._history_user = actor
+        audit_as(interaction, actor)
         interaction.save()
     return interaction

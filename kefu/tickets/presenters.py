@@ -29,9 +29,9 @@ def payload(order: WorkOrder, with_events: bool = False) -> dict:
             )
         },
         "department": order.department.code,
-        "assignee": order.assignee.username if order.assignee_id else None,
+        "assignee": order.assignee.username if order.assignee else None,
         "allowed": workflow.allowed(order.status),
-        "customer_number": order.customer.number if order.customer_id else None,
+        "customer_number": order.customer.number if order.customer else None,
         "overdue": bool(
             order.due_at and order.status in workflow.OPEN and order.due_at < timezone.now()
         ),

@@ -13,6 +13,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
+from kefu.core.audit import audit_as
 from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
@@ -132,7 +133,7 @@ def work_order_create(*, actor: User, data: dict, interaction=None) -> WorkOrder
                     "customer_id", "not_found", "客户不存在", f"No customer {data['customer_id']}"
                 )
             )
-    if errors:
+    if errors or department is None:
         raise ValidationFailed(errors)
     now = timezone.now()
     rule = sla_rule_for(category=category, department=department, priority=priority)
@@ -151,7 +152,7 @@ def work_order_create(*, actor: User, data: dict, interaction=None) -> WorkOrder
         interaction=interaction,
         created_by=actor,
     )
-    order._history_user = actor
+    audit_as(order, actor)
     order.save()
     _event(order, ch.EventKind.CREATED, actor, to_status=order.status)
     if data.get("assignee"):
@@ -214,7 +215,7 @@ def work_order_transition(
     elif to == ch.Status.REOPENED:
         order.done_at = None
     order.status = to
-    order._history_user = actor
+    audit_as(order, actor)
     order.save()
     note = str(fields.get("reason") or fields.get("result") or fields.get("note") or "")
     _event(order, ch.EventKind.TRANSITION, actor, note=note, from_status=before, to_status=to)
@@ -306,7 +307,7 @@ def work_order_raise(*, actor: User, followup, department: str, text: str) -> Wo
         },
     )
     order.source_followup = followup
-    order._history_user = actor
+    audit_as(order, actor)
     order.save(update_fields=["source_followup"])
     return order
 
@@ -343,6 +344,8 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
     for order_id in list(overdue.values_list("id", flat=True)):
         with transaction.atomic():
             order = WorkOrder.objects.select_for_update().get(pk=order_id)
+            if order.due_at is None:
+                continue
             late = now - order.due_at
             for step in steps:
                 if step.level <= order.escalation_level:

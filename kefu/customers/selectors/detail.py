@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db import connection
@@ -46,7 +47,7 @@ def customer_cards(ids: list[int], matched: dict[int, str] | None = None) -> lis
         "owner__username",
         "owner__display_name",
     )
-    cards = {
+    cards: dict[int, dict[str, Any]] = {
         r["id"]: {
             "id": r["id"],
             "number": r["number"],
@@ -112,7 +113,7 @@ def asset_files(asset_ids: list[int]) -> list[AssetFile]:
     files = list(AssetFile.objects.filter(asset_id__in=asset_ids).order_by("id"))
     docs = _file_docs([f.id for f in files]) if files else {}
     for f in files:
-        f.docs = docs.get(f.id, [])
+        setattr(f, "docs", docs.get(f.id, []))  # noqa: B010 - read by file_state's callers
     return files
 
 
@@ -279,7 +280,7 @@ def open_items(detail: CustomerDetail, activity: dict | None = None) -> list[dic
     labels = {a.id: str(a) for a in detail.assets}
     for asset_id, files in detail.files.items():
         for f in files:
-            state = file_state(f, docs=f.docs)
+            state = file_state(f, docs=getattr(f, "docs", None))
             if not state["complete"]:
                 items.append(
                     {
