@@ -1,7 +1,10 @@
-"""Server time of the console's pages on the benchmark center (issue 5: every page under
-300 ms on the 1M-customer center). In-process through Django's test client, so the figure
-is the server's own time: views, queries and templates, no network.
+"""Server time of every console page and every API list on the benchmark center (issue 9:
+p95 ≤ 50 ms at 200,000 work orders, flat from 10,000). In-process through Django's test
+client, so the figure is the server's own time: views, queries, templates and JSON, no
+network. Pages are asked as the agent, the team lead and a department handler — each sees
+other rows.
 
+    python bench/generate.py && python bench/activity.py --work-orders 200000
     python bench/pages_bench.py [--database-url postgres://…/kefu_bench] [--repeat 20]
 """
 
@@ -57,6 +60,29 @@ def main() -> None:
     if followup is not None:
         pages["follow-up runner"] = (f"/followups/{followup.pk}/", {"as": lead})
     pages["reports dashboard"] = ("/reports/", {"as": lead})
+    handler = User.objects.filter(role="handler").order_by("id").first()
+    pages["workbench / (team lead)"] = ("/", {"as": lead})
+    pages["work orders (team lead)"] = ("/work-orders/", {"as": lead})
+    pages["stalled work orders (team lead)"] = ("/work-orders/?stalled=1", {"as": lead})
+    if handler is not None:
+        pages["workbench / (department handler)"] = ("/", {"as": handler})
+        pages["work orders (department handler)"] = ("/work-orders/", {"as": handler})
+    # every API list, as the team lead (the widest view) with a bearer token
+    from kefu.accounts.services import token_create
+
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=lead)}"}
+    for label, url in (
+        ("API /tickets", "/api/v1/tickets"),
+        ("API /tickets?stalled", "/api/v1/tickets?stalled=true"),
+        ("API /complaints", "/api/v1/complaints"),
+        ("API /complaints?stage=open", "/api/v1/complaints?stage=open"),
+        ("API /followups (today)", "/api/v1/followups"),
+        ("API /interactions", "/api/v1/interactions"),
+        ("API /callbacks?everyone", "/api/v1/callbacks?everyone=true"),
+        ("API /care/messages", "/api/v1/care/messages"),
+        ("API /customers/search 王", "/api/v1/customers/search?q=王"),
+    ):
+        pages[label] = (url, dict(bearer))
     print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for label, spec in pages.items():
         url, extra = (spec, {}) if isinstance(spec, str) else spec

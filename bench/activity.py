@@ -1,0 +1,260 @@
+"""The work a center accumulates beside its archive, in realistic proportions, for the list
+benchmarks: per 200,000 work orders (two years of a large center) about 3 % still open,
+600,000 timeline events (a few urged), 20,000 complaints with their stage records, 500,000
+contacts, 300,000 follow-ups (7DC, 3DC, 1 month … a day's worth due today) and 5,000 open
+callbacks.
+
+    python bench/activity.py --work-orders 200000 [--database-url postgres://…/kefu_bench]
+
+Written with bulk_create in batches (the models' own defaults and choices), then the
+creation times spread over the two years with one UPDATE each. Run after generate.py;
+does nothing if the work orders are there already.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import time
+
+from common import database_url, django_setup, ensure_database
+
+BATCH = 5_000
+TODAY = dt.date(2026, 11, 22)
+NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+DEPARTMENTS = [("service", "售后服务部"), ("sales", "销售部"), ("parts", "配件部"),
+               ("finance", "财务部"), ("admin", "行政部")]  # fmt: skip
+TITLES = ["空调不制冷", "车门异响", "保养预约改期", "发票补开", "配件到货通知", "车漆划痕",
+          "导航升级", "保险理赔资料", "钥匙补配", "轮胎鼓包"]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work-orders", type=int, default=200_000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--seed", type=int, default=20261123)
+    args = parser.parse_args()
+    url = args.database_url or database_url()
+    ensure_database(url)
+    django_setup(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from kefu.tickets.models import WorkOrder
+
+    if WorkOrder.objects.exists():
+        print("activity already loaded; drop the database to regenerate")
+        return
+    started = time.perf_counter()
+    load(args.work_orders, random.Random(args.seed))
+    print(f"loaded the activity of {args.work_orders:,} work orders in "
+          f"{time.perf_counter() - started:.1f}s")  # fmt: skip
+
+
+def _chunks(rows, model, **kwargs) -> int:
+    n = 0
+    for i in range(0, len(rows), BATCH):
+        model.objects.bulk_create(rows[i : i + BATCH], **kwargs)
+        n += len(rows[i : i + BATCH])
+    return n
+
+
+def load(orders: int, rnd: random.Random) -> None:
+    from django.db import connection
+
+    from kefu.accounts.choices import Role
+    from kefu.accounts.models import Department, User
+    from kefu.customers.models import Customer
+
+    depts = [Department.objects.get_or_create(code=c, defaults={"name": n})[0]
+             for c, n in DEPARTMENTS]  # fmt: skip
+    handlers = {
+        d.pk: [
+            User.objects.get_or_create(
+                username=f"{d.code}{i}",
+                defaults={"role": Role.HANDLER, "department": d, "display_name": f"{d.name}{i}"},
+            )[0]
+            for i in range(1, 6)
+        ]
+        for d in depts
+    }
+    User.objects.get_or_create(username="lead1", defaults={"role": Role.TEAM_LEAD})
+    agents = list(User.objects.filter(role=Role.AGENT).order_by("id"))
+    max_customer = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 1
+    scale = orders / 200_000
+    work_orders(orders, rnd, depts, handlers, agents, max_customer)
+    complaints(int(20_000 * scale), rnd, depts, agents, max_customer)
+    contacts(int(500_000 * scale), rnd, agents, max_customer)
+    followups(int(300_000 * scale), rnd, agents, max_customer)
+    callbacks(int(5_000 * scale), rnd, agents, max_customer)
+    with connection.cursor() as cur:
+        for table in ("tickets_workorder", "tickets_workorderevent", "complaints_complaint",
+                      "complaints_complaintstagerecord", "interactions_interaction",
+                      "followups_followup", "interactions_callbacktask"):  # fmt: skip
+            cur.execute(f"VACUUM ANALYZE {table}")
+
+
+def _when(rnd: random.Random, days: int = 730) -> dt.datetime:
+    return NOW - dt.timedelta(minutes=rnd.randrange(days * 24 * 60))
+
+
+def work_orders(n, rnd, depts, handlers, agents, max_customer) -> None:
+    from django.db import connection
+
+    from kefu.tickets.models import WorkOrder, WorkOrderEvent
+
+    open_states = ["new", "dispatched", "in_progress", "reopened"]
+    rows = []
+    for i in range(1, n + 1):
+        created = _when(rnd)
+        dept = depts[rnd.randrange(len(depts))]
+        is_open = rnd.random() < 0.03 or created > NOW - dt.timedelta(days=3)
+        status = rnd.choice(open_states) if is_open else rnd.choice(["verified"] * 9 + ["cancelled"])
+        rows.append(
+            WorkOrder(
+                number=f"GD{i:08d}",
+                category=rnd.choice(["fault", "fault", "other"]),
+                title=rnd.choice(TITLES),
+                customer_id=rnd.randrange(1, max_customer + 1),
+                department=dept,
+                assignee=None if status == "new" else rnd.choice(handlers[dept.pk]),
+                priority="normal",
+                status=status,
+                dispatch_due_at=created + dt.timedelta(hours=2),
+                due_at=created + dt.timedelta(hours=rnd.choice([24, 48, 72])),
+                created_by=rnd.choice(agents),
+            )
+        )
+    _chunks(rows, WorkOrder)
+    ids = list(WorkOrder.objects.order_by("id").values_list("id", "status"))
+    events = []
+    for pk, status in ids:
+        events.append(WorkOrderEvent(work_order_id=pk, kind="created", to_status="new"))
+        if status != "new":
+            events.append(
+                WorkOrderEvent(work_order_id=pk, kind="transition", from_status="new",
+                               to_status="dispatched")  # fmt: skip
+            )
+        if status in ("verified", "cancelled"):
+            events.append(
+                WorkOrderEvent(work_order_id=pk, kind="transition", to_status=status)
+            )
+        if status in open_states and rnd.random() < 0.2:
+            events.append(WorkOrderEvent(work_order_id=pk, kind="urge", note="请尽快处理"))
+    _chunks(events, WorkOrderEvent)
+    with connection.cursor() as cur:  # spread the creation times over two years
+        cur.execute(
+            "UPDATE tickets_workorder SET created_at = due_at - interval '2 days', "
+            "updated_at = due_at - interval '1 day'"
+        )
+    print(f"  {len(rows):,} work orders, {len(events):,} events", flush=True)
+
+
+def complaints(n, rnd, depts, agents, max_customer) -> None:
+    from kefu.complaints.models import Complaint, ComplaintStageRecord
+
+    stages = ["judgment", "investigation", "solution", "implementation", "review"]
+    rows = []
+    for i in range(1, n + 1):
+        received = _when(rnd)
+        is_open = rnd.random() < 0.02 or received > NOW - dt.timedelta(days=5)
+        stage = rnd.choice(stages) if is_open else "closed"
+        rows.append(
+            Complaint(
+                number=f"TS{i:08d}",
+                customer_id=rnd.randrange(1, max_customer + 1),
+                complainant_name="顾客",
+                channel="inbound_call",
+                received_at=received,
+                content=rnd.choice(TITLES) + "，多次处理未果",
+                handler=rnd.choice(agents),
+                stage=stage,
+                outcome="" if is_open else "resolved",
+                stage_entered_at=received,
+                stage_due_at=received + dt.timedelta(days=2) if is_open else None,
+                department=rnd.choice(depts),
+                complaint_class=rnd.choice(["repair_quality", "service_attitude", "price"]),
+                closed_at=None if is_open else received + dt.timedelta(days=4),
+            )
+        )
+    _chunks(rows, Complaint)
+    records = [
+        ComplaintStageRecord(complaint_id=pk, stage=s, entered_at=at, completed_at=at)
+        for pk, at in Complaint.objects.values_list("id", "received_at")
+        for s in ("intake", "judgment", "investigation")
+    ]
+    _chunks(records, ComplaintStageRecord)
+    print(f"  {len(rows):,} complaints, {len(records):,} stage records", flush=True)
+
+
+def contacts(n, rnd, agents, max_customer) -> None:
+    from kefu.interactions.models import Interaction
+
+    rows = [
+        Interaction(
+            channel=rnd.choice(["inbound_call"] * 8 + ["visit", "letter"]),
+            category=rnd.choice(["consultation"] * 6 + ["repair", "suggestion", "praise"]),
+            customer_id=rnd.randrange(1, max_customer + 1),
+            content="来电咨询",
+            agent=rnd.choice(agents),
+            occurred_at=_when(rnd),
+            routing="none",
+        )
+        for _ in range(n)
+    ]
+    _chunks(rows, Interaction)
+    print(f"  {len(rows):,} contacts", flush=True)
+
+
+def followups(n, rnd, agents, max_customer) -> None:
+    from kefu.followups.models import FollowUp
+
+    families = ["7DC"] * 4 + ["3DC"] * 3 + ["1M"] * 2 + ["1Y"]
+    rows = []
+    for i in range(n):
+        due = TODAY - dt.timedelta(days=rnd.randrange(730))
+        pending = due >= TODAY - dt.timedelta(days=2) or rnd.random() < 0.01
+        rows.append(
+            FollowUp(
+                kind="rule",
+                family=rnd.choice(families),
+                source_key=f"bench:{i}",
+                customer_id=rnd.randrange(1, max_customer + 1),
+                owner=rnd.choice(agents),
+                due_on=due,
+                due_by=due + dt.timedelta(days=1),
+                status="pending" if pending else "done",
+                result="" if pending else rnd.choice(["satisfied"] * 9 + ["unsatisfied"]),
+            )
+        )
+    for i in range(max(1, n // 300)):  # today's calls
+        rows.append(
+            FollowUp(kind="rule", family="7DC", source_key=f"bench:today:{i}",
+                     customer_id=rnd.randrange(1, max_customer + 1), owner=rnd.choice(agents),
+                     due_on=TODAY, due_by=TODAY + dt.timedelta(days=1))  # fmt: skip
+        )
+    _chunks(rows, FollowUp)
+    print(f"  {len(rows):,} follow-ups", flush=True)
+
+
+def callbacks(n, rnd, agents, max_customer) -> None:
+    from kefu.interactions.models import CallbackTask
+
+    rows = [
+        CallbackTask(
+            kind="callback",
+            status="open",
+            customer_id=rnd.randrange(1, max_customer + 1),
+            assignee=rnd.choice(agents),
+            due_at=NOW + dt.timedelta(minutes=rnd.randrange(-600, 6000)),
+            note="回电告知进度",
+        )
+        for _ in range(n)
+    ]
+    _chunks(rows, CallbackTask)
+    print(f"  {len(rows):,} open callbacks", flush=True)
+
+
+if __name__ == "__main__":
+    main()
