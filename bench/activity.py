@@ -8,7 +8,7 @@ callbacks.
 
 Written with bulk_create in batches (the models' own defaults and choices), then the
 creation times spread over the two years with one UPDATE each. Run after generate.py;
-does nothing if the work orders are there already.
+each kind of row is loaded once (a kind already there is skipped, so a broken run resumes).
 """
 
 from __future__ import annotations
@@ -41,15 +41,12 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from kefu.tickets.models import WorkOrder
-
-    if WorkOrder.objects.exists():
-        print("activity already loaded; drop the database to regenerate")
-        return
     started = time.perf_counter()
     load(args.work_orders, random.Random(args.seed))
-    print(f"loaded the activity of {args.work_orders:,} work orders in "
-          f"{time.perf_counter() - started:.1f}s")  # fmt: skip
+    print(
+        f"loaded the activity of {args.work_orders:,} work orders in "
+        f"{time.perf_counter() - started:.1f}s"
+    )
 
 
 def _chunks(rows, model, **kwargs) -> int:
@@ -82,12 +79,28 @@ def load(orders: int, rnd: random.Random) -> None:
     User.objects.get_or_create(username="lead1", defaults={"role": Role.TEAM_LEAD})
     agents = list(User.objects.filter(role=Role.AGENT).order_by("id"))
     max_customer = Customer.objects.order_by("-id").values_list("id", flat=True).first() or 1
+    from kefu.complaints.models import Complaint
+    from kefu.followups.models import FollowUp
+    from kefu.interactions.models import CallbackTask, Interaction
+    from kefu.tickets.models import WorkOrder
+
     scale = orders / 200_000
-    work_orders(orders, rnd, depts, handlers, agents, max_customer)
-    complaints(int(20_000 * scale), rnd, depts, agents, max_customer)
-    contacts(int(500_000 * scale), rnd, agents, max_customer)
-    followups(int(300_000 * scale), rnd, agents, max_customer)
-    callbacks(int(5_000 * scale), rnd, agents, max_customer)
+    for model, load_kind, n in (
+        (WorkOrder, work_orders, orders),
+        (Complaint, complaints, int(20_000 * scale)),
+        (Interaction, contacts, int(500_000 * scale)),
+        (FollowUp, followups, int(300_000 * scale)),
+        (CallbackTask, callbacks, int(5_000 * scale)),
+    ):
+        if model.objects.exists():
+            print(f"  {model._meta.verbose_name_plural}: there already", flush=True)
+            continue
+        if load_kind is work_orders:
+            work_orders(n, rnd, depts, handlers, agents, max_customer)
+        elif load_kind is complaints:
+            complaints(n, rnd, depts, agents, max_customer)
+        else:
+            load_kind(n, rnd, agents, max_customer)
     with connection.cursor() as cur:
         for table in ("tickets_workorder", "tickets_workorderevent", "complaints_complaint",
                       "complaints_complaintstagerecord", "interactions_interaction",
@@ -110,7 +123,9 @@ def work_orders(n, rnd, depts, handlers, agents, max_customer) -> None:
         created = _when(rnd)
         dept = depts[rnd.randrange(len(depts))]
         is_open = rnd.random() < 0.03 or created > NOW - dt.timedelta(days=3)
-        status = rnd.choice(open_states) if is_open else rnd.choice(["verified"] * 9 + ["cancelled"])
+        status = (
+            rnd.choice(open_states) if is_open else rnd.choice(["verified"] * 9 + ["cancelled"])
+        )
         rows.append(
             WorkOrder(
                 number=f"GD{i:08d}",
@@ -133,13 +148,12 @@ def work_orders(n, rnd, depts, handlers, agents, max_customer) -> None:
         events.append(WorkOrderEvent(work_order_id=pk, kind="created", to_status="new"))
         if status != "new":
             events.append(
-                WorkOrderEvent(work_order_id=pk, kind="transition", from_status="new",
-                               to_status="dispatched")  # fmt: skip
+                WorkOrderEvent(
+                    work_order_id=pk, kind="transition", from_status="new", to_status="dispatched"
+                )
             )
         if status in ("verified", "cancelled"):
-            events.append(
-                WorkOrderEvent(work_order_id=pk, kind="transition", to_status=status)
-            )
+            events.append(WorkOrderEvent(work_order_id=pk, kind="transition", to_status=status))
         if status in open_states and rnd.random() < 0.2:
             events.append(WorkOrderEvent(work_order_id=pk, kind="urge", note="请尽快处理"))
     _chunks(events, WorkOrderEvent)
@@ -168,7 +182,8 @@ def complaints(n, rnd, depts, agents, max_customer) -> None:
                 channel="inbound_call",
                 received_at=received,
                 content=rnd.choice(TITLES) + "，多次处理未果",
-                handler=rnd.choice(agents),
+                handler=(agent := rnd.choice(agents)),
+                created_by=agent,
                 stage=stage,
                 outcome="" if is_open else "resolved",
                 stage_entered_at=received,
@@ -230,9 +245,15 @@ def followups(n, rnd, agents, max_customer) -> None:
         )
     for i in range(max(1, n // 300)):  # today's calls
         rows.append(
-            FollowUp(kind="rule", family="7DC", source_key=f"bench:today:{i}",
-                     customer_id=rnd.randrange(1, max_customer + 1), owner=rnd.choice(agents),
-                     due_on=TODAY, due_by=TODAY + dt.timedelta(days=1))  # fmt: skip
+            FollowUp(
+                kind="rule",
+                family="7DC",
+                source_key=f"bench:today:{i}",
+                customer_id=rnd.randrange(1, max_customer + 1),
+                owner=rnd.choice(agents),
+                due_on=TODAY,
+                due_by=TODAY + dt.timedelta(days=1),
+            )
         )
     _chunks(rows, FollowUp)
     print(f"  {len(rows):,} follow-ups", flush=True)

@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kefu.complaints import choices as ch
+from kefu.complaints import workflow
 from kefu.core.fields import KeyField
 from kefu.interactions.choices import Channel
 from kefu.tickets.choices import HoursKind
@@ -122,6 +123,17 @@ class Complaint(models.Model):
             models.Index(fields=["department", "stage"], name="complaint_department"),
             models.Index(fields=["-received_at"], name="complaint_received"),
             models.Index(fields=["complainant_phone"], name="complaint_phone"),
+            # Open complaints soonest stage deadline first (the console list, the workbench).
+            models.Index(
+                fields=["stage_due_at", "id"],
+                name="complaint_open_due",
+                condition=models.Q(stage__in=workflow.OPEN),
+            ),
+            models.Index(
+                fields=["handler", "stage_due_at"],
+                name="complaint_open_handler",
+                condition=models.Q(stage__in=workflow.OPEN),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from kefu.complaints import choices as ch
 from kefu.complaints import workflow
 from kefu.complaints.models import Complaint, ComplaintCompensation, ComplaintStageRecord
 from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.paging import Page, page_of
 from kefu.customers.selectors import caller_digits
 
 PHONE_LIKE = re.compile(r"[\d\s\-+()]+")
@@ -79,14 +80,14 @@ def complaints(
     return qs
 
 
-def workbench_complaints(*, user: User, limit: int = 30) -> list[Complaint]:
+def workbench_complaints(*, user: User, limit: int = 20) -> Page:
     """The workbench's open complaints, soonest stage deadline first: everyone's for team
     leads and above, a department handler's department's (as `complaints` scopes them),
     an agent's those they handle."""
     qs = complaints(user=user, stage="open").order_by("stage_due_at", "id")
     if not P.has_perm(user, P.MANAGE_TASKS) and user.role != Role.HANDLER:
         qs = qs.filter(handler=user)
-    return list(qs[:limit])
+    return page_of(qs, size=limit)
 
 
 def open_by_stage(*, user: User) -> dict[str, int]:

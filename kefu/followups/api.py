@@ -99,7 +99,7 @@ def list_followups(
         owner=owner,
         rule=rule,
     )
-    return [payload(f) for f in rows[:limit]]
+    return [payload(f) for f in sel.page(rows, limit=limit)]
 
 
 @router.get("/rules", response={200: list[dict], **ERRORS}, summary="Follow-up rules 回访规则")

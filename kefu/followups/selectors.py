@@ -14,10 +14,11 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import NotFound, PermissionDenied, invalid
+from kefu.core.paging import Page, page_of
 from kefu.core.services import center_settings
 from kefu.followups import choices as ch
 from kefu.followups import rules as R
-from kefu.followups.models import FollowUp, FollowUpRule
+from kefu.followups.models import FollowUp, FollowUpAttempt, FollowUpRule
 from kefu.followups.rules import ALWAYS_FOLLOWED
 
 
@@ -40,11 +41,8 @@ def followups(
         raise PermissionDenied(
             "只有班长及以上可查看他人的回访", "Only team leads and above see others' follow-ups"
         )
-    # How often a customer was called is read from the attempt log, not stored twice.
-    qs = (
-        FollowUp.objects.select_related("customer", "complaint", "owner", "rule", "event__asset")
-        .annotate(attempts=Count("attempt_log"))
-        .order_by("due_on", "next_call_at", "id")
+    qs = FollowUp.objects.select_related("customer", "owner", "rule").order_by(
+        "due_on", "next_call_at", "id"
     )
     if owner:
         qs = qs.filter(owner__username=owner)
@@ -64,13 +62,30 @@ def followups(
     return qs
 
 
+def page(qs: QuerySet, *, limit: int, offset: int = 0) -> list[FollowUp]:
+    """One page of follow-ups, each with `attempts`: how often the customer was called is
+    read from the attempt log (not stored twice), counted for the page's rows only."""
+    rows = list(qs[offset : offset + limit])
+    counts = dict(
+        FollowUpAttempt.objects.filter(followup_id__in=[f.pk for f in rows])
+        .values("followup_id")
+        .annotate(n=Count("id"))
+        .values_list("followup_id", "n")
+    )
+    for f in rows:
+        f.attempts = counts.get(f.pk, 0)
+    return rows
+
+
 def followup_next(*, user: User, day: dt.date) -> FollowUp | None:
     """The runner's next call: the user's first pending follow-up due by `day`."""
     return followups(user=user, status="pending", due_on=day).order_by("due_by", "id").first()
 
 
-def workbench_followups(*, user: User, day: dt.date, limit: int = 50) -> list[FollowUp]:
-    return list(followups(user=user, status="pending", due_on=day).order_by("due_by", "id")[:limit])
+def workbench_followups(*, user: User, day: dt.date, limit: int = 20) -> Page:
+    """The calls due by `day` (overdue first), the first `limit` of them and how many."""
+    qs = followups(user=user, status="pending", due_on=day).order_by("due_by", "id")
+    return page_of(qs, size=limit, load=page)
 
 
 def customer_followups(*, customer_id: int, limit: int = 20) -> QuerySet:
@@ -110,10 +125,15 @@ def rules(*, user: User) -> QuerySet:
 
 def followup_get(*, user: User, followup_id: int) -> FollowUp:
     everyone = P.has_perm(user, P.MANAGE_TASKS)
-    found = followups(user=user, everyone=everyone).filter(pk=followup_id).first()
-    if found is None:
+    found = page(
+        followups(user=user, everyone=everyone)
+        .select_related("complaint", "event__asset")
+        .filter(pk=followup_id),
+        limit=1,
+    )
+    if not found:
         raise NotFound(f"follow-up {followup_id}")
-    return found
+    return found[0]
 
 
 def overdue(followup: FollowUp, today: dt.date | None = None) -> bool:

@@ -73,6 +73,13 @@ class Interaction(models.Model):
             models.Index(fields=["caller_number", "-occurred_at"], name="interaction_caller"),
             models.Index(fields=["agent", "-occurred_at"], name="interaction_agent"),
             models.Index(fields=["-occurred_at"], name="interaction_time"),
+            # the answer-speed rate reads the calls the phone system reported by the
+            # time they rang; contacts logged by hand have no ring time and stay out of it
+            models.Index(
+                fields=["ring_at", "answered_at"],
+                name="interaction_rings",
+                condition=models.Q(ring_at__isnull=False),
+            ),
             # contacts still waiting for their work order or complaint (routing "pending")
             models.Index(
                 fields=["category", "-occurred_at"],

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.paging import Page, page_of
 from kefu.core.services import center_settings
 from kefu.customers.selectors import caller_digits
 from kefu.interactions import choices as ch
@@ -52,6 +53,11 @@ def workbench_letters(*, user: User, limit: int = 20) -> list[Interaction]:
             routing=ch.Routing.PENDING
         )[:limit]
     )
+
+
+def workbench_callbacks(*, user: User, limit: int = 20) -> Page:
+    """The user's open callback promises and messages, soonest due first, and how many."""
+    return page_of(tasks_open(user=user), size=limit)
 
 
 def task_get(*, user: User, task_id: int) -> CallbackTask:

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from kefu.core.fields import KeyField
 from kefu.tickets import choices as ch
+from kefu.tickets import workflow
 
 
 class SlaRule(models.Model):
@@ -141,6 +142,19 @@ class WorkOrder(models.Model):
             models.Index(fields=["department", "status"], name="workorder_department"),
             models.Index(fields=["assignee", "status"], name="workorder_assignee"),
             models.Index(fields=["customer", "-created_at"], name="workorder_customer"),
+            # The lists: open orders soonest due first (console, stalled, workbench) stay a
+            # small index however many closed orders pile up; the API's unfiltered list.
+            models.Index(
+                fields=["due_at", "id"],
+                name="workorder_open_due",
+                condition=models.Q(status__in=workflow.OPEN),
+            ),
+            models.Index(
+                fields=["created_by", "due_at"],
+                name="workorder_open_creator",
+                condition=models.Q(status__in=workflow.OPEN),
+            ),
+            models.Index(fields=["due_at", "id"], name="workorder_due"),
         ]
 
     def __str__(self) -> str:

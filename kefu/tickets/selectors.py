@@ -11,6 +11,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.paging import Page, page_of
 from kefu.tickets import workflow
 from kefu.tickets.choices import EventKind
 from kefu.tickets.models import WorkOrder, WorkOrderEvent
@@ -67,14 +68,14 @@ def work_order_get(*, user: User, order_id: int) -> WorkOrder:
     return order
 
 
-def workbench_work_orders(*, user: User, limit: int = 30) -> list[WorkOrder]:
+def workbench_work_orders(*, user: User, limit: int = 20) -> Page:
     """The workbench's open orders: everyone's for team leads and above; a department
     handler's department's and their own (as `work_orders` scopes them); an agent's the
     ones they raised or were given."""
     qs = work_orders(user=user).filter(status__in=workflow.OPEN)
     if not P.has_perm(user, P.MANAGE_TASKS) and user.role != Role.HANDLER:
         qs = qs.filter(Q(created_by=user) | Q(assignee=user))
-    return page(qs, limit=limit)
+    return page_of(qs, size=limit, load=page)
 
 
 def stalled(*, user: User, now: dt.datetime | None = None) -> QuerySet:

@@ -307,3 +307,47 @@ def test_the_runner_warns_in_the_customers_rest_time(signed_in, agent):
         assert "休息时间" not in signed_in.get(f"/followups/{task.pk}/").content.decode()
     with time_machine.travel(dt.datetime(2026, 10, 2, 10, 0, tzinfo=cst)):
         assert "法定节假日" in signed_in.get(f"/followups/{task.pk}/").content.decode()
+
+
+def test_a_department_handler_finds_the_departments_orders_on_the_workbench(signed_in, agent):
+    """R-3.1: an order dispatched to a colleague of the department (or not yet dispatched)
+    is on every department handler's workbench, as in their work-order list."""
+    from kefu.accounts.tests.factories import UserFactory
+    from kefu.tickets.services import work_order_create, work_order_transition
+
+    service = Department.objects.get(code="service")
+    UserFactory(username="fixer1", role="handler", department=service)
+    second = UserFactory(username="fixer2", role="handler", department=service)
+    order = work_order_create(
+        actor=agent, data={"title": "门禁失灵", "department": "service", "category": "fault"}
+    )
+    work_order_transition(actor=agent, order=order, to="dispatched", fields={"assignee": "fixer1"})
+    web = Client()
+    web.force_login(second)
+    assert order.number in web.get("/").content.decode()
+    assert order.number in web.get("/work-orders/").content.decode()
+
+
+def test_long_lists_come_a_page_at_a_time_with_the_total(signed_in, agent, lead):
+    """The work-order list shows 50 a page, says how many there are in all, and keeps the
+    filters in the pager's links; a page past the end shows the last one."""
+    from kefu.tickets.services import work_order_create
+
+    for i in range(53):
+        work_order_create(
+            actor=agent,
+            data={"title": f"报修{i:02d}", "department": "service", "category": "fault"},
+        )
+    web = Client()
+    web.force_login(lead)
+    first = web.get("/work-orders/", {"department": "service"}).content.decode()
+    rows = re.compile(r'href="/work-orders/\d+/"')
+    assert len(rows.findall(first)) == 50
+    assert "第 1 / 2 页，共 53 条" in first
+    assert "?department=service&amp;page=2" in first
+    second = web.get("/work-orders/", {"department": "service", "page": "2"}).content.decode()
+    assert len(rows.findall(second)) == 3 and "上一页" in second
+    beyond = web.get("/work-orders/", {"department": "service", "page": "999"}).content.decode()
+    assert "第 2 / 2 页" in beyond
+    workbench = web.get("/").content.decode()
+    assert "<b>53</b>" in workbench  # the count is all open orders, not the rows shown

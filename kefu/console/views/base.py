@@ -50,3 +50,10 @@ def posted_id(request: HttpRequest, name: str) -> int | None:
     """A row id posted in a form field; None when it is not a number."""
     raw = request.POST.get(name, "")
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The list's filters as a query string, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -15,10 +15,17 @@ from kefu.complaints import workflow
 from kefu.complaints.choices import ComplaintClass, Outcome, Stage
 from kefu.complaints.presenters import payload as complaint_payload
 from kefu.console.lang import bilingual
-from kefu.console.views.base import console, field_errors, in_english, posted_id
+from kefu.console.views.base import (
+    console,
+    field_errors,
+    in_english,
+    posted_id,
+    query_without_page,
+)
 from kefu.core.errors import KefuError, NotFound
+from kefu.core.paging import page_number, page_of
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 @console
@@ -26,18 +33,24 @@ def complaints(request: HttpRequest) -> HttpResponse:
     """The archive with its filters, open ones soonest due first (R-4.4)."""
     g = request.GET
     stage, cls = g.get("stage", "open"), g.get("complaint_class", "")
-    rows = complaint_sel.complaints(
-        user=request.user,
-        q=g.get("q", ""),
-        stage=stage,
-        complaint_class=cls,
-        overdue=g.get("overdue") == "1",
-    ).order_by("stage_due_at", "-received_at")[:LIST_LIMIT]
+    page = page_of(
+        complaint_sel.complaints(
+            user=request.user,
+            q=g.get("q", ""),
+            stage=stage,
+            complaint_class=cls,
+            overdue=g.get("overdue") == "1",
+        ).order_by("stage_due_at", "id"),
+        number=page_number(g.get("page")),
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "console/complaints.html",
         {
-            "rows": [complaint_payload(c) for c in rows],
+            "rows": [complaint_payload(c) for c in page.rows],
+            "page": page,
+            "query": query_without_page(request),
             "stage": stage,
             "complaint_class": cls,
             "overdue": g.get("overdue") == "1",

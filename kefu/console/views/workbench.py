@@ -20,20 +20,21 @@ from kefu.tickets import selectors as ticket_sel
 
 @console
 def workbench(request: HttpRequest) -> HttpResponse:
+    """Each list shows its first rows, soonest due first, and says how many there are."""
     user, today = request.user, timezone.localdate()
+    followups = followup_sel.workbench_followups(user=user, day=today)
+    complaints = complaint_sel.workbench_complaints(user=user)
     return render(
         request,
         "console/workbench.html",
         {
             "today": today,
-            "followups": [
-                followup_payload(f) for f in followup_sel.workbench_followups(user=user, day=today)
-            ],
-            "callbacks": list(interaction_sel.tasks_open(user=user)[:30]),
+            "followups": [followup_payload(f) for f in followups.rows],
+            "followups_total": followups.total,
+            "callbacks": interaction_sel.workbench_callbacks(user=user),
             "orders": ticket_sel.workbench_work_orders(user=user),
-            "complaints": [
-                complaint_payload(c) for c in complaint_sel.workbench_complaints(user=user)
-            ],
+            "complaints": [complaint_payload(c) for c in complaints.rows],
+            "complaints_total": complaints.total,
             "messages_due": care_sel.messages_due_count(today),
             "pending_letters": interaction_sel.workbench_letters(user=user),
             "now": timezone.now(),

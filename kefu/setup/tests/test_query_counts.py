@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # The bounds written in docs/performance.md ("Query budgets").
 SCREEN_POP = 5  # customer, phones with tags, assets, files, activity (one UNION ALL)
 SEARCH = 4  # one match tier, then the cards: customers, phones, vehicles
-WORKBENCH = 9  # session, user, follow-ups, callbacks, orders (+ urges), complaints, …
+WORKBENCH = 13  # session, user; follow-ups, callbacks, orders (+ urges), complaints with counts; …
 CUSTOMER_PAGE = 11  # session, user, the detail, and one query per timeline source
 
 
