@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 
 from kefu.accounts import permissions as P
 from kefu.accounts.permissions import require
+from kefu.care import selectors as care_sel
 from kefu.care import services as svc
 from kefu.care.models import Message
 from kefu.core.api import ERRORS, Id
@@ -62,18 +63,13 @@ def messages(
     limit: int = Query(200, ge=1, le=1000),
 ):
     """Every greeting, reminder and notice with its outcome (R-6.4), newest first."""
-    require(request.user, P.VIEW_INTERACTIONS)
-    qs = Message.objects.select_related("customer", "rule").order_by("-scheduled_for", "-id")
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if date:
-        day = parse_date(date, field="date")
-        start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-        qs = qs.filter(scheduled_for__gte=start, scheduled_for__lt=start + dt.timedelta(days=1))
+    qs = care_sel.messages(
+        user=request.user,
+        customer_id=customer,
+        status=status,
+        channel=channel,
+        day=parse_date(date, field="date") if date else None,
+    )
     return [
         {
             **{k: getattr(m, k) for k in MessageOut.model_fields if hasattr(m, k)},

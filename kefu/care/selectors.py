@@ -7,6 +7,9 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from kefu.accounts import permissions as P
+from kefu.accounts.models import User
+from kefu.accounts.permissions import require
 from kefu.care import choices as ch
 from kefu.care.models import Message
 
@@ -25,3 +28,26 @@ def messages_due_count(day: dt.date) -> int:
 def customer_messages(*, customer_id: int, limit: int = 20) -> QuerySet[Message]:
     """A customer's messages, newest first (the customer page's timeline)."""
     return Message.objects.filter(customer_id=customer_id).order_by("-scheduled_for")[:limit]
+
+
+def messages(
+    *,
+    user: User,
+    customer_id: int | None = None,
+    status: str = "",
+    channel: str = "",
+    day: dt.date | None = None,
+) -> QuerySet[Message]:
+    """The message log (R-6.4), newest first, by customer, outcome, channel or day."""
+    require(user, P.VIEW_INTERACTIONS)
+    qs = Message.objects.select_related("customer", "rule").order_by("-scheduled_for", "-id")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if day:
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+        qs = qs.filter(scheduled_for__gte=start, scheduled_for__lt=start + dt.timedelta(days=1))
+    return qs

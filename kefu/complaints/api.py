@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
 
-from kefu.accounts import permissions as P
-from kefu.accounts.permissions import require
 from kefu.complaints import selectors as sel
 from kefu.complaints import services as svc
-from kefu.complaints import workflow
+from kefu.complaints import transfer, workflow
 from kefu.complaints.models import ComplaintProposal
 from kefu.complaints.presenters import payload
 from kefu.core.api import ERRORS, Id
-from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
-from kefu.customers.models import PiiAccessLog
-from kefu.customers.validation import mask_phone
 
 router = Router(tags=["complaints 投诉"])
 
@@ -163,72 +155,8 @@ def list_complaints(request: HttpRequest, params: Query[ListParams]):
 def export(request: HttpRequest, params: Query[ListParams]):
     """R-4.4: the archive (same filters as the list) as CSV with every stage's record;
     phones stay masked. Managers and the GM; the export is logged (R-0.5)."""
-    require(request.user, P.EXPORT_CUSTOMERS)
-    rows = sel.complaints(user=request.user, **_filters(params)).prefetch_related("stages")
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "投诉编号",
-            "受理时间",
-            "投诉人",
-            "电话",
-            "渠道",
-            "内容",
-            "要求",
-            "经办人",
-            "阶段",
-            "结果",
-            "责任部门",
-            "类别",
-            "原因",
-            "责任人",
-            "顾客确认",
-            "评价",
-            "改进措施",
-            "结案时间",
-            "重开次数",
-            "各阶段记录",
-        ]
-    )
-    count = 0
-    for c in rows.iterator(chunk_size=500):
-        count += 1
-        stages = " | ".join(
-            f"{r.get_stage_display()}@{r.completed_at:%Y-%m-%d %H:%M}"
-            + (f" {r.data}" if r.data else "")
-            for r in c.stages.all()
-            if r.completed_at
-        )
-        writer.writerow(
-            [
-                c.number,
-                f"{timezone.localtime(c.received_at):%Y-%m-%d %H:%M}",
-                c.complainant_name,
-                mask_phone(c.complainant_phone) if c.complainant_phone else "",
-                c.get_channel_display(),
-                c.content,
-                c.demand,
-                c.handler.username,
-                c.get_stage_display(),
-                c.get_outcome_display() if c.outcome else "",
-                c.department.name if c.department_id else "",
-                c.get_complaint_class_display() if c.complaint_class else "",
-                c.root_cause,
-                c.responsible_person,
-                c.acceptance,
-                c.evaluation,
-                c.improvement,
-                f"{timezone.localtime(c.closed_at):%Y-%m-%d %H:%M}" if c.closed_at else "",
-                c.reopen_count,
-                stages,
-            ]
-        )
-    PiiAccessLog.objects.create(
-        user=request.user, action="export", fields="complaints", count=count, channel="csv"
-    )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    data = transfer.complaints_export(actor=request.user, filters=_filters(params))
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
     return response
 
@@ -298,10 +226,7 @@ def propose(request: HttpRequest, complaint_id: int, body: ProposalIn):
 
 def _proposal(request: HttpRequest, complaint_id: int, proposal_id: int) -> ComplaintProposal:
     complaint = sel.complaint_get(user=request.user, complaint_id=complaint_id)
-    proposal = complaint.proposals.filter(pk=proposal_id).first()
-    if proposal is None:
-        raise NotFound(f"proposal {proposal_id}")
-    return proposal
+    return sel.proposal_get(complaint=complaint, proposal_id=proposal_id)
 
 
 @router.post(

@@ -80,6 +80,21 @@ def complaints(
     return qs
 
 
+def worklist(
+    *,
+    user: User,
+    q: str = "",
+    stage: str = "open",
+    complaint_class: str = "",
+    overdue: bool = False,
+) -> QuerySet:
+    """The console's complaint list: the archive's filters, soonest stage deadline first
+    (the open ones come by the `complaint_open_due` index)."""
+    return complaints(
+        user=user, q=q, stage=stage, complaint_class=complaint_class, overdue=overdue
+    ).order_by("stage_due_at", "id")
+
+
 def workbench_complaints(*, user: User, limit: int = 20) -> Page:
     """The workbench's open complaints, soonest stage deadline first: everyone's for team
     leads and above, a department handler's department's (as `complaints` scopes them),

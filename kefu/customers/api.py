@@ -101,7 +101,7 @@ def export(request: HttpRequest, format: str = "xlsx", q: str = ""):
     qs = None
     if q:
         result = sel.customer_search(user=request.user, q=q, page_size=100)
-        qs = Customer.objects.filter(id__in=[card["id"] for card in result.items])
+        qs = sel.customers_by_ids([card["id"] for card in result.items])
     data, _ = transfer.export_customers(actor=request.user, queryset=qs, fmt=fmt)
     ctype = (
         "text/csv; charset=utf-8"

@@ -12,7 +12,6 @@ from kefu.core.inputs import parse_when
 from kefu.customers.presenters import screen_pop_payload
 from kefu.interactions import selectors as sel
 from kefu.interactions import services as svc
-from kefu.interactions.models import CallbackTask, Interaction
 from kefu.interactions.presenters import interaction_payload, task_payload
 from kefu.interactions.schemas import (
     CtiEventIn,
@@ -27,13 +26,6 @@ from kefu.interactions.schemas import (
 router = Router(tags=["interactions 来电·来访·来函"])
 cti_router = Router(tags=["cti 电话系统"])
 tasks_router = Router(tags=["callbacks 回电·留言"])
-
-
-def _get(model, pk: int, what: str):
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise NotFound(f"{what} {pk}")
-    return obj
 
 
 @router.post("", response={201: InteractionOut, **ERRORS}, summary="Log a contact 登记接待")
@@ -77,9 +69,7 @@ def list_interactions(request: HttpRequest, params: Query[ListQuery]):
 @router.get("/{int:interaction_id}", response={200: InteractionOut, **ERRORS})
 def get_interaction(request: HttpRequest, interaction_id: int):
     """One contact with what it became: work orders, complaint (R-2.3)."""
-    found = sel.interactions_list(user=request.user).filter(pk=interaction_id).first()
-    if found is None:
-        raise NotFound(f"interaction {interaction_id}")
+    found = sel.interaction_get(user=request.user, interaction_id=interaction_id)
     return interaction_payload(found, routes=True)
 
 
@@ -89,7 +79,7 @@ def patch_interaction(request: HttpRequest, interaction_id: int, payload: Intera
     caller found later)."""
     interaction = svc.interaction_update(
         actor=request.user,
-        interaction=_get(Interaction, interaction_id, "interaction"),
+        interaction=sel.interaction_get(user=request.user, interaction_id=interaction_id),
         data=payload.dict(exclude_unset=True),
     )
     return interaction_payload(interaction, routes=True)
@@ -155,7 +145,7 @@ def complete_task(request: HttpRequest, task_id: int, payload: TaskDoneIn):
     """Close a callback or message with its result (`status`: done or cancelled)."""
     task = svc.task_complete(
         actor=request.user,
-        task=_get(CallbackTask, task_id, "task"),
+        task=sel.callback_task_get(user=request.user, task_id=task_id),
         result=payload.result,
         status=payload.status,
     )

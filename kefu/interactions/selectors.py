@@ -71,6 +71,16 @@ def task_get(*, user: User, task_id: int) -> CallbackTask:
     return task
 
 
+def callback_task_get(*, user: User, task_id: int) -> CallbackTask:
+    """Any callback or message (open or closed: closing one twice is the service's 409)."""
+    if not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+    task = CallbackTask.objects.select_related("customer", "assignee").filter(pk=task_id).first()
+    if task is None:
+        raise NotFound(f"task {task_id}")
+    return task
+
+
 def interaction_get(*, user: User, interaction_id: int) -> Interaction:
     found = interactions_list(user=user).filter(pk=interaction_id).first()
     if found is None:

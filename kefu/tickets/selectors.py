@@ -25,7 +25,8 @@ def work_orders(
     assignee: str = "",
     customer_id: int | None = None,
 ) -> QuerySet:
-    """Work orders, soonest due first; a department handler sees their department's."""
+    """Work orders, soonest due first; a department handler sees their department's.
+    `status="open"`: every open status."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
     qs = WorkOrder.objects.select_related("department", "assignee", "customer").order_by(
@@ -33,7 +34,9 @@ def work_orders(
     )
     if user.role == Role.HANDLER:  # a department handler works their department's orders
         qs = qs.filter(Q(department_id=user.department_id) | Q(assignee=user))
-    if status:
+    if status == "open":
+        qs = qs.filter(status__in=workflow.OPEN)
+    elif status:
         qs = qs.filter(status=status)
     if department:
         qs = qs.filter(department__code=department)

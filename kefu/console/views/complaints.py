@@ -34,13 +34,13 @@ def complaints(request: HttpRequest) -> HttpResponse:
     g = request.GET
     stage, cls = g.get("stage", "open"), g.get("complaint_class", "")
     page = page_of(
-        complaint_sel.complaints(
+        complaint_sel.worklist(
             user=request.user,
             q=g.get("q", ""),
             stage=stage,
             complaint_class=cls,
             overdue=g.get("overdue") == "1",
-        ).order_by("stage_due_at", "id"),
+        ),
         number=page_number(g.get("page")),
         size=PAGE_SIZE,
     )

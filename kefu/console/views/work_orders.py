@@ -31,9 +31,9 @@ def work_orders(request: HttpRequest) -> HttpResponse:
     if stalled:
         qs = ticket_sel.stalled(user=request.user)
     else:
-        qs = ticket_sel.work_orders(user=request.user, status=status, department=department)
-        if not status:
-            qs = qs.filter(status__in=ticket_flow.OPEN)
+        qs = ticket_sel.work_orders(
+            user=request.user, status=status or "open", department=department
+        )
     return render(
         request,
         "console/work_orders.html",

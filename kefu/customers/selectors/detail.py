@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -373,3 +374,8 @@ def document_of_customer(*, customer: Customer, file_id: int, doc_code: str) -> 
     if document is None:
         raise NotFound(f"document {doc_code} of file {file_id}")
     return document
+
+
+def customers_by_ids(ids: list[int]) -> QuerySet[Customer]:
+    """The customers with these ids (a search's matches, for an export)."""
+    return Customer.objects.filter(id__in=ids)

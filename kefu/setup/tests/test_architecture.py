@@ -104,3 +104,34 @@ def test_every_admin_of_a_record_is_read_only_or_saves_through_the_service():
         assert not model_admin.has_add_permission(request), f"{label} can be added in admin"
         assert not model_admin.has_change_permission(request), f"{label} editable in admin"
     assert {"customers.customer", "customers.asset", "complaints.complaint"} <= set(checked)
+
+
+QUERYSET_CALLS = {"filter", "exclude", "order_by", "annotate", "aggregate", "values_list"}
+
+
+def _queries_in(path) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            found.append(f"{path.name}:{node.lineno} .objects")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in QUERYSET_CALLS
+        ):
+            found.append(f"{path.name}:{node.lineno} .{node.func.attr}()")
+    return found
+
+
+def test_console_views_and_api_endpoints_hold_no_queries():
+    """A query in a view is a selector not yet written (style.md): the console's views and
+    the API routers call selectors and services only."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    doors = [*(root / "console" / "views").glob("*.py"), *root.glob("*/api.py")]
+    assert len(doors) > 10
+    found = [q for path in doors for q in _queries_in(path)]
+    assert found == []
