@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_WORKERS ?= 2
+REDIS_CHECK_URL ?= $(if $(REDIS_URL),$(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test venv services browser messages lint format bench-data bench clean
+.PHONY: run test venv services ci-services browser messages lint format bench-data bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +35,16 @@ services:
 	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
 	    --dir /tmp --logfile /tmp/kefu-redis.log || true; fi
 
+## On CI (CI=true) PostgreSQL and Redis must answer: the suite's concurrency and Celery
+## tests need them, and a run that quietly skipped them would prove nothing.
+ci-services: venv
+	@if [ "$$CI" = true ]; then \
+	  $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=5).close()" "$(PG_URL)" \
+	    || { echo "CI: PostgreSQL not reachable at $(PG_URL)"; exit 1; }; \
+	  $(BIN)/python -c "import redis,sys; redis.Redis.from_url(sys.argv[1], socket_timeout=5).ping()" "$(REDIS_CHECK_URL)" \
+	    || { echo "CI: Redis not reachable at $(REDIS_CHECK_URL)"; exit 1; }; \
+	fi
+
 ## Debian's Chromium and CJK fonts for the browser tests (never a downloaded browser).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
@@ -45,12 +56,14 @@ browser:
 	  echo "could not install chromium: browser tests will be skipped"; fi
 
 ## make test: lint, then the whole suite on SQLite and (when reachable) on PostgreSQL.
-test: venv services browser lint
+test: venv services browser lint ci-services
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
 	  echo "== test suite on PostgreSQL =="; \
 	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider; \
+	elif [ "$$CI" = true ]; then \
+	  echo "PostgreSQL not reachable at $(PG_URL): CI needs it (concurrency and Celery tests run there)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL part skipped"; fi
 
 ## Console translations (English): extract, then edit kefu/locale/en/LC_MESSAGES/django.po.

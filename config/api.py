@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -91,6 +93,47 @@ def out_of_range(request: HttpRequest, exc):
         },
         status=422,
     )
+
+
+def problem(field: str, code: str, message: str, message_en: str) -> dict:
+    return {
+        "errors": [{"field": field, "code": code, "message": message, "message_en": message_en}]
+    }
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request,
+        problem(
+            "body",
+            "too_large",
+            f"请求内容超过 {limit // 1024} KB 上限",
+            f"The body is larger than the {limit // 1024} KB limit",
+        ),
+        status=413,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """Ninja's own refusals: a body that is not the JSON it says it is (400), a console
+    session's POST without its CSRF token (403)."""
+    if exc.status_code == 400:
+        body = problem(
+            "body", "malformed", f"请求内容无法解析：{exc}", f"The body cannot be parsed: {exc}"
+        )
+    elif "CSRF" in str(exc):
+        body = problem(
+            "X-CSRFToken",
+            "csrf_failed",
+            "CSRF 校验失败：请从控制台页面重新提交",
+            "CSRF check failed: submit again from a console page",
+        )
+    else:
+        body = problem("", f"http_{exc.status_code}", str(exc), str(exc))
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

@@ -72,7 +72,9 @@ def database_from_env() -> dict[str, Any]:
     """DATABASE_URL wins; otherwise the embedded SQLite database in WAL mode."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
+        # Health checks: a connection the server dropped (restart, pg_terminate_backend) is
+        # replaced at the next request instead of failing it with a 500.
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -113,6 +115,26 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+# A console session lasts one working day unless the center sets another length.
+SESSION_COOKIE_AGE = int(float(os.environ.get("KEFU_SESSION_HOURS", "10")) * 3600)
+
+
+def https_settings(enabled: bool) -> dict[str, Any]:
+    """Behind HTTPS (KEFU_HTTPS=1): cookies only over HTTPS, HSTS for a year, and the
+    reverse proxy's X-Forwarded-Proto trusted to say the request was secure."""
+    if not enabled:
+        return {}
+    return {
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    }
+
+
+globals().update(https_settings(os.environ.get("KEFU_HTTPS", "0") == "1"))
 
 LOGGING = {
     "version": 1,

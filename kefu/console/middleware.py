@@ -19,4 +19,7 @@ class SecurityHeaders:
         # The admin and the API's interactive docs keep Django's and Ninja's own pages.
         if not request.path.startswith(("/admin/", "/api/")):
             response.setdefault("Content-Security-Policy", CSP)
+        # Pages and answers carry personal data: no browser or proxy keeps a copy.
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
         return response

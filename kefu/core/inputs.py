@@ -28,7 +28,24 @@ def parse_when(value, *, field: str) -> dt.datetime:
                     f"Invalid time in {field}: {value}",
                 )
             )
-    return when if timezone.is_aware(when) else timezone.make_aware(when)
+    when = when if timezone.is_aware(when) else timezone.make_aware(when)
+    year_in_range(when.year, field=field, value=value)
+    return when
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a date outside is a typing error, on every database
+
+
+def year_in_range(year: int, *, field: str, value) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed(
+            FieldError(
+                field,
+                "out_of_range",
+                f"{field} 日期超出范围：{value}（{FIRST_YEAR}–{LAST_YEAR} 年）",
+                f"{field} is out of range: {value} (years {FIRST_YEAR}–{LAST_YEAR})",
+            )
+        )
 
 
 def choice_error(field: str, value, values) -> FieldError:

@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from lunar_python import Lunar, Solar
 
 from kefu.core.errors import FieldError, KefuError, ValidationFailed
+from kefu.core.inputs import year_in_range
 from kefu.customers import choices as c
 from kefu.customers.validation import (
     normalize_id_number,
@@ -62,16 +63,20 @@ def _choice(cleaned: Cleaned, name: str, value, enum) -> None:
 
 
 def parse_date(value, *, field: str) -> dt.date:
+    """A date as people write it; years outside 1900–2100 are refused on every database."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        year_in_range(value.year, field=field, value=value)
         return value
     raw = str(value).strip()
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
         try:
-            return dt.datetime.strptime(raw, fmt).date()
+            day = dt.datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        year_in_range(day.year, field=field, value=raw)
+        return day
     raise ValidationFailed(
         FieldError(
             field,

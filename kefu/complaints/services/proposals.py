@@ -114,6 +114,12 @@ def proposal_decide(
                 "The proposal was already decided, or the complaint is not at solution",
             )
         )
+    if approve and proposal.proposed_by_id == actor.id:
+        # four eyes: whoever proposed a remedy never approves it, whatever their role
+        raise PermissionDenied(
+            "不能批准自己提出的方案，请由其他主管审批",
+            "You proposed this remedy: another supervisor must approve it",
+        )
     if approve and not _may_approve(actor, proposal.compensation_amount):
         needed = approver_role(proposal.compensation_amount)
         raise PermissionDenied(

@@ -492,3 +492,19 @@ def test_r_4_1_the_stepper_offers_each_steps_fields_by_label(api, center):
     text = doc["post"]["description"]
     assert "- judgment → investigation: `department`* (department)" in text
     assert "- review → closed: `evaluation`* (text), `improvement`* (text)" in text
+
+
+def test_r_4_3_whoever_proposed_a_remedy_never_approves_it(api, api_as, lead, center):
+    """Four eyes: a team lead handling a complaint proposes; another supervisor approves."""
+    lead_api = api_as(lead)
+    c = to_solution(lead_api, open_complaint(lead_api))
+    body = lead_api.post(
+        f"/complaints/{c['id']}/proposals", {"text": "更换门板", "compensation_amount": "100"}
+    ).json()
+    pid = body["proposals"][-1]["id"]
+    r = lead_api.post(f"/complaints/{c['id']}/proposals/{pid}/approve", {})
+    assert r.status_code == 403 and "another supervisor" in r.json()["errors"][0]["message_en"]
+    other = UserFactory(username="lead2", role=Role.TEAM_LEAD)
+    assert (
+        api_as(other).post(f"/complaints/{c['id']}/proposals/{pid}/approve", {}).status_code == 200
+    )
