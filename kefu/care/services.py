@@ -4,9 +4,7 @@ respecting opt-outs and the customer's rest time (R-6.4)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import time
 
@@ -23,6 +21,7 @@ from kefu.care import choices as ch
 from kefu.care.models import Campaign, CareRule, Message, MessageTemplate
 from kefu.care.providers import sms_provider, template_variables
 from kefu.core.services import center_settings
+from kefu.core.tables import csv_bytes
 from kefu.customers.choices import BirthdayCalendar, PhoneKind
 from kefu.customers.choices import Status as CustomerStatus
 from kefu.customers.inputs import parse_date
@@ -435,14 +434,12 @@ def letters_print(*, actor: User, day: dt.date) -> tuple[bytes, int]:
     ).select_related("customer")
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self",))
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(["客户编号", "收件人", "地址", "内容"])
-    ids = []
-    for m in due.order_by("id"):
-        writer.writerow([m.customer.number, m.customer.name, m.to, m.body])
-        ids.append(m.id)
+    letters = list(due.order_by("id"))
+    ids = [m.id for m in letters]
+    data = csv_bytes(
+        ["客户编号", "收件人", "地址", "内容"],
+        ([m.customer.number, m.customer.name, m.to, m.body] for m in letters),
+    )
     Message.objects.filter(id__in=ids).update(
         status=ch.Status.SENT, provider="print", sent_at=timezone.now()
     )
@@ -450,7 +447,7 @@ def letters_print(*, actor: User, day: dt.date) -> tuple[bytes, int]:
         PiiAccessLog.objects.create(
             user=actor, action="export", fields="letters", count=len(ids), channel="csv"
         )
-    return buffer.getvalue().encode("utf-8"), len(ids)
+    return data, len(ids)
 
 
 def preset_apply_care_data(*, config: dict) -> None:

@@ -5,7 +5,6 @@ also a download (XLSX) — the figures, not a picture."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from kefu.complaints import workflow as complaint_flow
 from kefu.complaints.choices import Stage
 from kefu.console.lang import bilingual
 from kefu.core.errors import PermissionDenied
+from kefu.core.tables import xlsx_bytes
 from kefu.followups import selectors as followup_sel
 from kefu.interactions import selectors as interaction_sel
 
@@ -105,14 +105,4 @@ def _pct(rate) -> float | None:
 
 
 def xlsx(chart: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = chart["title"][:31]
-    sheet.append(chart["columns"])
-    for row in chart["rows"]:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(chart["title"], chart["columns"], chart["rows"])

@@ -4,6 +4,7 @@ with a FieldError that names the field, in Chinese and English."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -57,9 +58,32 @@ def choice_error(field: str, value, values) -> FieldError:
     )
 
 
+MULTILINE_FROM = 200  # texts allowed more than this many characters may span lines
+
+
+def control_error(field: str, value: str, *, multiline: bool) -> FieldError | None:
+    """A control character (NUL, BEL, ESC …) in typed text: refused, the same on every
+    database (PostgreSQL cannot store NUL; XLSX cannot hold most of them). A newline and a
+    tab are text in a multi-line field."""
+    allowed = "\n\t\r" if multiline else ""
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in allowed:
+            return FieldError(
+                field,
+                "control_character",
+                f"{field} 含有不可见的控制字符（U+{ord(ch):04X}），请删除后重试",
+                f"{field} holds an invisible control character (U+{ord(ch):04X}); remove it",
+            )
+    return None
+
+
 def text_value(data: dict, field: str, limit: int, errors: list[FieldError]) -> str:
-    """`data[field]` stripped; too long is an error, never silently cut."""
+    """`data[field]` stripped; too long is an error, never silently cut; control characters
+    are refused (newlines and tabs allowed in multi-line fields)."""
     value = str(data.get(field) or "").strip()
+    bad = control_error(field, value, multiline=limit > MULTILINE_FROM)
+    if bad is not None:
+        errors.append(bad)
     if len(value) > limit:
         errors.append(
             FieldError(

@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from lunar_python import Lunar, Solar
 
 from kefu.core.errors import FieldError, KefuError, ValidationFailed
-from kefu.core.inputs import year_in_range
+from kefu.core.inputs import control_error, year_in_range
 from kefu.customers import choices as c
 from kefu.customers.validation import (
     normalize_id_number,
@@ -101,14 +101,21 @@ def clean_customer(data: dict, *, partial: bool = False, profile_fields=None) ->
     out = Cleaned()
     v = out.values
     if "name" in data or not partial:
-        name = re.sub(r"\s+", " ", str(data.get("name") or "")).strip()
-        if not name:
+        raw_name = str(data.get("name") or "")
+        bad = control_error("name", raw_name.replace("\t", " "), multiline=False)
+        name = re.sub(r"\s+", " ", raw_name).strip()
+        if bad is not None:
+            out.errors.append(bad)
+        elif not name:
             out.errors.append(FieldError("name", "required", "姓名必填", "name is required"))
         else:
             v["name"] = name
     for key, limit in CUSTOMER_TEXT_LIMITS.items():
         if key != "name" and key in data and data[key] is not None:
             v[key] = str(data[key]).strip()
+            bad = control_error(key, v[key], multiline=key == "notes")
+            if bad is not None:
+                out.errors.append(bad)
         if len(v.get(key, "")) > limit:
             out.errors.append(
                 FieldError(

@@ -24,6 +24,7 @@ from kefu.accounts.permissions import require
 from kefu.core.bulk import bulk_insert_with_history
 from kefu.core.errors import FieldError, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
+from kefu.core.tables import csv_bytes, xlsx_bytes
 from kefu.customers import choices as c
 from kefu.customers.inputs import clean_asset, clean_customer
 from kefu.customers.models import Asset, Customer, CustomerPhone, ImportJob, PiiAccessLog, Tag
@@ -496,22 +497,9 @@ def export_customers(*, actor: User, queryset=None, fmt: str = "xlsx") -> tuple[
             yield values
 
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(header)
-        writer.writerows(rows())
-        data = buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens it as UTF-8
+        data = csv_bytes(header, rows())
     else:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("客户 customers")
-        ws.append(header)
-        for values in rows():
-            ws.append(values)
-        out = io.BytesIO()
-        wb.save(out)
-        data = out.getvalue()
+        data = xlsx_bytes("客户 customers", header, rows())
     PiiAccessLog.objects.create(user=actor, action="export", fields="all", count=count, channel=fmt)
     return data, count
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
@@ -31,6 +32,15 @@ class Phone:
         return self.number[-4:]
 
 
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def plain(text: str) -> str:
+    """What a person meant to type: full-width digits and letters as ASCII (NFKC), and the
+    zero-width characters that copying from chat apps and web pages leaves behind removed."""
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
+
+
 _PHONE_LIST = re.compile(r"[;,；，、/\n]+")
 
 
@@ -48,7 +58,7 @@ def split_phones(text: str) -> list[str]:
 
 
 def normalize_phone(raw: str, *, field: str = "phones") -> Phone:
-    value = _SEPARATORS.sub("", str(raw or "")).replace("＋", "+")
+    value = _SEPARATORS.sub("", plain(str(raw or "")))
     if value.startswith("+86"):
         value = value[3:]
     elif value.startswith("0086"):

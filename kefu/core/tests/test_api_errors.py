@@ -92,3 +92,44 @@ def test_dates_before_1900_or_after_2100_are_refused_on_every_database(api, lead
     assert _only_error(r, 422)["field"] == "date"
     r = api.patch(f"/customers/{customer.pk}", {"birthday": "2999-01-01"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "birthday"
+
+
+def test_control_characters_are_refused_naming_the_field_on_every_database(api, agent):
+    """A NUL is stored by SQLite and refused by PostgreSQL: both answer 422 naming it."""
+    r = api.post("/interactions", {"channel": "visit", "content": "来访\x00登记"})
+    err = _only_error(r, 422)
+    assert (err["field"], err["code"]) == ("content", "control_character")
+    r = api.post(
+        "/events", {"type": "delivery", "customer_id": 1, "attributes": {"note": "a\x07b"}}
+    )
+    assert _only_error(r, 422)["field"] == "attributes.note"
+    assert _only_error(api.get("/customers/search", q="张\x00"), 422)["field"] == "q"
+    # a newline is text in a multi-line field
+    r = api.post(
+        "/interactions", {"channel": "visit", "contact_name": "周", "content": "第一行\n第二行"}
+    )
+    assert r.status_code == 201, r.json()
+
+
+def test_the_console_refuses_a_control_character_next_to_its_field(agent):
+    from django.test import Client
+
+    from kefu.core.errors import ValidationFailed
+    from kefu.customers.services import customer_create
+
+    with pytest.raises(ValidationFailed) as caught:
+        customer_create(actor=agent, data={"name": "张\x1b三", "phones": ["13800002222"]})
+    assert caught.value.errors[0].field == "name"
+    web = Client()
+    web.force_login(agent)
+    r = web.post("/customers/new/", {"name": "李四", "phones": "13800003333", "notes": "a\x00"})
+    assert r.status_code == 422 and "控制字符" in r.content.decode()
+
+
+def test_full_width_digits_and_zero_width_characters_are_what_was_meant(api, agent):
+    from kefu.customers.tests.factories import make_customer
+
+    make_customer(agent, name="王五", phones=["１３８\u200b００００４４４４"])
+    r = api.get("/customers/lookup", phone="138\u200b0000 4444")
+    assert r.status_code == 200 and r.json()["customer"]["name"] == "王五"
+    assert api.get("/customers/search", q="４４４４").json()["items"][0]["name"] == "王五"

@@ -30,6 +30,7 @@ from kefu.customers.validation import (
     mask_email,
     mask_id_number,
     mask_phone,
+    plain,
 )
 
 
@@ -346,7 +347,7 @@ def masked_pii(customer: Customer, phones: list[str] | None = None) -> dict:
 
 def caller_digits(phone: str) -> str:
     """A caller number as stored: digits only, without the +86 / 0086 country prefix."""
-    digits = re.sub(r"\D", "", phone or "")
+    digits = re.sub(r"[^0-9]", "", plain(phone or ""))
     if digits.startswith("0086"):
         return digits[4:]
     if digits.startswith("86") and len(digits) == 13:

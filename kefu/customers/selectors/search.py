@@ -29,6 +29,7 @@ from kefu.customers.selectors.detail import caller_digits, customer_cards
 from kefu.customers.validation import (
     PLATE_RE,
     VIN_RE,
+    plain,
 )
 
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
@@ -66,7 +67,7 @@ def _by_asset(**lookup) -> QuerySet:
 
 def search_tiers(q: str, base: QuerySet) -> list[Tier]:
     """Read what kind of key `q` is and build the matching index lookups, best first."""
-    raw = q.strip()
+    raw = plain(q).strip()
     key = re.sub(r"[\s\-·.]", "", raw).upper()
     digits = key.replace("+86", "")
     tiers: list[Tier] = []
