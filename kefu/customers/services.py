@@ -327,6 +327,8 @@ def customer_verify(*, customer: Customer, actor: User, result: str, data: dict 
             )
         customer, _ = customer_update(actor=actor, customer=customer, data=data)
     customer = _lock(customer)
+    if result == c.Verification.OBSOLETE:  # obsolete is a status change: the editor's right
+        access_customer_for_edit(user=actor, customer=customer)
     customer.verification = result
     customer.verified_at = timezone.now()
     customer.verified_by = actor
