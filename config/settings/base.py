@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",  # login lockout per username and per address (issue 10)
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
     "kefu.core",
     "kefu.accounts",
@@ -47,7 +48,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses while locked out, counts failures
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling: after KEFU_LOGIN_FAILURES failed attempts for one username, or from
+# one address, sign-in is refused for KEFU_LOGIN_LOCK_MINUTES; admins see and clear the
+# lockouts in the admin (Axes → access attempts). A successful sign-in resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("KEFU_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("KEFU_LOGIN_LOCK_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
