@@ -125,6 +125,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# One cache for every process when Redis is there (counters such as token guesses are then
+# shared by the workers); in the embedded center a per-process memory cache.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 
@@ -168,6 +177,11 @@ KEFU: dict[str, Any] = {
     "SEARCH_PAGE_SIZE": 20,
     "SEARCH_COUNT_CAP": 1000,
     "TOKEN_CACHE_SECONDS": 30,
+    # wrong bearer tokens one address may send in ten minutes before it is refused (429)
+    "TOKEN_GUESSES": int(os.environ.get("KEFU_TOKEN_GUESSES", "20")),
+    # reveals of full personal data one person may make in an hour; beyond: refused and
+    # the CS managers are told
+    "REVEALS_PER_HOUR": int(os.environ.get("KEFU_REVEALS_PER_HOUR", "60")),
     # SMS: "logging" writes messages to the log only; "aliyun" or "tencent" send.
     "SMS_PROVIDER": os.environ.get("KEFU_SMS_PROVIDER", "logging"),
     "SMS_SIGN_NAME": os.environ.get("KEFU_SMS_SIGN_NAME", ""),

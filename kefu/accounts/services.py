@@ -7,9 +7,11 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from kefu.accounts.models import ApiToken, User, hash_token
+from kefu.core.errors import TooManyRequests
 
 # digest → (monotonic expiry, user). A CTI integration calls the screen pop on every ring;
 # a verified token is trusted for TOKEN_CACHE_SECONDS in this process, so revoking a token
@@ -29,6 +31,33 @@ def token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     with _lock:
         _verified.pop(token.digest, None)
+
+
+GUESS_WINDOW = 600  # seconds
+
+
+def _guess_key(address: str) -> str:
+    return f"kefu:token-guesses:{address}"
+
+
+def token_guesses_check(address: str) -> None:
+    """Too many wrong tokens from this address in ten minutes: refused until the window
+    passes (KEFU["TOKEN_GUESSES"], default 20), before the token is even looked at."""
+    if cache.get(_guess_key(address), 0) >= settings.KEFU.get("TOKEN_GUESSES", 20):
+        raise TooManyRequests(
+            "令牌错误次数过多，请十分钟后再试",
+            "Too many wrong tokens from this address; try again in ten minutes",
+            field="Authorization",
+        )
+
+
+def token_guess_failed(address: str) -> None:
+    key = _guess_key(address)
+    if not cache.add(key, 1, GUESS_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, GUESS_WINDOW)
 
 
 def token_authenticate(raw: str) -> User | None:

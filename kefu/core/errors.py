@@ -40,6 +40,15 @@ class ValidationFailed(KefuError):
     status = 422
 
 
+class TooManyRequests(KefuError):
+    """A rate a person or an address may not pass (token guesses, reveals)."""
+
+    status = 429
+
+    def __init__(self, message: str, message_en: str, field: str = ""):
+        super().__init__(FieldError(field, "too_many", message, message_en))
+
+
 class PermissionDenied(KefuError):
     status = 403
 

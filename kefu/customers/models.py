@@ -348,6 +348,10 @@ class PiiAccessLog(models.Model):
     class Meta:
         verbose_name = "个人信息访问记录 PII access log"
         verbose_name_plural = "个人信息访问记录 PII access log"
+        indexes = [
+            # a person's reveals of the last hour (the reveal rate)
+            models.Index(fields=["user", "action", "created_at"], name="pii_user_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.fields}"

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -21,9 +22,16 @@ from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
 from kefu.core.audit import audit_as
 from kefu.core.calendar import WorkCalendar
-from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from kefu.core.errors import (
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    TooManyRequests,
+    ValidationFailed,
+)
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers import choices as c
+from kefu.customers import hooks
 from kefu.customers.inputs import Cleaned, birthday_key, clean_asset, clean_customer
 from kefu.customers.models import (
     Asset,
@@ -402,6 +410,23 @@ def customer_merge(*, target: Customer, source: Customer, actor: User) -> Custom
     return target
 
 
+def _reveal_rate(actor: User) -> None:
+    """At most KEFU["REVEALS_PER_HOUR"] reveals a person an hour, read from the access log
+    itself; past it the reveal is refused and the CS managers are told once that hour."""
+    limit = settings.KEFU.get("REVEALS_PER_HOUR", 60)
+    since = timezone.now() - dt.timedelta(hours=1)
+    count = PiiAccessLog.objects.filter(user=actor, action="reveal", created_at__gte=since).count()
+    if count < limit:
+        return
+    if cache.add(f"kefu:reveal-alarm:{actor.pk}", 1, 3600):
+        hooks.reveal_refused(actor=actor, count=count, limit=limit)
+    raise TooManyRequests(
+        f"一小时内查看完整个人信息已达 {limit} 次，已暂停并通知客服经理",
+        f"{limit} reveals of personal data within an hour: paused, and the CS managers are told",
+        field="fields",
+    )
+
+
 def customer_reveal(
     *, customer: Customer, actor: User, fields: list[str], channel: str = "api"
 ) -> dict:
@@ -417,6 +442,7 @@ def customer_reveal(
                 f"fields must be among {', '.join(c.PiiField.values)}",
             )
         )
+    _reveal_rate(actor)
     PiiAccessLog.objects.create(
         user=actor,
         action="reveal",

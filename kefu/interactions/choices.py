@@ -56,3 +56,4 @@ class NoticeKind(models.TextChoices):
     WORK_ORDER_DONE = "work_order_done", "工单完成待回访 work order done"
     URGE = "urge", "催办 urged"
     ESCALATION = "escalation", "升级 escalation"
+    SECURITY = "security", "安全提醒 security"

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
+from kefu.accounts.choices import Role
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
@@ -201,6 +202,17 @@ def notice_send(
 def notices_send(*, kind: str, text: str, users) -> list[Notice]:
     """The same notice to each of `users` (e.g. every CS manager)."""
     return [notice_send(kind=kind, text=text, user=u) for u in users if u is not None]
+
+
+def reveal_refused_notify(*, actor: User, count: int, limit: int) -> None:
+    """R-0.5: the CS managers hear when someone is refused more reveals of personal data
+    (registered with the customer archive in apps.py)."""
+    notices_send(
+        kind=ch.NoticeKind.SECURITY,
+        users=User.objects.filter(role=Role.MANAGER, is_active=True),
+        text=f"{actor.display_name or actor.username}（{actor.username}）一小时内"
+        f"查看客户完整个人信息已达 {count} 次（上限 {limit}），已暂停",
+    )
 
 
 def _route(

@@ -44,9 +44,7 @@ def send(api, customer, change):
 @pytest.mark.parametrize("change", list(CHANGES))
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("owned", [True, False])
-def test_a_change_to_a_customer_is_allowed_exactly_as_the_table_says(
-    role, owned, change, api_as
-):
+def test_a_change_to_a_customer_is_allowed_exactly_as_the_table_says(role, owned, change, api_as):
     user = UserFactory(username=f"u-{role}", role=role)
     owner = user if owned else UserFactory(username="someone", role=Role.AGENT)
     boss = UserFactory(username="boss", role=Role.ADMIN)
