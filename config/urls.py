@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from kefu.core.views import health
 
 admin.site.site_header = "Kefu 客服中心管理系统"
 admin.site.site_title = "Kefu"
@@ -11,6 +12,7 @@ admin.site.site_title = "Kefu"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("health", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kefu.console.urls")),
 ]

@@ -110,3 +110,20 @@ class DayRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class JobStatus(models.Model):
+    """When each periodic job last finished, and its last failure: read by /health and the
+    manager's workbench, so jobs that stop (Redis down, beat not running) are seen."""
+
+    job = models.CharField(max_length=64, unique=True)
+    last_ok_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "后台任务状态 job status"
+        verbose_name_plural = "后台任务状态 job status"
+
+    def __str__(self) -> str:
+        return self.job

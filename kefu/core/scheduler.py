@@ -22,9 +22,27 @@ class Job:
     daily: bool = False
 
     def run(self, day=None):
-        """Run the job. A day job called without a day does today's work once: after a run
-        that finished, the hourly calls of the same day return at once; a run that died
-        left no mark and is simply done again (its writes are idempotent)."""
+        """Run the job and record how it ended (JobStatus), whoever runs it: the embedded
+        scheduler, a Celery worker or `kefu jobs run`."""
+        from django.utils import timezone
+
+        from kefu.core.models import JobStatus
+
+        try:
+            result = self._run(day)
+        except Exception as exc:
+            JobStatus.objects.update_or_create(
+                job=self.name,
+                defaults={"last_failed_at": timezone.now(), "last_error": repr(exc)[:2000]},
+            )
+            raise
+        JobStatus.objects.update_or_create(job=self.name, defaults={"last_ok_at": timezone.now()})
+        return result
+
+    def _run(self, day=None):
+        """A day job called without a day does today's work once: after a run that
+        finished, the hourly calls of the same day return at once; a run that died left no
+        mark and is simply done again (its writes are idempotent)."""
         module, _, attr = self.function.rpartition(".")
         function = getattr(importlib.import_module(module), attr)
         if not self.daily:
@@ -95,3 +113,48 @@ class Scheduler:
         thread = threading.Thread(target=loop, name="kefu-scheduler", daemon=True)
         thread.start()
         return thread
+
+
+LATE_AFTER = 3  # a job is late when it has not finished for three of its intervals
+_outage_logged: set[str] = set()
+
+
+def job_health(now=None) -> list[dict]:
+    """Each job with when it last finished and whether it is late. A job that becomes late
+    is logged as an error once (per process), and again only after it has recovered."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.core.models import JobStatus
+
+    now = now or timezone.now()
+    known = {s.job: s for s in JobStatus.objects.all()}
+    out = []
+    for job in JOBS:
+        status = known.get(job.name)
+        last_ok = status.last_ok_at if status else None
+        late = last_ok is None or now - last_ok > dt.timedelta(
+            seconds=LATE_AFTER * job.every_seconds
+        )
+        if late and job.name not in _outage_logged:
+            _outage_logged.add(job.name)
+            logger.error(
+                "job %s has not finished since %s: is the scheduler (Celery beat and worker "
+                "on REDIS_URL, or kefu serve) running?",
+                job.name,
+                last_ok or "never",
+            )
+        elif not late:
+            _outage_logged.discard(job.name)
+        out.append(
+            {
+                "job": job.name,
+                "every_seconds": job.every_seconds,
+                "last_ok_at": last_ok,
+                "last_failed_at": status.last_failed_at if status else None,
+                "last_error": status.last_error if status else "",
+                "late": late,
+            }
+        )
+    return out

@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kefu.accounts import permissions as P
 from kefu.care import selectors as care_sel
 from kefu.complaints import selectors as complaint_sel
 from kefu.complaints.presenters import payload as complaint_payload
 from kefu.console.views.base import console
+from kefu.core.scheduler import job_health
 from kefu.followups import selectors as followup_sel
 from kefu.followups.presenters import payload as followup_payload
 from kefu.interactions import selectors as interaction_sel
@@ -36,6 +38,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "complaints": [complaint_payload(c) for c in complaints.rows],
             "complaints_total": complaints.total,
             "messages_due": care_sel.messages_due_count(today),
+            # team leads and managers see periodic jobs that stopped (R-0.1 rules run alone)
+            "late_jobs": [j for j in job_health() if j["late"]]
+            if P.has_perm(user, P.MANAGE_TASKS)
+            else [],
             "pending_letters": interaction_sel.workbench_letters(user=user),
             "now": timezone.now(),
         },

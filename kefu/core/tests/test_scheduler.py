@@ -172,3 +172,37 @@ def test_a_day_job_does_todays_work_once_and_backfills_always_run(agent):
         assert DayRun.objects.filter(job=job.name, day=dt.date(2026, 3, 8)).exists()
     assert job.run(dt.date(2026, 3, 8)) == 1  # explicit day: runs (and adds nothing)
     assert Message.objects.count() == 1
+
+
+def test_health_says_which_jobs_stopped_and_the_manager_sees_it(agent, manager, caplog):
+    """A scheduler that cannot reach Redis stops silently: /health answers 503 naming the
+    late jobs, the team lead's workbench shows them, and the outage is logged once."""
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from kefu.core.models import JobStatus
+
+    r = Client().get("/health")
+    assert r.status_code == 503 and r.json()["database"] == "ok"
+    assert {j["job"] for j in r.json()["jobs"] if j["late"]} == {job.name for job in JOBS}
+    errors = [rec for rec in caplog.records if rec.levelname == "ERROR"]
+    for job in JOBS:
+        job.run(dt.date(2026, 3, 8)) if job.daily else job.run()
+    assert Client().get("/health").status_code == 200
+    JobStatus.objects.filter(job="kefu.care.send").update(
+        last_ok_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    r = Client().get("/health")
+    assert r.status_code == 503
+    assert [j["job"] for j in r.json()["jobs"] if j["late"]] == ["kefu.care.send"]
+    Client().get("/health")
+    logged = [rec for rec in caplog.records if rec.levelname == "ERROR"][len(errors) :]
+    assert sum("kefu.care.send" in rec.getMessage() for rec in logged) == 1  # once
+    web = Client()
+    web.force_login(manager)
+    page = web.get("/").content.decode()
+    assert "后台任务未按时运行" in page and "kefu.care.send" in page
+    web.force_login(agent)
+    assert "后台任务未按时运行" not in web.get("/").content.decode()
