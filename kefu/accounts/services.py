@@ -13,10 +13,12 @@ from django.utils import timezone
 from kefu.accounts.models import ApiToken, User, hash_token
 from kefu.core.errors import TooManyRequests
 
-# digest → (monotonic expiry, user). A CTI integration calls the screen pop on every ring;
-# a verified token is trusted for TOKEN_CACHE_SECONDS in this process, so revoking a token
-# or deactivating its user takes effect within that time (at once in the revoking process).
-_verified: dict[str, tuple[float, User]] = {}
+# digest → (monotonic expiry, user id). A CTI integration calls the screen pop on every ring;
+# the token's digest lookup is trusted for TOKEN_CACHE_SECONDS in this process (revoking
+# clears it at once here, within that time elsewhere). The user is read fresh on every
+# request (one primary-key read), so a changed role, a lost certification or a deactivated
+# account applies at once, in every process.
+_verified: dict[str, tuple[float, int]] = {}
 _lock = threading.Lock()
 
 
@@ -66,7 +68,12 @@ def token_authenticate(raw: str) -> User | None:
     with _lock:
         hit = _verified.get(digest)
     if hit and hit[0] > now_mono:
-        return hit[1]
+        user = User.objects.filter(pk=hit[1], is_active=True).first()
+        if user is not None:
+            return user
+        with _lock:
+            _verified.pop(digest, None)
+        return None
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
@@ -85,5 +92,5 @@ def token_authenticate(raw: str) -> User | None:
         with _lock:
             if len(_verified) > 10_000:
                 _verified.clear()
-            _verified[digest] = (now_mono + ttl, token.user)
+            _verified[digest] = (now_mono + ttl, token.user_id)
     return token.user

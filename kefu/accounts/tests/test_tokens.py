@@ -34,3 +34,18 @@ def test_inactive_user_token_is_refused(settings):
     user.is_active = False
     user.save()
     assert token_authenticate(raw) is None
+
+
+def test_a_changed_role_or_deactivation_applies_to_a_cached_token_at_once(api_as):
+    """Issue 10: no 30-second window in which a demoted or deactivated user keeps rights."""
+    from kefu.accounts.choices import Role
+
+    lead = UserFactory(username="lead9", role=Role.TEAM_LEAD)
+    api = api_as(lead)
+    assert api.get("/callbacks", everyone="true").status_code == 200  # token now cached
+    lead.role = Role.AGENT
+    lead.save()
+    assert api.get("/tickets", stalled="true").status_code == 403  # agents see no stalled
+    lead.is_active = False
+    lead.save()
+    assert api.get("/callbacks").status_code == 401

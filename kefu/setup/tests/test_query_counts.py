@@ -20,8 +20,9 @@ from kefu.tickets.services import work_order_create
 pytestmark = pytest.mark.django_db
 
 # The bounds written in docs/performance.md ("Query budgets").
-SCREEN_POP = 5  # customer, phones with tags, assets, files, activity (one UNION ALL)
-SEARCH = 4  # one match tier, then the cards: customers, phones, vehicles
+# An API call reads its token's user fresh (a changed role applies at once): one query.
+SCREEN_POP = 6  # user; customer, phones with tags, assets, files, activity (one UNION ALL)
+SEARCH = 5  # user; one match tier, then the cards: customers, phones, vehicles
 WORKBENCH = 13  # session, user; follow-ups, callbacks, orders (+ urges), complaints with counts; …
 CUSTOMER_PAGE = 11  # session, user, the detail, and one query per timeline source
 
