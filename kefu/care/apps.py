@@ -20,3 +20,4 @@ class CareConfig(AppConfig):
         hooks.event_listener_register(services.event_notices)
         hooks.event_types_register(services.lifecycle_event_types)
         hooks.event_details_register("messages", services.event_messages)
+        hooks.event_check_register(services.event_check)

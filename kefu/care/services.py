@@ -20,6 +20,7 @@ from kefu.accounts.permissions import require
 from kefu.care import choices as ch
 from kefu.care.models import Campaign, CareRule, Message, MessageTemplate
 from kefu.care.providers import sms_provider, template_variables
+from kefu.core.errors import FieldError
 from kefu.core.services import center_settings
 from kefu.core.tables import csv_bytes
 from kefu.customers.choices import BirthdayCalendar, PhoneKind
@@ -319,6 +320,38 @@ def event_messages(event) -> list[dict]:
         {"id": m.id, "channel": m.channel, "status": m.status, "scheduled_for": m.scheduled_for}
         for m in Message.objects.filter(key__startswith=f"event:{event.pk}:")
     ]
+
+
+def event_check(values: dict) -> list[FieldError]:
+    """An event a lifecycle notice applies to must carry the date the notice is timed by
+    (e.g. `delivery_date` for "the day before delivery", R-6.3): refused with the attribute
+    named, never recorded without its notice."""
+    from kefu.followups.models import LifecycleEvent
+
+    event = LifecycleEvent(
+        type=values["type"],
+        customer=values["customer"],
+        asset=values["asset"],
+        attributes=values["attributes"],
+        occurred_at=values["occurred_at"],
+    )
+    errors = []
+    rules = CareRule.objects.filter(
+        active=True, kind=ch.Kind.LIFECYCLE, event_type=event.type
+    ).exclude(date_attribute="")
+    for rule in rules:
+        if (event.attributes or {}).get(rule.date_attribute):
+            continue
+        if R.matches(rule.condition, event=event, customer=event.customer, asset=event.asset):
+            errors.append(
+                FieldError(
+                    f"attributes.{rule.date_attribute}",
+                    "required",
+                    f"「{rule.name}」按 {rule.date_attribute} 提前通知，请填写该日期",
+                    f"The notice {rule.code} is timed by {rule.date_attribute}: give that date",
+                )
+            )
+    return errors
 
 
 def event_notices(event) -> list[Message]:

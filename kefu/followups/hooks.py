@@ -7,6 +7,8 @@ register here (R-3.3, R-4.2, R-5.4, R-6.3).
 - raisers: an unsatisfied script item raises a work order or a complaint for a department;
 - event listeners: a recorded lifecycle event also makes the care app's notices;
 - event types: the extra event types other apps act on (care rules' lifecycle notices);
+- event checks: what other apps need of an event before it is recorded (a date to time a
+  notice by);
 - event details: what other apps made of an event, shown with it (the care notices).
 """
 
@@ -46,6 +48,7 @@ _result_handlers: dict[str, ResultHandler] = {}
 _raisers: dict[str, Raiser] = {}
 _event_listeners: list[Callable[[LifecycleEvent], Any]] = []
 _event_types: list[Callable[[], Iterable[str]]] = []
+_event_checks: list[Callable[[dict[str, Any]], list[Any]]] = []
 _event_details: dict[str, Callable[[LifecycleEvent], list[dict[str, Any]]]] = {}
 
 
@@ -65,6 +68,17 @@ def event_listener_register(listener: Callable[[LifecycleEvent], Any]) -> None:
 def event_types_register(provider: Callable[[], Iterable[str]]) -> None:
     if provider not in _event_types:
         _event_types.append(provider)
+
+
+def event_check_register(check: Callable[[dict[str, Any]], list[Any]]) -> None:
+    """A check of an event's values before it is recorded (returns FieldErrors): e.g. the
+    care app refuses an event its notices cannot be timed for."""
+    if check not in _event_checks:
+        _event_checks.append(check)
+
+
+def event_check(values: dict[str, Any]) -> list[Any]:
+    return [e for check in _event_checks for e in check(values)]
 
 
 def event_details_register(

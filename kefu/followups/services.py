@@ -92,6 +92,8 @@ def event_clean(data: dict) -> tuple[dict, list[FieldError]]:
         "occurred_at": occurred,
         "external": external,
     }
+    if not errors:  # what other apps need of this event (hooks.py), e.g. a notice's date
+        errors.extend(hooks.event_check(values))
     return values, errors
 
 

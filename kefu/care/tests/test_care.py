@@ -323,3 +323,23 @@ def test_r_6_1_a_store_anniversary_is_a_campaign_for_its_segment_every_year(agen
     assert [m.customer for m in Message.objects.all()] == [vip]
     assert care_run(dt.date(2028, 5, 15)) == 1  # and the next year again
     assert Campaign.objects.count() == 2
+
+
+def test_r_6_3_an_event_without_the_date_its_notice_is_timed_by_is_refused(api, agent):
+    """Nothing dropped silently: a delivery scheduled without `delivery_date` would make no
+    "day before delivery" notice; it is refused naming the attribute, and nothing is kept."""
+    from kefu.followups.models import LifecycleEvent
+
+    preset_load(code="home")
+    customer = make_customer(agent, phones=["13800000219"])
+    r = api.post(
+        "/events",
+        {
+            "type": "delivery_scheduled",
+            "customer_id": customer.pk,
+            "attributes": {"category": "瓷砖"},
+        },
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "attributes.delivery_date"
+    assert not LifecycleEvent.objects.exists()
