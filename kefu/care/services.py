@@ -483,15 +483,31 @@ def letters_print(*, actor: User, day: dt.date) -> tuple[bytes, int]:
     return data, len(ids)
 
 
-def preset_apply_care_data(*, config: dict) -> None:
-    """The preset's templates and care rules, unless the center has its own already."""
+def preset_apply_care_data(*, config: dict, switching: bool = False) -> None:
+    """The preset's templates and care rules, unless the center has its own already; when
+    the center switches to this preset, those missing by code are added (a retired rule of
+    the same code is active again), edited ones kept."""
     care = config.get("care", {})
-    if not MessageTemplate.objects.exists():
+    if switching or not MessageTemplate.objects.exists():
         for t in care.get("templates", []):
-            MessageTemplate.objects.create(**t)
-    if CareRule.objects.exists():
+            MessageTemplate.objects.get_or_create(code=t["code"], defaults=t)
+    if CareRule.objects.exists() and not switching:
         return
     for r in care.get("rules", []):
         r = dict(r)
         template = MessageTemplate.objects.get(code=r.pop("template"))
-        CareRule.objects.create(template=template, **r)
+        rule, created = CareRule.objects.get_or_create(
+            code=r["code"], defaults={**r, "template": template}
+        )
+        if not created and not rule.active:
+            rule.active = True
+            rule.save(update_fields=["active"])
+
+
+def care_rules_retire(*, codes: set[str], dry_run: bool = False) -> int:
+    """Stop the care rules named (a preset being replaced); messages already queued stay."""
+    rules = CareRule.objects.filter(code__in=codes, active=True)
+    count = rules.count()
+    if not dry_run:
+        rules.update(active=False)
+    return count

@@ -577,19 +577,38 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     return followup
 
 
-def preset_apply_followup_data(*, config: dict) -> None:
-    """The preset's scripts and rules, unless the center has its own already."""
-    if not Script.objects.exists():
+def preset_apply_followup_data(*, config: dict, switching: bool = False) -> None:
+    """The preset's scripts and rules, unless the center has its own already; when the
+    center switches to this preset, each of its scripts and rules missing by code is added
+    (and a retired one of the same code is active again) — edited ones are kept as they are."""
+    if switching or not Script.objects.exists():
         for s in config.get("scripts", []):
-            Script.objects.create(**s)
-    if FollowUpRule.objects.exists():
+            Script.objects.get_or_create(code=s["code"], defaults=s)
+    if FollowUpRule.objects.exists() and not switching:
         return
     for r in config.get("followup_rules", []):
         r = dict(r)
         dept = r.pop("owner_department", None)
         script = r.pop("script", None)
-        FollowUpRule.objects.create(
-            **r,
-            owner_department=Department.objects.filter(code=dept or "").first(),
-            script=Script.objects.filter(code=script or "").first(),
+        rule, created = FollowUpRule.objects.get_or_create(
+            code=r["code"],
+            defaults={
+                **r,
+                "owner_department": Department.objects.filter(code=dept or "").first(),
+                "script": Script.objects.filter(code=script or "").first(),
+            },
         )
+        if not created and not rule.active:
+            rule.active = True
+            rule.save(update_fields=["active"])
+
+
+def followup_rules_retire(*, codes: set[str], dry_run: bool = False) -> tuple[int, int]:
+    """Stop the rules named (a preset being replaced): no new tasks from them; their open
+    tasks stay to be called. Returns (rules stopped, their open tasks)."""
+    rules = FollowUpRule.objects.filter(code__in=codes, active=True)
+    open_tasks = FollowUp.objects.filter(rule__in=rules, status=ch.Status.PENDING).count()
+    count = rules.count()
+    if not dry_run:
+        rules.update(active=False)
+    return count, open_tasks

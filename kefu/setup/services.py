@@ -8,22 +8,31 @@ from pathlib import Path
 
 from django.db import transaction
 
-from kefu.care.services import preset_apply_care_data
+from kefu.care.services import care_rules_retire, preset_apply_care_data
 from kefu.complaints.services import preset_apply_complaint_data
-from kefu.core.errors import FieldError, ValidationFailed
+from kefu.core.errors import Conflict, FieldError, ValidationFailed
 from kefu.core.models import Preset
 from kefu.core.services import center_settings
 from kefu.customers.services import preset_apply_customer_data
-from kefu.followups.services import preset_apply_followup_data
+from kefu.followups.services import followup_rules_retire, preset_apply_followup_data
 from kefu.tickets.services import preset_apply_ticket_data
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
 
 
-def preset_load(*, code: str) -> Preset:
+def _codes(config: dict, *path: str) -> set[str]:
+    for key in path[:-1]:
+        config = config.get(key, {})
+    return {r["code"] for r in config.get(path[-1], [])}
+
+
+def preset_load(*, code: str, force: bool = False) -> Preset:
     """Load an industry preset (R-0.2) and make it the center's active preset.
 
-    Idempotent: reloading updates the preset's rows and creates nothing twice.
+    Idempotent: reloading updates the preset's rows and creates nothing twice. Switching a
+    live center to another preset stops the old preset's follow-up and care rules that the
+    new one has not (`preset.replaced` says how many); it is refused while those rules have
+    follow-ups still to call, unless `force` (they are then still called, none are added).
     """
     path = PRESET_DIR / f"{code}.json"
     if not path.exists():
@@ -38,15 +47,44 @@ def preset_load(*, code: str) -> Preset:
         )
     config = json.loads(path.read_text(encoding="utf-8"))
     with transaction.atomic():
+        current = center_settings().preset
+        switching = current is not None and current.code != code
+        replaced = {"followup_rules": 0, "care_rules": 0, "open_followups": 0}
+        if switching:
+            old = current.config
+            rules = _codes(old, "followup_rules") - _codes(config, "followup_rules")
+            care = _codes(old, "care", "rules") - _codes(config, "care", "rules")
+            count, open_tasks = followup_rules_retire(codes=rules, dry_run=True)
+            if open_tasks and not force:
+                raise Conflict(
+                    FieldError(
+                        "preset",
+                        "open_followups",
+                        f"「{current.label}」预设的 {count} 条回访规则还有 "
+                        f"{open_tasks} 个待回访任务；确认替换请加 --force"
+                        "（这些任务仍需回访，不再新增）",
+                        f"The {current.code} preset's {count} follow-up rules still have "
+                        f"{open_tasks} follow-ups to call; pass --force to replace it (they are "
+                        "still called, no new ones are made)",
+                    )
+                )
+            count, open_tasks = followup_rules_retire(codes=rules)
+            replaced = {
+                "from": current.code,
+                "followup_rules": count,
+                "care_rules": care_rules_retire(codes=care),
+                "open_followups": open_tasks,
+            }
         preset, _ = Preset.objects.update_or_create(
             code=code, defaults={"label": config["label"], "config": config}
         )
         preset_apply_customer_data(config=config)
         preset_apply_ticket_data(config=config)
         preset_apply_complaint_data(config=config)
-        preset_apply_followup_data(config=config)
-        preset_apply_care_data(config=config)
+        preset_apply_followup_data(config=config, switching=switching)
+        preset_apply_care_data(config=config, switching=switching)
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])
+    preset.replaced = replaced
     return preset

@@ -126,3 +126,38 @@ def test_worker_and_beat_are_celery_commands():
         )
         assert out.returncode == 0, out.stderr
         assert "Usage" in out.stdout and verb in out.stdout
+
+
+def test_switching_a_live_center_to_another_preset_says_what_it_replaces(agent):
+    """Nothing dropped silently (R-0.2): `preset load home` on an auto center stops the
+    auto rules (refused while they have calls to make, unless --force) and starts home's."""
+    import datetime as dt
+
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    from kefu.care.models import CareRule
+    from kefu.customers.tests.factories import make_customer
+    from kefu.followups.models import FollowUp, FollowUpRule
+
+    run("preset", "load", "auto")
+    customer = make_customer(agent)
+    FollowUp.objects.create(
+        kind="rule",
+        family="7DC",
+        source_key="x",
+        rule=FollowUpRule.objects.get(code="7dc"),
+        customer=customer,
+        due_on=timezone.localdate(),
+        due_by=timezone.localdate() + dt.timedelta(days=1),
+    )
+    with pytest.raises(CommandError, match="--force"):
+        run("preset", "load", "home")
+    assert FollowUpRule.objects.get(code="7dc").active
+    out = run("preset", "load", "home", "--force")
+    assert "replaced auto" in out and "1 open follow-ups" in out
+    assert not FollowUpRule.objects.get(code="7dc").active
+    home_rules = FollowUpRule.objects.filter(active=True).values_list("code", flat=True)
+    assert home_rules and "7dc" not in home_rules
+    assert CareRule.objects.filter(active=True, kind="lifecycle").exists()
+    assert "replaced" not in run("preset", "load", "home")  # reloading replaces nothing
