@@ -10,16 +10,21 @@ REDIS_CHECK_URL ?= $(if $(REDIS_URL),$(REDIS_URL),redis://127.0.0.1:6379/0)
 
 .PHONY: run test venv services ci-services browser messages lint format bench-data bench clean
 
-$(BIN)/.installed: pyproject.toml
+# What serving needs (make run), and on top of it what the tests and lint need (make test).
+$(BIN)/.installed-app: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.installed-app
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 	touch $@
 
 venv: $(BIN)/.installed
 
 ## make run: install, migrate the embedded SQLite database, load the demo center, serve.
-run: venv
+run: $(BIN)/.installed-app
 	env -u DATABASE_URL $(BIN)/kefu migrate --noinput -v0
 	env -u DATABASE_URL $(BIN)/kefu demo
 	env -u DATABASE_URL PORT=$(PORT) $(BIN)/kefu serve --port $(PORT)

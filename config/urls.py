@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.api import api
 from kefu.core.views import health
@@ -13,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("health", health, name="health"),
+    # browsers ask for /favicon.ico whatever the page says: the console's icon, not a 404
+    path("favicon.ico", RedirectView.as_view(url="/static/console/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kefu.console.urls")),
 ]

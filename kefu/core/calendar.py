@@ -55,6 +55,9 @@ def coverage_warnings(today: dt.date) -> list[str]:
     return out
 
 
+_WARNED: set[int] = set()
+
+
 class WorkCalendar:
     """A working-day calendar; build one per job (it caches per year, reads the DB once a year)."""
 
@@ -67,10 +70,14 @@ class WorkCalendar:
             self._years[year] = _overrides(year)
             if not self._years[year] and not _builtin_known(year):
                 msg = (
-                    f"{year} 年节假日数据缺失，按周末计算；请导入节假日。"
-                    f" / No holiday data for {year}: weekends only; import the holiday calendar."
+                    f"{year} 年节假日数据缺失，工作日暂按周末计算；请在国务院公布放假安排后用 "
+                    f"kefu holidays import 导入（CSV：日期,是否调休上班,名称）"
+                    f" / No holiday data for {year}: weekends only until you import the "
+                    f"State Council's calendar with `kefu holidays import FILE.csv`"
                 )
-                logger.warning(msg)
+                if year not in _WARNED:  # once per process, not once per calendar built
+                    _WARNED.add(year)
+                    logger.warning(msg)
                 self.warnings.append(msg)
         return self._years[year]
 

@@ -351,3 +351,8 @@ def test_long_lists_come_a_page_at_a_time_with_the_total(signed_in, agent, lead)
     assert "第 2 / 2 页" in beyond
     workbench = web.get("/").content.decode()
     assert "<b>53</b>" in workbench  # the count is all open orders, not the rows shown
+
+
+def test_the_browsers_favicon_request_finds_the_console_icon():
+    r = Client().get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"] == "/static/console/favicon.svg"

@@ -78,3 +78,17 @@ def test_admin_holiday_page_shows_the_warning(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     page = client.get("/admin/core/holidayday/").content.decode()
     assert "No holiday data for" in page
+
+
+def test_a_missing_year_is_warned_about_once_with_what_to_do(caplog):
+    import datetime as dt
+
+    from kefu.core import calendar as cal
+
+    cal._WARNED.discard(2031)
+    for _ in range(3):
+        c = cal.WorkCalendar()
+        c.is_workday(dt.date(2031, 5, 6))
+        assert c.warnings  # each calendar still knows, for its own report
+    logged = [r.getMessage() for r in caplog.records if "2031" in r.getMessage()]
+    assert len(logged) == 1 and "kefu holidays import" in logged[0]
