@@ -177,6 +177,12 @@ KEFU: dict[str, Any] = {
     "SEARCH_PAGE_SIZE": 20,
     "SEARCH_COUNT_CAP": 1000,
     "TOKEN_CACHE_SECONDS": 30,
+    # imports (customers, events; API, console and CLI): refused past these, never cut
+    "IMPORT_MAX_BYTES": int(os.environ.get("KEFU_IMPORT_MAX_MB", "20")) * 2**20,
+    "IMPORT_MAX_UNPACKED": int(os.environ.get("KEFU_IMPORT_MAX_UNPACKED_MB", "200")) * 2**20,
+    "IMPORT_MAX_ROWS": int(os.environ.get("KEFU_IMPORT_MAX_ROWS", "200000")),
+    "IMPORT_MAX_CELL": 32 * 1024,
+    "IMPORT_MAX_ERRORS": 1000,
     # wrong bearer tokens one address may send in ten minutes before it is refused (429)
     "TOKEN_GUESSES": int(os.environ.get("KEFU_TOKEN_GUESSES", "20")),
     # reveals of full personal data one person may make in an hour; beyond: refused and

@@ -258,7 +258,7 @@ def import_customers(
     report = transfer.import_customers(
         actor=request.user,
         filename=file.name or "upload.csv",
-        content=file.read(),
+        content=transfer.upload_bytes(file),
         dry_run=dry_run,
         on_duplicate=on_duplicate,
     )

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from kefu.core.api import ERRORS, Id
 from kefu.customers.inputs import parse_date
+from kefu.customers.transfer import upload_bytes as read_upload
 from kefu.followups import hooks, transfer
 from kefu.followups import selectors as sel
 from kefu.followups import services as svc
@@ -208,5 +209,5 @@ def import_events(request: HttpRequest, file: File[UploadedFile], dry_run: bool 
     All or nothing, with a line-by-line report; rows already imported are counted, not
     repeated."""
     return transfer.import_events(
-        actor=request.user, filename=file.name, content=file.read(), dry_run=dry_run
+        actor=request.user, filename=file.name, content=read_upload(file), dry_run=dry_run
     )

@@ -287,7 +287,7 @@ def import_customers(request: HttpRequest) -> HttpResponse:
             elif upload is None:
                 context["errors"] = {"file": "请选择文件 / choose a file"}
             else:
-                content = upload.read()
+                content = transfer.upload_bytes(upload)
                 report = transfer.import_customers(
                     actor=request.user, filename=upload.name, content=content, dry_run=True
                 )
