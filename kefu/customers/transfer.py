@@ -620,3 +620,35 @@ def _fmt(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+HOLD_HOURS = 24  # a checked file waits this long for its "confirm"
+
+
+def upload_hold(content: bytes) -> str:
+    """Keep a checked file until the person confirms the import; returns its token. Files
+    older than HOLD_HOURS (never confirmed) are removed on the way."""
+    import time
+    import uuid
+
+    folder = settings.VAR_DIR / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - HOLD_HOURS * 3600
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    (folder / token).write_bytes(content)
+    return token
+
+
+def upload_take(token: str) -> bytes | None:
+    """The held file for `token` (removed as it is taken), or None."""
+    if not (token.isalnum() and len(token) == 32):
+        return None
+    path = settings.VAR_DIR / "uploads" / token
+    if not path.exists():
+        return None
+    content = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return content

@@ -4,9 +4,7 @@ the import with its dry run."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,8 +24,6 @@ from kefu.customers.presenters import customer_payload
 from kefu.followups import selectors as followup_sel
 from kefu.interactions import selectors as interaction_sel
 from kefu.tickets import selectors as ticket_sel
-
-UPLOADS = settings.VAR_DIR / "uploads"  # a checked import file waits here for "confirm"
 
 
 @console
@@ -273,16 +269,14 @@ def import_customers(request: HttpRequest) -> HttpResponse:
     P.require(request.user, P.IMPORT_CUSTOMERS)
     context: dict = {}
     if request.method == "POST":
-        token = request.POST.get("token", "")
-        held = UPLOADS / token if token.isalnum() and len(token) == 32 else None
+        held = transfer.upload_take(request.POST.get("token", ""))
         upload = request.FILES.get("file")
         try:
-            if held is not None and held.exists():  # confirm the file checked before
+            if held is not None:  # confirm the file checked before
                 name = request.POST.get("filename", "upload.csv")
                 report = transfer.import_customers(
-                    actor=request.user, filename=name, content=held.read_bytes(), dry_run=False
+                    actor=request.user, filename=name, content=held, dry_run=False
                 )
-                held.unlink()
                 context.update(report=report.as_dict(), filename=name)
             elif upload is None:
                 context["errors"] = {"file": "请选择文件 / choose a file"}
@@ -293,9 +287,7 @@ def import_customers(request: HttpRequest) -> HttpResponse:
                 )
                 context.update(report=report.as_dict(), filename=upload.name)
                 if not report.errors:
-                    UPLOADS.mkdir(parents=True, exist_ok=True)
-                    context["token"] = uuid.uuid4().hex
-                    (UPLOADS / context["token"]).write_bytes(content)
+                    context["token"] = transfer.upload_hold(content)
         except KefuError as exc:
             context["errors"] = field_errors(exc)
     return render(request, "console/import.html", context)

@@ -117,3 +117,32 @@ def test_the_report_lists_at_most_the_error_limit_and_counts_the_rest(api_as, ma
     body = api_as(manager).upload("/imports/customers", "a.csv", rows).json()
     assert len(body["errors"]) == 5 and body["error_count"] == 12
     assert body["errors_not_listed"] == 7 and body["status"] == "rejected"
+
+
+def test_a_checked_file_waits_for_confirm_and_unconfirmed_ones_are_cleaned_up(manager):
+    """The console keeps a checked file until "confirm"; files never confirmed are removed
+    after a day instead of piling up on the server."""
+    import os
+    import time
+
+    from django.conf import settings
+
+    from kefu.customers.transfer import upload_hold, upload_take
+
+    stale = upload_hold(b"old")
+    path = settings.VAR_DIR / "uploads" / stale
+    os.utime(path, (time.time() - 25 * 3600, time.time() - 25 * 3600))
+    fresh = upload_hold(b"new")
+    assert not path.exists()
+    assert upload_take(fresh) == b"new" and upload_take(fresh) is None
+    assert upload_take("../../etc/passwd") is None
+
+
+def test_the_console_import_checks_then_imports_on_confirm(manager):
+    web = Client()
+    web.force_login(manager)
+    page = web.post("/import/", {"file": _file("a.csv", "姓名,手机\n张三,13800001234\n".encode())})
+    token = page.context["token"]
+    assert not Customer.objects.exists()
+    web.post("/import/", {"token": token, "filename": "a.csv"})
+    assert Customer.objects.get().name == "张三"
