@@ -24,6 +24,7 @@ from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationF
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.models import Asset, Customer
+from kefu.customers.selectors import customer_named
 from kefu.followups import choices as ch
 from kefu.followups import hooks
 from kefu.followups import rules as R
@@ -46,16 +47,7 @@ def event_clean(data: dict) -> tuple[dict, list[FieldError]]:
     known = known_event_types()
     if kind not in known:
         errors.append(choice_error("type", kind, sorted(known)))
-    customer = Customer.objects.filter(pk=data.get("customer_id") or 0).first()
-    if customer is None:
-        errors.append(
-            FieldError(
-                "customer_id",
-                "not_found",
-                f"客户不存在：{data.get('customer_id')}",
-                f"No customer {data.get('customer_id')}",
-            )
-        )
+    customer = customer_named(data.get("customer_id"), errors)
     asset = None
     if data.get("asset_id"):
         asset = Asset.objects.filter(pk=data["asset_id"]).first()

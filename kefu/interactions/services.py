@@ -25,7 +25,7 @@ from kefu.core.errors import (
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.models import Customer
-from kefu.customers.selectors import caller_digits, customer_for_number
+from kefu.customers.selectors import caller_digits, customer_for_number, customer_named
 from kefu.customers.services import customer_mark_contacted
 from kefu.customers.validation import normalize_phone
 from kefu.interactions import choices as ch
@@ -75,17 +75,7 @@ def _clean(data: dict, *, partial: bool) -> tuple[dict, list[FieldError]]:
         except ValidationFailed as exc:
             errors.extend(exc.errors)
     if data.get("customer_id") is not None:
-        customer = Customer.objects.filter(pk=data["customer_id"]).first()
-        if customer is None:
-            errors.append(
-                FieldError(
-                    "customer_id",
-                    "not_found",
-                    f"客户不存在：{data['customer_id']}",
-                    f"No customer {data['customer_id']}",
-                )
-            )
-        v["customer"] = customer
+        v["customer"] = customer_named(data["customer_id"], errors)
     return v, errors
 
 
@@ -364,13 +354,7 @@ def task_request(*, actor: User, data: dict) -> CallbackTask:
                 )
             )
     if data.get("customer_id"):
-        customer = Customer.objects.filter(pk=data["customer_id"]).first()
-        if customer is None:
-            errors.append(
-                FieldError(
-                    "customer_id", "not_found", "客户不存在", f"No customer {data['customer_id']}"
-                )
-            )
+        customer = customer_named(data["customer_id"], errors)
     number = ""
     try:
         if data.get("caller_number"):

@@ -17,7 +17,7 @@ from kefu.core.audit import audit_as
 from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
-from kefu.customers.models import Customer
+from kefu.customers.selectors import customer_named
 from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.services import followup_open
 from kefu.interactions.choices import NoticeKind, Routing
@@ -124,15 +124,7 @@ def work_order_create(*, actor: User, data: dict, interaction=None) -> WorkOrder
                 "title is longer than 100 characters",
             )
         )
-    customer = None
-    if data.get("customer_id"):
-        customer = Customer.objects.filter(pk=data["customer_id"]).first()
-        if customer is None:
-            errors.append(
-                FieldError(
-                    "customer_id", "not_found", "客户不存在", f"No customer {data['customer_id']}"
-                )
-            )
+    customer = customer_named(data["customer_id"], errors) if data.get("customer_id") else None
     if errors or department is None:
         raise ValidationFailed(errors)
     now = timezone.now()

@@ -30,7 +30,7 @@ from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import counter_reserve
-from kefu.customers.models import Customer
+from kefu.customers.selectors import customer_named
 from kefu.customers.validation import normalize_phone
 from kefu.interactions.choices import Channel, Routing
 from kefu.interactions.models import Interaction
@@ -59,16 +59,7 @@ def complaint_create(
     source = interaction
     customer = source.customer if source else None
     if data.get("customer_id"):
-        customer = Customer.objects.filter(pk=data["customer_id"]).first()
-        if customer is None:
-            errors.append(
-                FieldError(
-                    "customer_id",
-                    "not_found",
-                    f"客户不存在：{data['customer_id']}",
-                    f"No customer {data['customer_id']}",
-                )
-            )
+        customer = customer_named(data["customer_id"], errors)
     channel = data.get("channel") or (source.channel if source else Channel.INBOUND_CALL)
     if channel not in Channel.values:
         errors.append(choice_error("channel", channel, Channel.values))

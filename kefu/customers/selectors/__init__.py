@@ -18,6 +18,7 @@ from kefu.customers.selectors.detail import (  # noqa: F401
     customer_for_number,
     customer_get,
     customer_lookup,
+    customer_named,
     customers_by_ids,
     document_of_customer,
     file_state,

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
-from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.errors import FieldError, NotFound, PermissionDenied
 from kefu.customers import choices as c
 from kefu.customers.models import (
     Asset,
@@ -380,3 +380,19 @@ def document_of_customer(*, customer: Customer, file_id: int, doc_code: str) -> 
 def customers_by_ids(ids: list[int]) -> QuerySet[Customer]:
     """The customers with these ids (a search's matches, for an export)."""
     return Customer.objects.filter(id__in=ids)
+
+
+def customer_named(customer_id, errors: list, *, field: str = "customer_id") -> Customer | None:
+    """The customer a request names by id; an unknown id adds a 422 error naming `field`
+    (collected with the request's other errors) and answers None."""
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    if customer is None:
+        errors.append(
+            FieldError(
+                field,
+                "not_found",
+                f"客户不存在：{customer_id}",
+                f"No customer {customer_id}",
+            )
+        )
+    return customer
