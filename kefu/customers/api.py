@@ -10,6 +10,7 @@ from kefu.core.api import ERRORS
 from kefu.customers import selectors as sel
 from kefu.customers import services as svc
 from kefu.customers import transfer
+from kefu.customers.files import upload_bytes
 from kefu.customers.models import Customer
 from kefu.customers.presenters import asset_payload, customer_payload, screen_pop_payload
 from kefu.customers.schemas import (
@@ -258,7 +259,7 @@ def import_customers(
     report = transfer.import_customers(
         actor=request.user,
         filename=file.name or "upload.csv",
-        content=transfer.upload_bytes(file),
+        content=upload_bytes(file),
         dry_run=dry_run,
         on_duplicate=on_duplicate,
     )

@@ -11,9 +11,9 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kefu.core.api import ERRORS, Id
+from kefu.customers.files import upload_bytes as read_upload
 from kefu.customers.inputs import parse_date
-from kefu.customers.transfer import upload_bytes as read_upload
-from kefu.followups import hooks, transfer
+from kefu.followups import events, hooks, transfer
 from kefu.followups import selectors as sel
 from kefu.followups import services as svc
 from kefu.followups.models import LifecycleEvent
@@ -198,7 +198,7 @@ def record_event(request: HttpRequest, body: EventIn):
     consultation, move_in …). Answers 201 with the follow-ups the rules scheduled; the same
     event again (same `external_id`, or same type, customer, asset and time) answers 200
     with the first record and schedules nothing twice."""
-    event, created = svc.event_record(actor=request.user, data=body.dict())
+    event, created = events.event_record(actor=request.user, data=body.dict())
     return Status(201 if created else 200, event_payload(event, created))
 
 

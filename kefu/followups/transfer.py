@@ -9,10 +9,10 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.core.errors import FieldError, ValidationFailed
+from kefu.customers.files import read_rows
 from kefu.customers.models import Asset, Customer, CustomerPhone
 from kefu.customers.selectors import caller_digits
-from kefu.customers.transfer import read_rows
-from kefu.followups import services as svc
+from kefu.followups import events
 
 COLUMNS = {
     "type": ("type", "事件", "事件类型"),
@@ -86,7 +86,7 @@ def import_events(*, actor: User, filename: str, content: bytes, dry_run: bool) 
             "external_id": str(values.get("external_id") or ""),
             "attributes": attributes,
         }
-        _, problems = svc.event_clean(data)
+        _, problems = events.event_clean(data)
         if not data["occurred_at"]:
             problems.append(
                 FieldError("occurred_at", "required", "请填写事件时间", "occurred_at is required")
@@ -117,7 +117,7 @@ def import_events(*, actor: User, filename: str, content: bytes, dry_run: bool) 
         return report
     with transaction.atomic():
         for data in good:
-            event, created = svc.event_record(actor=actor, data=data)
+            event, created = events.event_record(actor=actor, data=data)
             report["created" if created else "existing"] += 1
             report["followups"] += event.followups.count() if created else 0
     report["status"] = "imported"

@@ -18,8 +18,8 @@ from kefu.care.services import (
     messages_send,
 )
 from kefu.customers.tests.factories import make_customer, make_vehicle
+from kefu.followups.events import event_record
 from kefu.followups.models import FollowUp
-from kefu.followups.services import event_record
 from kefu.setup.services import preset_load
 
 pytestmark = pytest.mark.django_db

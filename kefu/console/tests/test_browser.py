@@ -14,7 +14,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
 from kefu.accounts.tests.factories import UserFactory
 from kefu.customers.tests.factories import make_customer, make_vehicle
-from kefu.followups.services import event_record
+from kefu.followups.events import event_record
 from kefu.setup.services import preset_load
 from kefu.tickets.models import WorkOrder
 

@@ -288,7 +288,7 @@ def test_the_runner_warns_in_the_customers_rest_time(signed_in, agent):
 
     import time_machine
 
-    from kefu.followups.services import event_record
+    from kefu.followups.events import event_record
 
     c = make_customer(agent, phones=["13912345604"])
     event, _ = event_record(

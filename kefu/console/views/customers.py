@@ -17,9 +17,9 @@ from kefu.console.lang import bilingual
 from kefu.console.views.base import console, field_errors, posted_id
 from kefu.core.errors import KefuError, NotFound, invalid
 from kefu.customers import choices as cc
+from kefu.customers import files, transfer
 from kefu.customers import selectors as customer_sel
 from kefu.customers import services as customer_svc
-from kefu.customers import transfer
 from kefu.customers.presenters import customer_payload
 from kefu.followups import selectors as followup_sel
 from kefu.interactions import selectors as interaction_sel
@@ -269,7 +269,7 @@ def import_customers(request: HttpRequest) -> HttpResponse:
     P.require(request.user, P.IMPORT_CUSTOMERS)
     context: dict = {}
     if request.method == "POST":
-        held = transfer.upload_take(request.POST.get("token", ""))
+        held = files.upload_take(request.POST.get("token", ""))
         upload = request.FILES.get("file")
         try:
             if held is not None:  # confirm the file checked before
@@ -281,13 +281,13 @@ def import_customers(request: HttpRequest) -> HttpResponse:
             elif upload is None:
                 context["errors"] = {"file": "请选择文件 / choose a file"}
             else:
-                content = transfer.upload_bytes(upload)
+                content = files.upload_bytes(upload)
                 report = transfer.import_customers(
                     actor=request.user, filename=upload.name, content=content, dry_run=True
                 )
                 context.update(report=report.as_dict(), filename=upload.name)
                 if not report.errors:
-                    context["token"] = transfer.upload_hold(content)
+                    context["token"] = files.upload_hold(content)
         except KefuError as exc:
             context["errors"] = field_errors(exc)
     return render(request, "console/import.html", context)

@@ -127,7 +127,7 @@ def test_a_checked_file_waits_for_confirm_and_unconfirmed_ones_are_cleaned_up(ma
 
     from django.conf import settings
 
-    from kefu.customers.transfer import upload_hold, upload_take
+    from kefu.customers.files import upload_hold, upload_take
 
     stale = upload_hold(b"old")
     path = settings.VAR_DIR / "uploads" / stale

@@ -11,8 +11,9 @@ from kefu.accounts.models import Department
 from kefu.accounts.tests.factories import UserFactory
 from kefu.core.models import HolidayDay
 from kefu.customers.tests.factories import make_customer, make_vehicle, valid_vin
+from kefu.followups.events import event_record
 from kefu.followups.models import FollowUp, FollowUpRule, LifecycleEvent
-from kefu.followups.services import event_record, schedule_day
+from kefu.followups.services import schedule_day
 from kefu.setup.services import preset_load
 
 pytestmark = pytest.mark.django_db

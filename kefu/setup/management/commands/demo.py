@@ -16,7 +16,7 @@ from kefu.customers.demo import fake_customers_csv
 from kefu.customers.models import Asset
 from kefu.customers.services import asset_file_open
 from kefu.customers.transfer import import_customers
-from kefu.followups.services import event_record
+from kefu.followups.events import event_record
 from kefu.setup.services import preset_load
 
 DEPARTMENTS = [
