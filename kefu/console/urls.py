@@ -26,6 +26,7 @@ urlpatterns = [
     path("work-orders/", work_orders.work_orders, name="work-orders"),
     path("work-orders/<int:order_id>/", work_orders.work_order, name="work-order"),
     path("import/", customers.import_customers, name="import"),
+    path("import/jobs/<int:job_id>/", customers.import_job, name="import-job"),
     path("reports/", reports.reports, name="reports"),
     path("reports/<slug:name>.xlsx", reports.report_xlsx, name="report-xlsx"),
 ]

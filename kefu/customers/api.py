@@ -249,18 +249,54 @@ def history(request: HttpRequest, customer_id: int, limit: int = Query(200, ge=1
 
 
 @imports_router.post(
-    "/customers", response={200: dict, **ERRORS}, summary="Import customers 批量导入"
+    "/customers", response={200: dict, 202: dict, **ERRORS}, summary="Import customers 批量导入"
 )
 def import_customers(
-    request: HttpRequest, file: File[UploadedFile], dry_run: bool = True, on_duplicate: str = "skip"
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: bool = True,
+    on_duplicate: str = "skip",
+    background: bool = False,
 ):
     """R-1.8: CSV (UTF-8, BOM, GBK) or XLSX. `dry_run=true` checks only. A file with any
-    rejected row imports nothing; the report lists every rejected, duplicate or empty row."""
+    rejected row imports nothing; the report lists every rejected, duplicate or empty row.
+    An import (not a dry run) with `background=true`, or of a file over 1 MB, runs in the
+    background: 202 with `job_id`; poll `GET /imports/customers/{job_id}`."""
+    content = upload_bytes(file)
+    name = file.name or "upload.csv"
+    if not dry_run and (background or len(content) > transfer.BACKGROUND_BYTES):
+        job = transfer.import_job_start(
+            actor=request.user, filename=name, content=content, on_duplicate=on_duplicate
+        )
+        return Status(202, import_job_payload(job))
     report = transfer.import_customers(
         actor=request.user,
-        filename=file.name or "upload.csv",
-        content=upload_bytes(file),
+        filename=name,
+        content=content,
         dry_run=dry_run,
         on_duplicate=on_duplicate,
     )
     return report.as_dict()
+
+
+def import_job_payload(job) -> dict:
+    done = job.status not in ("queued", "running")
+    return {
+        "job_id": job.pk,
+        "filename": job.filename,
+        "status": job.status,
+        "rows_checked": job.progress,
+        "total_rows": job.total_rows if done else None,
+        "created": job.created_count,
+        "finished_at": job.finished_at,
+        "report": job.report if done else None,
+    }
+
+
+@imports_router.get(
+    "/customers/{int:job_id}", response={200: dict, **ERRORS}, summary="An import's progress"
+)
+def import_job(request: HttpRequest, job_id: int):
+    """A background import: `queued`, `running` (with `rows_checked`), then `imported`,
+    `rejected` (with the row report) or `failed`."""
+    return import_job_payload(transfer.import_job_get(user=request.user, job_id=job_id))

@@ -365,11 +365,18 @@ class ImportJob(models.Model):
     )
     filename = models.CharField(max_length=200)
     dry_run = models.BooleanField()
-    status = models.CharField(max_length=12)  # checked | imported | rejected
+    # checked | imported | rejected; a background import: queued → running → writing → …,
+    # or failed
+    status = models.CharField(max_length=12)
     total_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # a background import: its held file, its options, how far it got
+    held = models.CharField(max_length=32, blank=True)
+    on_duplicate = models.CharField(max_length=8, default="skip")
+    progress = models.PositiveIntegerField("已检查行数 rows checked", default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "导入记录 import job"

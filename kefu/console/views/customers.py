@@ -272,12 +272,13 @@ def import_customers(request: HttpRequest) -> HttpResponse:
         held = files.upload_take(request.POST.get("token", ""))
         upload = request.FILES.get("file")
         try:
-            if held is not None:  # confirm the file checked before
-                name = request.POST.get("filename", "upload.csv")
-                report = transfer.import_customers(
-                    actor=request.user, filename=name, content=held, dry_run=False
+            if held is not None:  # confirmed: the import runs in the background
+                job = transfer.import_job_start(
+                    actor=request.user,
+                    filename=request.POST.get("filename", "upload.csv"),
+                    content=held,
                 )
-                context.update(report=report.as_dict(), filename=name)
+                return redirect(f"/import/jobs/{job.pk}/")
             elif upload is None:
                 context["errors"] = {"file": "请选择文件 / choose a file"}
             else:
@@ -291,3 +292,14 @@ def import_customers(request: HttpRequest) -> HttpResponse:
         except KefuError as exc:
             context["errors"] = field_errors(exc)
     return render(request, "console/import.html", context)
+
+
+@console
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A background import's progress; the page asks again every two seconds (HTMX) until
+    the row report is there."""
+    job = transfer.import_job_get(user=request.user, job_id=job_id)
+    context = {"job": job, "running": job.status in ("queued", "running")}
+    if request.headers.get("HX-Request"):
+        return render(request, "console/_import_progress.html", context)
+    return render(request, "console/import_job.html", context)

@@ -145,4 +145,57 @@ def test_the_console_import_checks_then_imports_on_confirm(manager):
     token = page.context["token"]
     assert not Customer.objects.exists()
     web.post("/import/", {"token": token, "filename": "a.csv"})
+    from kefu.customers.transfer import import_jobs_run
+
+    import_jobs_run()  # the scheduler's import job
     assert Customer.objects.get().name == "张三"
+
+
+def _csv(n: int) -> bytes:
+    return ("姓名,手机\n" + "".join(f"客户{i},139{i:08d}\n" for i in range(n))).encode()
+
+
+def test_a_large_import_runs_in_the_background_with_progress_to_poll(api_as, manager):
+    """Issue 10: the API answers 202 with a job id; the scheduler's import job runs it,
+    writing in batches; polling shows the rows checked, then the report."""
+    from kefu.customers import transfer
+    from kefu.customers.transfer import import_jobs_run
+
+    api = api_as(manager)
+    r = api.upload("/imports/customers?dry_run=false&background=true", "a.csv", _csv(2500))
+    assert r.status_code == 202 and r.json()["status"] == "queued"
+    job_id = r.json()["job_id"]
+    assert api.get(f"/imports/customers/{job_id}").json()["report"] is None
+    seen = []
+    real = transfer.import_customers
+
+    def spy(**kwargs):
+        kwargs["progress"] = lambda n, inner=kwargs["progress"]: (seen.append(n), inner(n))
+        return real(**{**kwargs, "batch_size": 1000})
+
+    transfer.import_customers = spy
+    try:
+        assert import_jobs_run() == 1
+    finally:
+        transfer.import_customers = real
+    assert seen[:2] == [1000, 2000] and seen[-1] == 2500
+    body = api.get(f"/imports/customers/{job_id}").json()
+    assert (body["status"], body["created"], body["rows_checked"]) == ("imported", 2500, 2500)
+    assert body["report"]["created"] == 2500 and Customer.objects.count() == 2500
+    assert import_jobs_run() == 0  # nothing queued any more
+
+
+def test_the_console_confirm_shows_the_progress_then_the_report(manager):
+    from kefu.customers.transfer import import_jobs_run
+
+    web = Client()
+    web.force_login(manager)
+    page = web.post("/import/", {"file": _file("a.csv", _csv(3))})
+    r = web.post("/import/", {"token": page.context["token"], "filename": "a.csv"})
+    assert r.status_code == 302 and "/import/jobs/" in r["Location"]
+    waiting = web.get(r["Location"]).content.decode()
+    assert "排队中" in waiting and 'hx-trigger="every 2s"' in waiting
+    import_jobs_run()
+    done = web.get(r["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "已导入" in done and "every 2s" not in done
+    assert Customer.objects.count() == 3

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from kefu.core.errors import KefuError
-from kefu.customers.transfer import import_customers
+from kefu.customers.transfer import IMPORT_BATCH, import_customers
 from kefu.setup.management.base import command_user, raise_command_error
 
 
@@ -20,6 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, file, dry_run, on_duplicate, user, json, **options):
         path = Path(file)
+
+        def progress(rows: int) -> None:  # a progress line on the terminal, not in the output
+            self.stderr.write(f"\r已检查 {rows} 行 / {rows} rows checked", ending="")
+            self.stderr.flush()
+
         try:
             report = import_customers(
                 actor=command_user(user),
@@ -27,9 +32,12 @@ class Command(BaseCommand):
                 content=path.read_bytes(),
                 dry_run=dry_run,
                 on_duplicate=on_duplicate,
+                progress=progress,
+                batch_size=None if dry_run else IMPORT_BATCH,
             ).as_dict()
         except KefuError as exc:
             raise_command_error(exc)
+        self.stderr.write("")
         if json:
             self.stdout.write(_json(report))
             return
