@@ -168,6 +168,19 @@ class Row:
 PROGRESS_EVERY = 1000  # rows between two progress reports
 
 
+def _may_import(actor: User, on_duplicate: str) -> None:
+    require(actor, P.IMPORT_CUSTOMERS)
+    if on_duplicate not in ("skip", "create"):
+        raise ValidationFailed(
+            FieldError(
+                "on_duplicate",
+                "invalid",
+                "on_duplicate 须为 skip 或 create",
+                "on_duplicate must be skip or create",
+            )
+        )
+
+
 def import_customers(
     *,
     actor: User,
@@ -189,16 +202,7 @@ def import_customers(
     half-way is completed by importing the same file again (the written rows are skipped as
     duplicates). `job` is the ImportJob to complete instead of a new one.
     """
-    require(actor, P.IMPORT_CUSTOMERS)
-    if on_duplicate not in ("skip", "create"):
-        raise ValidationFailed(
-            FieldError(
-                "on_duplicate",
-                "invalid",
-                "on_duplicate 须为 skip 或 create",
-                "on_duplicate must be skip or create",
-            )
-        )
+    _may_import(actor, on_duplicate)
     report = Report(dry_run=dry_run, filename=filename)
     rows_iter = read_rows(filename, content)
     header = next(rows_iter, None)
@@ -294,16 +298,7 @@ def import_job_start(
 ) -> ImportJob:
     """A large import runs in the background (the scheduler in the embedded center, Celery
     in production): the file is held and the job queued; poll it for progress."""
-    require(actor, P.IMPORT_CUSTOMERS)
-    if on_duplicate not in ("skip", "create"):
-        raise ValidationFailed(
-            FieldError(
-                "on_duplicate",
-                "invalid",
-                "on_duplicate 须为 skip 或 create",
-                "on_duplicate must be skip or create",
-            )
-        )
+    _may_import(actor, on_duplicate)
     return ImportJob.objects.create(
         user=actor,
         filename=filename[:200],
