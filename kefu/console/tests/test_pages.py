@@ -356,3 +356,13 @@ def test_long_lists_come_a_page_at_a_time_with_the_total(signed_in, agent, lead)
 def test_the_browsers_favicon_request_finds_the_console_icon():
     r = Client().get("/favicon.ico")
     assert r.status_code == 301 and r["Location"] == "/static/console/favicon.svg"
+
+
+def test_a_complaints_stage_records_show_labels_not_codes(signed_in, agent):
+    from kefu.complaints.services import complaint_create
+
+    c = complaint_create(
+        actor=agent, data={"complainant_name": "周", "content": "异响", "channel": "visit"}
+    )
+    html = signed_in.get(f"/complaints/{c.pk}/").content.decode()
+    assert "渠道：来访" in html and "渠道：visit" not in html

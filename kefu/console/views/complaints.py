@@ -24,6 +24,7 @@ from kefu.console.views.base import (
 )
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.paging import page_number, page_of
+from kefu.interactions.choices import Channel
 
 PAGE_SIZE = 50
 
@@ -78,6 +79,9 @@ def _label(pair: tuple[str, str]) -> str:
     return pair[1] if in_english() else pair[0]
 
 
+CHOICE_VALUES = {"channel": Channel, "complaint_class": ComplaintClass}
+
+
 def record_lines(record: dict) -> list[tuple[str, str]]:
     """A stage record as (label, value) lines a person reads; ids and empty values left out."""
     lines = []
@@ -86,6 +90,8 @@ def record_lines(record: dict) -> list[tuple[str, str]]:
             continue
         if isinstance(value, bool):
             value = _("是") if value else _("否")
+        elif key in CHOICE_VALUES and value in CHOICE_VALUES[key].values:
+            value = bilingual(CHOICE_VALUES[key](value).label)  # a label, never a code
         elif isinstance(value, list):
             value = "；".join(
                 " ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
