@@ -95,7 +95,7 @@ def worklist(
     ).order_by("stage_due_at", "id")
 
 
-def workbench_complaints(*, user: User, limit: int = 20) -> Page:
+def workbench_complaints(*, user: User, limit: int = 10) -> Page:
     """The workbench's open complaints, soonest stage deadline first: everyone's for team
     leads and above, a department handler's department's (as `complaints` scopes them),
     an agent's those they handle."""

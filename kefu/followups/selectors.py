@@ -82,7 +82,7 @@ def followup_next(*, user: User, day: dt.date) -> FollowUp | None:
     return followups(user=user, status="pending", due_on=day).order_by("due_by", "id").first()
 
 
-def workbench_followups(*, user: User, day: dt.date, limit: int = 20) -> Page:
+def workbench_followups(*, user: User, day: dt.date, limit: int = 10) -> Page:
     """The calls due by `day` (overdue first), the first `limit` of them and how many."""
     qs = followups(user=user, status="pending", due_on=day).order_by("due_by", "id")
     return page_of(qs, size=limit, load=page)

@@ -55,7 +55,7 @@ def workbench_letters(*, user: User, limit: int = 20) -> list[Interaction]:
     )
 
 
-def workbench_callbacks(*, user: User, limit: int = 20) -> Page:
+def workbench_callbacks(*, user: User, limit: int = 10) -> Page:
     """The user's open callback promises and messages, soonest due first, and how many."""
     return page_of(tasks_open(user=user), size=limit)
 

@@ -71,7 +71,7 @@ def work_order_get(*, user: User, order_id: int) -> WorkOrder:
     return order
 
 
-def workbench_work_orders(*, user: User, limit: int = 20) -> Page:
+def workbench_work_orders(*, user: User, limit: int = 10) -> Page:
     """The workbench's open orders: everyone's for team leads and above; a department
     handler's department's and their own (as `work_orders` scopes them); an agent's the
     ones they raised or were given."""

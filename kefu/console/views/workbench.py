@@ -22,7 +22,8 @@ from kefu.tickets import selectors as ticket_sel
 
 @console
 def workbench(request: HttpRequest) -> HttpResponse:
-    """Each list shows its first rows, soonest due first, and says how many there are."""
+    """Each list shows its ten most urgent rows (soonest due first) and how many there are;
+    the full lists are one click away."""
     user, today = request.user, timezone.localdate()
     followups = followup_sel.workbench_followups(user=user, day=today)
     complaints = complaint_sel.workbench_complaints(user=user)
@@ -38,7 +39,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "complaints": [complaint_payload(c) for c in complaints.rows],
             "complaints_total": complaints.total,
             "messages_due": care_sel.messages_due_count(today),
-            # team leads and managers see periodic jobs that stopped (R-0.1 rules run alone)
+            # team leads and managers see periodic jobs that stopped
             "late_jobs": [j for j in job_health() if j["late"]]
             if P.has_perm(user, P.MANAGE_TASKS)
             else [],
