@@ -96,7 +96,11 @@ class Scheduler:
             close_old_connections()
             try:
                 result = job.run()
-                logger.info("job %s done: %s", job.name, result)
+                # a run with nothing to do (the import queue every 10 s) stays out of the log
+                idle = result in (0, None, "done earlier today") or result == {}
+                logger.log(
+                    logging.DEBUG if idle else logging.INFO, "job %s done: %s", job.name, result
+                )
             except Exception:  # a failing job must not stop the others or the server
                 logger.exception("job %s failed", job.name)
             finally:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 
 from kefu.core.scheduler import job_health
+
+
+def _local(when):
+    return timezone.localtime(when).isoformat() if when else None
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -25,9 +30,10 @@ def health(request: HttpRequest) -> JsonResponse:
             "jobs": [
                 {
                     "job": j["job"],
-                    "last_ok_at": j["last_ok_at"],
+                    # in the center's time zone, as every time the system shows
+                    "last_ok_at": _local(j["last_ok_at"]),
                     "late": j["late"],
-                    "last_failed_at": j["last_failed_at"],
+                    "last_failed_at": _local(j["last_failed_at"]),
                 }
                 for j in jobs
             ],
