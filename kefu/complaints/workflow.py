@@ -170,6 +170,48 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+TEXT_KINDS = ("text", "line", "department", "user")
+
+
+def _refusal(f: Field, value: Any) -> tuple[str, str, str] | None:
+    """Why `value` is not what field `f` takes, as (code, 中文, English); None if it is."""
+    if f.kind in TEXT_KINDS:
+        if len(value) <= f.max_length:
+            return None
+        return (
+            "too_long",
+            f"「{f.label}」不能超过 {f.max_length} 个字符（现 {len(value)}）",
+            f"{f.name} is longer than {f.max_length} characters ({len(value)})",
+        )
+    if f.kind == "days":
+        if isinstance(value, int) and not isinstance(value, bool):
+            if f.minimum <= value <= f.maximum:
+                return None
+        return (
+            "invalid_days",
+            f"「{f.label}」应为 {f.minimum}–{f.maximum} 的整数",
+            f"{f.name} must be a whole number from {f.minimum} to {f.maximum}",
+        )
+    if f.kind == "bool":
+        if isinstance(value, bool):
+            return None
+        return ("required", f"请判断「{f.label}」（true/false）", f"{f.name} must be true or false")
+    if f.kind == "complaint_class":
+        if value in ComplaintClass.values:
+            return None
+        known = ComplaintClass.values
+        return (
+            f"invalid_{f.name}",
+            f"「{f.label}」无效：{value}（可选：{'、'.join(known)}）",
+            f"Invalid {f.name}: {value} (one of {', '.join(known)})",
+        )
+    if f.kind == "records":
+        if isinstance(value, list):
+            return None
+        return ("invalid", f"「{f.label}」应为列表", f"{f.name} is a list")
+    raise ValueError(f"unknown field kind {f.kind}")  # a kind the table does not declare
+
+
 def clean(step: Step, data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     """The step's fields from `data`, checked by kind: required ones present, texts within
     their length (refused, never cut), days in range, yes/no as booleans, a class from the
@@ -196,67 +238,11 @@ def clean(step: Step, data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldE
                     )
                 )
             continue
-        if f.kind in ("text", "line", "department", "user"):
-            value = str(raw).strip()
-            if len(value) > f.max_length:
-                errors.append(
-                    FieldError(
-                        f.name,
-                        "too_long",
-                        f"「{f.label}」不能超过 {f.max_length} 个字符（现 {len(value)}）",
-                        f"{f.name} is longer than {f.max_length} characters ({len(value)})",
-                    )
-                )
-                continue
-        elif f.kind == "days":
-            value = raw
-            if (
-                not isinstance(raw, int)
-                or isinstance(raw, bool)
-                or not (f.minimum <= raw <= f.maximum)
-            ):
-                errors.append(
-                    FieldError(
-                        f.name,
-                        "invalid_days",
-                        f"「{f.label}」应为 {f.minimum}–{f.maximum} 的整数",
-                        f"{f.name} must be a whole number from {f.minimum} to {f.maximum}",
-                    )
-                )
-                continue
-        elif f.kind == "bool":
-            value = raw
-            if not isinstance(raw, bool):
-                errors.append(
-                    FieldError(
-                        f.name,
-                        "required",
-                        f"请判断「{f.label}」（true/false）",
-                        f"{f.name} must be true or false",
-                    )
-                )
-                continue
-        elif f.kind == "complaint_class":
-            value = raw
-            if raw not in ComplaintClass.values:
-                errors.append(
-                    FieldError(
-                        f.name,
-                        f"invalid_{f.name}",
-                        f"「{f.label}」无效：{raw}（可选：{'、'.join(ComplaintClass.values)}）",
-                        f"Invalid {f.name}: {raw} (one of {', '.join(ComplaintClass.values)})",
-                    )
-                )
-                continue
-        elif f.kind == "records":
-            value = raw
-            if not isinstance(raw, list):
-                errors.append(
-                    FieldError(f.name, "invalid", f"「{f.label}」应为列表", f"{f.name} is a list")
-                )
-                continue
-        else:  # pragma: no cover - a kind the table does not declare
-            raise ValueError(f"unknown field kind {f.kind}")
+        value = str(raw).strip() if f.kind in TEXT_KINDS else raw
+        refusal = _refusal(f, value)
+        if refusal is not None:
+            errors.append(FieldError(f.name, *refusal))
+            continue
         values[f.name] = value
     return values, errors
 

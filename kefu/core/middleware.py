@@ -50,9 +50,8 @@ class ApiInputGuard:
                     found = None  # malformed or too large: the API answers in its own shape
             if found is not None:
                 field, value = found
-                error = control_error(field.split("[")[0] or "body", value, multiline=True)
-                assert error is not None
-                body = error.as_dict() | {"field": field}
+                error = control_error(field or "body", value, multiline=True)
+                body = error.as_dict() if error is not None else {"field": field}
                 return JsonResponse(
                     {"errors": [body]}, status=422, json_dumps_params={"ensure_ascii": False}
                 )

@@ -311,7 +311,14 @@ def import_job_start(
 
 def import_jobs_run(limit: int = 5) -> int:
     """Run queued background imports, oldest first; each is claimed by one runner (the
-    status moves from queued to running in one UPDATE). Returns how many ran."""
+    status moves from queued to running in one UPDATE). A job still running hours later
+    died with its process (a restart): it is marked failed, saying what to do, so nobody
+    waits on a progress bar forever. Returns how many ran."""
+    ImportJob.objects.filter(status="running", created_at__lt=timezone.now() - STALE_IMPORT).update(
+        status="failed",
+        finished_at=timezone.now(),
+        report=InterruptedImport().as_dict(),
+    )
     ran = 0
     for pk in list(
         ImportJob.objects.filter(status="queued").order_by("id").values_list("pk", flat=True)
@@ -367,6 +374,22 @@ def import_job_get(*, user: User, job_id: int) -> ImportJob:
     if job is None:
         raise NotFound(f"import job {job_id}")
     return job
+
+
+STALE_IMPORT = dt.timedelta(hours=2)
+
+
+class InterruptedImport(KefuError):
+    def __init__(self):
+        super().__init__(
+            FieldError(
+                "",
+                "interrupted",
+                "导入被中断（服务重启）；请重新导入该文件，已导入的行会作为重复跳过",
+                "The import was interrupted (a restart); import the file again: rows already "
+                "written are skipped as duplicates",
+            )
+        )
 
 
 class FailedImport(KefuError):

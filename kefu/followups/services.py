@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -69,7 +69,11 @@ def followup_open(
         channel=channel,
         note=note,
     )
-    followup.save()
+    try:
+        with transaction.atomic():  # two callers for the same occasion: one task
+            followup.save()
+    except IntegrityError:
+        return FollowUp.objects.get(source_key=source_key), False
     return followup, True
 
 

@@ -199,3 +199,18 @@ def test_the_console_confirm_shows_the_progress_then_the_report(manager):
     done = web.get(r["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "已导入" in done and "every 2s" not in done
     assert Customer.objects.count() == 3
+
+
+def test_an_import_that_died_with_its_process_is_marked_failed_with_what_to_do(manager):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kefu.customers.models import ImportJob
+    from kefu.customers.transfer import import_jobs_run
+
+    job = ImportJob.objects.create(user=manager, filename="a.csv", dry_run=False, status="running")
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=3))
+    import_jobs_run()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.report["errors"][0]["code"] == "interrupted"

@@ -190,3 +190,19 @@ def test_r_5_1_events_import_from_a_dms_export_all_or_nothing_and_replayable(
     assert (again["created"], again["existing"]) == (0, 2)
     assert center_settings().preset.code == "auto"
     assert dt.date(2026, 6, 4) == FollowUp.objects.get(event=repair, rule__code="3dc").due_on
+
+
+def test_opening_the_same_occasion_twice_gives_one_follow_up(agent):
+    """R-5.1: one task per occasion, even when two callers ask at once (the unique key)."""
+    import datetime as dt
+
+    from kefu.followups.choices import Kind
+    from kefu.followups.models import FollowUp
+    from kefu.followups.services import followup_open
+
+    day = dt.date(2026, 3, 9)
+    first, made = followup_open(kind=Kind.CARE, source_key="care:x", due_on=day, due_by=day)
+    FollowUp.objects.filter(pk=first.pk).update(note="seen")
+    again, made_again = followup_open(kind=Kind.CARE, source_key="care:x", due_on=day, due_by=day)
+    assert made and not made_again and again.pk == first.pk
+    assert FollowUp.objects.filter(source_key="care:x").count() == 1
