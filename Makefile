@@ -8,7 +8,7 @@ PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:543
 PYTEST_WORKERS ?= 2
 REDIS_CHECK_URL ?= $(if $(REDIS_URL),$(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test venv services ci-services browser messages lint format bench-data bench clean
+.PHONY: run test venv services ci-services browser axe messages lint format bench-data bench clean
 
 # What serving needs (make run), and on top of it what the tests and lint need (make test).
 $(BIN)/.installed-app: pyproject.toml
@@ -60,8 +60,16 @@ browser:
 	  ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk >/dev/null) || \
 	  echo "could not install chromium: browser tests will be skipped"; fi
 
+## axe-core (npm) for the accessibility test, kept in var/axe/ (never in the repository).
+AXE := var/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || $(SUDO) apt-get install -y -q npm >/dev/null 2>&1 || true
+	@mkdir -p var/axe && (npm install --silent --no-save --no-audit --no-fund --prefix var/axe \
+	  axe-core@4.14.1 >/dev/null 2>&1 || echo "could not install axe-core: accessibility test skipped")
+axe: $(AXE)
+
 ## make test: lint, then the whole suite on SQLite and (when reachable) on PostgreSQL.
-test: venv services browser lint ci-services
+test: venv services browser axe lint ci-services
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \

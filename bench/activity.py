@@ -27,6 +27,22 @@ DEPARTMENTS = [("service", "售后服务部"), ("sales", "销售部"), ("parts",
                ("finance", "财务部"), ("admin", "行政部")]  # fmt: skip
 TITLES = ["空调不制冷", "车门异响", "保养预约改期", "发票补开", "配件到货通知", "车漆划痕",
           "导航升级", "保险理赔资料", "钥匙补配", "轮胎鼓包"]  # fmt: skip
+# What customers report, cut into parts a sentence is made of: searches by words (issue 11)
+# then meet the selectivity of real text, not one phrase on every row.
+PARTS = ["发动机", "变速箱", "空调", "刹车", "轮胎", "雨刮", "车窗", "中控屏", "倒车雷达",
+         "座椅", "方向盘", "大灯", "天窗", "车门", "后视镜", "蓄电池", "机油", "底盘",
+         "排气管", "导航", "喇叭", "安全带", "油箱盖", "后备箱", "仪表盘"]  # fmt: skip
+SYMPTOMS = ["异响", "漏水", "不制冷", "抖动", "报警", "失灵", "漏油", "无法启动", "有异味",
+            "松动", "磨损", "划痕", "黑屏", "卡顿", "发热"]  # fmt: skip
+WHEN = ["保养后", "洗车后", "高速行驶时", "冷车启动时", "下雨天", "维修后第二天", "提车三天",
+        "停车一夜后", "开空调时", "过减速带时"]  # fmt: skip
+DEMANDS = ["要求免费检修", "希望尽快处理", "要求赔偿损失", "要求更换新件", "对服务顾问态度不满",
+           "等待时间太长", "要求退还维修费", "希望安排上门服务", "要求书面答复"]  # fmt: skip
+
+
+def said(rnd) -> str:
+    """One customer's report: when, what part, what symptom, what they want."""
+    return f"{rnd.choice(WHEN)}{rnd.choice(PARTS)}{rnd.choice(SYMPTOMS)}，{rnd.choice(DEMANDS)}"
 
 
 def main() -> None:
@@ -34,6 +50,12 @@ def main() -> None:
     parser.add_argument("--work-orders", type=int, default=200_000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument(
+        "--contacts",
+        type=int,
+        default=None,
+        help="contacts (default 2.5 per work order); a larger number grows an existing set",
+    )
     args = parser.parse_args()
     url = args.database_url or database_url()
     ensure_database(url)
@@ -42,7 +64,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    load(args.work_orders, random.Random(args.seed))
+    load(args.work_orders, random.Random(args.seed), args.contacts)
     print(
         f"loaded the activity of {args.work_orders:,} work orders in "
         f"{time.perf_counter() - started:.1f}s"
@@ -57,7 +79,7 @@ def _chunks(rows, model, **kwargs) -> int:
     return n
 
 
-def load(orders: int, rnd: random.Random) -> None:
+def load(orders: int, rnd: random.Random, contacts_n: int | None = None) -> None:
     from django.db import connection
 
     from kefu.accounts.choices import Role
@@ -88,10 +110,15 @@ def load(orders: int, rnd: random.Random) -> None:
     for model, load_kind, n in (
         (WorkOrder, work_orders, orders),
         (Complaint, complaints, int(20_000 * scale)),
-        (Interaction, contacts, int(500_000 * scale)),
+        (Interaction, contacts, contacts_n or int(500_000 * scale)),
         (FollowUp, followups, int(300_000 * scale)),
         (CallbackTask, callbacks, int(5_000 * scale)),
     ):
+        if model is Interaction and contacts_n and model.objects.exists():
+            have = model.objects.count()  # grow the contacts to the size asked for
+            if have < contacts_n:
+                contacts(contacts_n - have, rnd, agents, max_customer)
+            continue
         if model.objects.exists():
             print(f"  {model._meta.verbose_name_plural}: there already", flush=True)
             continue
@@ -115,6 +142,7 @@ def _when(rnd: random.Random, days: int = 730) -> dt.datetime:
 def work_orders(n, rnd, depts, handlers, agents, max_customer) -> None:
     from django.db import connection
 
+    from kefu.core.search import words_of
     from kefu.tickets.models import WorkOrder, WorkOrderEvent
 
     open_states = ["new", "dispatched", "in_progress", "reopened"]
@@ -126,11 +154,14 @@ def work_orders(n, rnd, depts, handlers, agents, max_customer) -> None:
         status = (
             rnd.choice(open_states) if is_open else rnd.choice(["verified"] * 9 + ["cancelled"])
         )
+        title, description = rnd.choice(TITLES), said(rnd)
         rows.append(
             WorkOrder(
                 number=f"GD{i:08d}",
                 category=rnd.choice(["fault", "fault", "other"]),
-                title=rnd.choice(TITLES),
+                title=title,
+                description=description,
+                search_words=words_of(f"GD{i:08d}", title, description),
                 customer_id=rnd.randrange(1, max_customer + 1),
                 department=dept,
                 assignee=None if status == "new" else rnd.choice(handlers[dept.pk]),
@@ -167,6 +198,7 @@ def work_orders(n, rnd, depts, handlers, agents, max_customer) -> None:
 
 def complaints(n, rnd, depts, agents, max_customer) -> None:
     from kefu.complaints.models import Complaint, ComplaintStageRecord
+    from kefu.core.search import words_of
 
     stages = ["judgment", "investigation", "solution", "implementation", "review"]
     rows = []
@@ -181,7 +213,8 @@ def complaints(n, rnd, depts, agents, max_customer) -> None:
                 complainant_name="顾客",
                 channel="inbound_call",
                 received_at=received,
-                content=rnd.choice(TITLES) + "，多次处理未果",
+                content=(content := said(rnd) + "，多次处理未果"),
+                search_words=words_of(f"TS{i:08d}", "顾客", content),
                 handler=(agent := rnd.choice(agents)),
                 created_by=agent,
                 stage=stage,
@@ -204,22 +237,29 @@ def complaints(n, rnd, depts, agents, max_customer) -> None:
 
 
 def contacts(n, rnd, agents, max_customer) -> None:
+    from kefu.core.search import words_of
     from kefu.interactions.models import Interaction
 
-    rows = [
-        Interaction(
-            channel=rnd.choice(["inbound_call"] * 8 + ["visit", "letter"]),
-            category=rnd.choice(["consultation"] * 6 + ["repair", "suggestion", "praise"]),
-            customer_id=rnd.randrange(1, max_customer + 1),
-            content="来电咨询",
-            agent=rnd.choice(agents),
-            occurred_at=_when(rnd),
-            routing="none",
+    rows, written = [], 0
+    for _ in range(n):
+        content = said(rnd)
+        rows.append(
+            Interaction(
+                channel=rnd.choice(["inbound_call"] * 8 + ["visit", "letter"]),
+                category=rnd.choice(["consultation"] * 6 + ["repair", "suggestion", "praise"]),
+                customer_id=rnd.randrange(1, max_customer + 1),
+                content=content,
+                search_words=words_of(content),
+                agent=rnd.choice(agents),
+                occurred_at=_when(rnd),
+                routing="none",
+            )
         )
-        for _ in range(n)
-    ]
-    _chunks(rows, Interaction)
-    print(f"  {len(rows):,} contacts", flush=True)
+        if len(rows) >= 50_000:  # millions of contacts: written as they are made
+            written += _chunks(rows, Interaction)
+            rows = []
+    written += _chunks(rows, Interaction)
+    print(f"  {written:,} contacts", flush=True)
 
 
 def followups(n, rnd, agents, max_customer) -> None:

@@ -64,6 +64,14 @@ def main() -> None:
     pages["workbench / (team lead)"] = ("/", {"as": lead})
     pages["work orders (team lead)"] = ("/work-orders/", {"as": lead})
     pages["stalled work orders (team lead)"] = ("/work-orders/?stalled=1", {"as": lead})
+    pages["team view (team lead)"] = ("/team/", {"as": lead})
+    pages["approvals (team lead)"] = ("/approvals/", {"as": lead})
+    pages["notices"] = "/notices/"
+    pages["work orders ?q=天窗 漏水"] = ("/work-orders/?q=天窗 漏水&status=", {"as": lead})
+    pages["search 天窗 漏水 (top bar)"] = ("/search/?q=天窗 漏水", {"as": lead})
+    pages["search 刹车 (top bar)"] = ("/search/?q=刹车", {"as": lead})
+    for part in ("orders", "complaints", "contacts"):  # the sections it loads by HTMX
+        pages[f"search 天窗 漏水 · {part}"] = (f"/search/?q=天窗 漏水&part={part}", {"as": lead})
     if handler is not None:
         pages["workbench / (department handler)"] = ("/", {"as": handler})
         pages["work orders (department handler)"] = ("/work-orders/", {"as": handler})
@@ -81,6 +89,14 @@ def main() -> None:
         ("API /callbacks?everyone", "/api/v1/callbacks?everyone=true"),
         ("API /care/messages", "/api/v1/care/messages"),
         ("API /customers/search 王", "/api/v1/customers/search?q=王"),
+        ("API /notices", "/api/v1/notices"),
+        ("API /complaints/approvals", "/api/v1/complaints/approvals"),
+        # search by words (issue 11): a selective pair, a common word, in each list
+        ("API /tickets?q=天窗 漏水", "/api/v1/tickets?q=天窗 漏水"),
+        ("API /tickets?q=异响", "/api/v1/tickets?q=异响"),
+        ("API /complaints?q=刹车 失灵", "/api/v1/complaints?q=刹车 失灵"),
+        ("API /interactions?q=天窗 漏水", "/api/v1/interactions?q=天窗 漏水"),
+        ("API /interactions?q=保养后", "/api/v1/interactions?q=保养后"),
     ):
         pages[label] = (url, dict(bearer))
     print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

@@ -21,7 +21,7 @@ from kefu.customers.api import imports_router
 from kefu.customers.api import router as customers_router
 from kefu.followups.api import events_router
 from kefu.followups.api import router as followups_router
-from kefu.interactions.api import cti_router, tasks_router
+from kefu.interactions.api import cti_router, notices_router, tasks_router
 from kefu.interactions.api import router as interactions_router
 from kefu.tickets.api import router as tickets_router
 
@@ -159,6 +159,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/interactions", interactions_router)
 api.add_router("/cti", cti_router)
 api.add_router("/callbacks", tasks_router)
+api.add_router("/notices", notices_router)
 api.add_router("/tickets", tickets_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/followups", followups_router)

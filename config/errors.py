@@ -25,7 +25,7 @@ def _answer(request: HttpRequest, status: int) -> HttpResponse:
         )
     if status == 500:  # the console's own page may be what failed: plain text here
         return HttpResponse(f"<h1>{zh} / {en}</h1>", status=500)
-    return render(request, "console/error.html", {"messages": [f"{zh} / {en}"]}, status=status)
+    return render(request, "console/error.html", {"problems": [f"{zh} / {en}"]}, status=status)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""WSGI entry point (waitress in the embedded center, gunicorn in production)."""
+"""WSGI entry point, for WSGI-only hosting: `kefu serve` runs config.asgi with uvicorn,
+which also carries the console's push socket."""
 
 import os
 

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",  # the console's push socket (issue 11)
     "simple_history",
     "axes",  # login lockout per username and per address (issue 10)
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
@@ -67,6 +68,7 @@ AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -89,9 +91,17 @@ def database_from_env() -> dict[str, Any]:
     """DATABASE_URL wins; otherwise the embedded SQLite database in WAL mode."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Health checks: a connection the server dropped (restart, pg_terminate_backend) is
-        # replaced at the next request instead of failing it with a 500.
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        # Served over ASGI each request runs in a thread of its own, so connections are not
+        # kept per thread (CONN_MAX_AGE 0) but borrowed from psycopg's pool (KEFU_DB_POOL
+        # connections at most per process); health checks replace a connection the server
+        # dropped (restart, pg_terminate_backend) instead of failing the request.
+        db: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+        )
+        if str(db["ENGINE"]).endswith("postgresql") and os.environ.get("KEFU_DB_POOL") != "0":
+            size = int(os.environ.get("KEFU_DB_POOL", "20"))
+            db.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": size, "timeout": 10}
+        return db
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -132,6 +142,15 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Pushes to open console pages: in memory in the embedded center (one process), through
+# Redis when there is one, so every web process and Celery worker reaches every page.
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )
 }
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -190,6 +209,11 @@ KEFU: dict[str, Any] = {
     "REVEALS_PER_HOUR": int(os.environ.get("KEFU_REVEALS_PER_HOUR", "60")),
     # SMS (R-6.4): "logging" writes messages to the log only; "aliyun" or "tencent" send.
     "SMS_PROVIDER": os.environ.get("KEFU_SMS_PROVIDER", "logging"),
+    # L2/L3 escalations reach the manager / GM outside the console (issue 11): by e-mail when
+    # an SMTP server is set (KEFU_EMAIL_HOST) and the user has an e-mail address; by SMS when
+    # the provider's template for it is named (one variable, `text`) and the user a mobile.
+    "ESCALATION_EMAIL": bool(os.environ.get("KEFU_EMAIL_HOST")),
+    "ESCALATION_SMS_TEMPLATE": os.environ.get("KEFU_ESCALATION_SMS_TEMPLATE", ""),
     "SMS_SIGN_NAME": os.environ.get("KEFU_SMS_SIGN_NAME", ""),
     "SMS_ALIYUN": {
         "access_key_id": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_ID", ""),

@@ -5,3 +5,6 @@ from .base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+
+# The test database is created and flushed by the test runner's own connection, not a pool.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405

@@ -7,7 +7,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from kefu.accounts.choices import Role
+from kefu.accounts.choices import AgentStatus, Role
 
 
 class Department(models.Model):
@@ -15,6 +15,15 @@ class Department(models.Model):
 
     code = models.SlugField("代码 code", max_length=32, unique=True)
     name = models.CharField("名称 name", max_length=64)
+    head = models.ForeignKey(
+        "accounts.User",
+        verbose_name="负责人 head",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="收到本部门员工的表扬通知 hears of praise for the department's people",
+    )
 
     class Meta:
         verbose_name = "部门 department"
@@ -39,6 +48,27 @@ class User(AbstractUser):
     skill_level = models.PositiveSmallIntegerField("技能等级 skill level", default=3)
     is_certified = models.BooleanField("已上岗认证 certified", default=False)
     accepts_customers = models.BooleanField("参与客户分配 takes new customers", default=True)
+    mobile = models.CharField(
+        "手机 mobile",
+        max_length=20,
+        blank=True,
+        help_text="L2/L3 升级通知短信 the L2/L3 escalation texts go here when SMS is set up",
+    )
+    extension = models.CharField(
+        "分机号 extension",
+        max_length=16,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="电话系统振铃时按分机号弹屏 the phone system pops calls by extension",
+    )
+    # R-2.7: available / away (with the time they will be back) / in a call / wrap-up; set
+    # from the top bar and by the phone system's events.
+    status = models.CharField(
+        "坐席状态 status", max_length=12, choices=AgentStatus.choices, default=AgentStatus.AWAY
+    )
+    status_since = models.DateTimeField("状态开始 since", null=True, blank=True)
+    back_at = models.DateTimeField("预计返回 back at", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户 user"
@@ -69,3 +99,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+
+class StatusChange(models.Model):
+    """Every change of an agent's status (R-2.7), who made it and from where: the audit
+    trail of the status and the source of time-in-status figures."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField("状态 status", max_length=12, choices=AgentStatus.choices)
+    back_at = models.DateTimeField("预计返回 back at", null=True, blank=True)
+    at = models.DateTimeField("时间 time")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source = models.CharField("来源 source", max_length=8)  # console, api, cti
+
+    class Meta:
+        verbose_name = "坐席状态记录 status change"
+        verbose_name_plural = "坐席状态记录 status changes"
+        indexes = [models.Index(fields=["user", "-at"], name="status_change_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"

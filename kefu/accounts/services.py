@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
-from kefu.accounts.models import ApiToken, User, hash_token
-from kefu.core.errors import TooManyRequests
+from kefu.accounts.choices import AgentStatus
+from kefu.accounts.models import ApiToken, StatusChange, User, hash_token
+from kefu.core.errors import FieldError, TooManyRequests, ValidationFailed
 
 # digest → (monotonic expiry, user id). A CTI integration calls the screen pop on every ring;
 # the token's digest lookup is trusted for TOKEN_CACHE_SECONDS in this process (revoking
@@ -94,3 +97,45 @@ def token_authenticate(raw: str) -> User | None:
                 _verified.clear()
             _verified[digest] = (now_mono + ttl, token.user_id)
     return token.user
+
+
+@transaction.atomic
+def agent_status_set(
+    *,
+    user: User,
+    status: str,
+    by: User | None,
+    back_at: dt.datetime | None = None,
+    source: str = "console",
+) -> bool:
+    """R-2.7: set where an agent is (the top bar, the API, or the phone system's events).
+    `back_at` is kept only while away. Returns False when nothing changed; every change is
+    logged (StatusChange) with who made it and from where."""
+    if status not in AgentStatus.values:
+        raise ValidationFailed(
+            FieldError(
+                "status",
+                "invalid_choice",
+                f"状态无效：{status}（可选 {'、'.join(AgentStatus.values)}）",
+                f"Invalid status: {status} (one of {', '.join(AgentStatus.values)})",
+            )
+        )
+    now = timezone.now()
+    if back_at is not None and not now < back_at <= now + dt.timedelta(days=1):
+        raise ValidationFailed(
+            FieldError(
+                "back_at",
+                "out_of_range",
+                "预计返回时间须在今后 24 小时内",
+                "The time you will be back must be within the next 24 hours",
+            )
+        )
+    back_at = back_at if status == AgentStatus.AWAY else None
+    if user.status == status and user.back_at == back_at:
+        return False
+    user.status, user.back_at, user.status_since = status, back_at, now
+    User.objects.filter(pk=user.pk).update(status=status, back_at=back_at, status_since=now)
+    StatusChange.objects.create(
+        user=user, status=status, back_at=back_at, at=now, by=by, source=source
+    )
+    return True

@@ -21,3 +21,8 @@ class CareConfig(AppConfig):
         hooks.event_types_register(services.lifecycle_event_types)
         hooks.event_details_register("messages", services.event_messages)
         hooks.event_check_register(services.event_check)
+        # L2/L3 escalations also go out by e-mail or SMS when configured (issue 11).
+        from kefu.care.providers import notice_relay
+        from kefu.interactions.notices import relay_register
+
+        relay_register(notice_relay)

@@ -224,3 +224,32 @@ def sms_provider() -> SmsProvider:
     if name == "tencent":
         return TencentSmsProvider(sign_name=conf["SMS_SIGN_NAME"], **conf["SMS_TENCENT"])
     return LoggingSmsProvider()
+
+
+def notice_relay(notice: Any) -> str:
+    """An urgent notice (an L2/L3 escalation) sent on to its person by e-mail and SMS, each
+    when configured (settings.KEFU ESCALATION_EMAIL, ESCALATION_SMS_TEMPLATE); registered
+    with the notices in apps.py. Returns what happened, kept on the notice."""
+    from django.core.mail import send_mail
+
+    conf: dict[str, Any] = settings.KEFU
+    user, said = notice.user, []
+    if conf.get("ESCALATION_EMAIL") and user.email:
+        send_mail(
+            subject=f"【客服中心】{notice.text[:60]}",
+            message=f"{notice.text}\n\n{notice.link}",
+            from_email=None,
+            recipient_list=[user.email],
+        )
+        said.append("email ok")
+    template = conf.get("ESCALATION_SMS_TEMPLATE") or ""
+    if template and user.mobile:
+        sent = sms_provider().send(
+            phone=user.mobile,
+            text=notice.text,
+            template=template,
+            params={"text": notice.text[:60]},
+            key=f"notice:{notice.pk}",
+        )
+        said.append("sms ok" if sent.ok else f"sms: {sent.error}"[:80])
+    return "; ".join(said)

@@ -12,7 +12,7 @@ from kefu.complaints import selectors as sel
 from kefu.complaints import services as svc
 from kefu.complaints import transfer, workflow
 from kefu.complaints.models import ComplaintProposal
-from kefu.complaints.presenters import payload
+from kefu.complaints.presenters import payload, proposal_waiting
 from kefu.core.api import ERRORS, Id
 from kefu.core.inputs import parse_when
 
@@ -140,6 +140,43 @@ def _filters(params: ListParams) -> dict:
         "until": parse_when(params.until, field="until") if params.until else None,
         "overdue": params.overdue,
     }
+
+
+class WaitingOut(Schema):
+    id: int
+    complaint_id: int
+    complaint_number: str
+    complainant_name: str
+    complaint_content: str
+    text: str
+    compensation_amount: str
+    proposed_by: str | None
+    proposed_at: dt.datetime
+    waited_hours: float
+    approver_role: str
+    approver_role_label: str
+    may_decide: bool
+    own: bool
+
+
+class WaitingQuery(Schema):
+    limit: int = Field(200, ge=1, le=200)
+
+
+@router.get(
+    "/approvals",
+    response={200: list[WaitingOut], **ERRORS},
+    summary="Waiting for approval 待我审批",
+)
+def approvals(request: HttpRequest, params: Query[WaitingQuery]):
+    """Issue 11: proposals waiting for a decision, longest waiting first (at most 200), for
+    whoever may approve complaints. `may_decide` says whether the caller's authority covers
+    the row; otherwise `approver_role` names who must approve it (R-4.3)."""
+    limits = svc.approval_limits()
+    return [
+        proposal_waiting(p, request.user, limits)
+        for p in sel.proposals_waiting(user=request.user)[: params.limit]
+    ]
 
 
 @router.get("", response={200: list[ComplaintOut], **ERRORS}, summary="Complaint archive 投诉档案")

@@ -11,14 +11,17 @@ from simple_history.models import HistoricalRecords
 from kefu.complaints import choices as ch
 from kefu.complaints import workflow
 from kefu.core.fields import KeyField
+from kefu.core.search import Searchable
 from kefu.interactions.choices import Channel
 from kefu.tickets.choices import HoursKind
 
 
-class Complaint(models.Model):
+class Complaint(Searchable):
     """One complaint: the line of the paper 顾客投诉登记表 and everything after it. The
     typed fields hold the latest answer of each stage (for search and statistics); every
     stage's full record, across reopenings, is a `ComplaintStageRecord`."""
+
+    SEARCHED = ("number", "complainant_name", "content", "demand", "root_cause")
 
     number = KeyField("投诉编号 number", max_length=20, unique=True)
     customer = models.ForeignKey(
@@ -111,7 +114,9 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(no_db_index=["number", "complainant_phone"])
+    history = HistoricalRecords(
+        no_db_index=["number", "complainant_phone"], excluded_fields=["search_words"]
+    )
 
     class Meta:
         verbose_name = "投诉 complaint"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from kefu.accounts.choices import Role
 from kefu.complaints import services as svc
 from kefu.complaints import workflow
 from kefu.complaints.models import Complaint
@@ -53,7 +54,9 @@ def payload(c: Complaint, full: bool = False) -> dict:
         customer_number=c.customer.number if c.customer else None,
         complainant_phone=mask_phone(c.complainant_phone) if c.complainant_phone else "",  # R-0.5
         handler=c.handler.username,
+        handler_name=str(c.handler),
         department=c.department.code if c.department else None,
+        department_name=c.department.name if c.department else None,
         overdue=bool(
             c.stage in workflow.OPEN and c.stage_due_at and c.stage_due_at < timezone.now()
         ),
@@ -68,6 +71,7 @@ def payload(c: Complaint, full: bool = False) -> dict:
             "due_at": r.due_at,
             "completed_at": r.completed_at,
             "completed_by": _who(r.completed_by),
+            "completed_by_name": str(r.completed_by) if r.completed_by_id else None,
             "to": r.to_stage,
             "late": bool(r.due_at and (r.completed_at or timezone.now()) > r.due_at),
             "escalation_level": r.escalation_level,
@@ -82,8 +86,11 @@ def payload(c: Complaint, full: bool = False) -> dict:
             "text": p.text,
             "compensation_amount": str(p.compensation_amount),
             "approver_role": svc.approver_role(p.compensation_amount),
+            "approver_role_label": str(Role(svc.approver_role(p.compensation_amount)).label),
             "status": p.status,
+            "status_label": p.get_status_display(),
             "proposed_by": _who(p.proposed_by),
+            "proposed_by_id": p.proposed_by_id,
             "proposed_at": p.proposed_at,
             "decided_by": _who(p.decided_by),
             "decided_at": p.decided_at,
@@ -121,3 +128,28 @@ def payload(c: Complaint, full: bool = False) -> dict:
         for f in c.followups.all()
     ]
     return out
+
+
+def proposal_waiting(p, user, limits: dict | None = None) -> dict:
+    """A row of 待我审批: what is proposed, for which complaint, by whom, how long it has
+    waited, who must approve it and whether `user` may (never their own proposal)."""
+    limits = svc.approval_limits() if limits is None else limits
+    needed = svc.approver_role(p.compensation_amount, limits)
+    c = p.complaint
+    return {
+        "id": p.id,
+        "complaint_id": c.id,
+        "complaint_number": c.number,
+        "complainant_name": c.complainant_name,
+        "complaint_content": c.content[:120],
+        "text": p.text,
+        "compensation_amount": str(p.compensation_amount),
+        "proposed_by": str(p.proposed_by) if p.proposed_by_id else None,
+        "proposed_at": p.proposed_at,
+        "waited_hours": round((timezone.now() - p.proposed_at).total_seconds() / 3600, 1),
+        "approver_role": needed,
+        "approver_role_label": str(Role(needed).label),
+        "may_decide": p.proposed_by_id != user.id
+        and svc.may_approve(user, p.compensation_amount, limits),
+        "own": p.proposed_by_id == user.id,
+    }

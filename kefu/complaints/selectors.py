@@ -14,9 +14,15 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.complaints import choices as ch
 from kefu.complaints import workflow
-from kefu.complaints.models import Complaint, ComplaintCompensation, ComplaintStageRecord
+from kefu.complaints.models import (
+    Complaint,
+    ComplaintCompensation,
+    ComplaintProposal,
+    ComplaintStageRecord,
+)
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.core.paging import Page, page_of
+from kefu.core.search import matching
 from kefu.customers.selectors import caller_digits
 
 PHONE_LIKE = re.compile(r"[\d\s\-+()]+")
@@ -55,10 +61,8 @@ def complaints(
                 qs = qs.filter(complainant_phone__endswith=digits)
             else:
                 qs = qs.filter(complainant_phone=digits)
-        else:
-            qs = qs.filter(
-                Q(complainant_name__contains=q) | Q(content__contains=q) | Q(demand__contains=q)
-            )
+        else:  # words of the name, content, demand or cause (issue 11), best matches first
+            qs = matching(qs, q)
     if stage == "open":
         qs = qs.filter(stage__in=workflow.OPEN)
     elif stage:
@@ -90,9 +94,10 @@ def worklist(
 ) -> QuerySet:
     """The console's complaint list: the archive's filters, soonest stage deadline first
     (the open ones come by the `complaint_open_due` index)."""
-    return complaints(
+    found = complaints(
         user=user, q=q, stage=stage, complaint_class=complaint_class, overdue=overdue
-    ).order_by("stage_due_at", "id")
+    )
+    return found if q.strip() else found.order_by("stage_due_at", "id")
 
 
 def workbench_complaints(*, user: User, limit: int = 10) -> Page:
@@ -114,6 +119,36 @@ def open_by_stage(*, user: User) -> dict[str, int]:
         .annotate(n=Count("id"))
         .values_list("stage", "n")
     )
+
+
+WAITING_AT_MOST = 200  # the 待我审批 queue shows the oldest this many
+
+
+def proposals_waiting(*, user: User) -> list[ComplaintProposal]:
+    """待我审批 (issue 11): proposals waiting for a decision, longest waiting first, for
+    whoever may approve complaints (the page says, per row, who must approve it)."""
+    if not P.has_perm(user, P.APPROVE_COMPLAINTS):
+        raise PermissionDenied()
+    return list(
+        ComplaintProposal.objects.filter(
+            status=ch.ProposalStatus.PROPOSED,
+            complaint__stage=ch.Stage.SOLUTION,
+            round=F("complaint__reopen_count"),
+        )
+        .select_related("complaint", "proposed_by")
+        .order_by("proposed_at", "id")[:WAITING_AT_MOST]
+    )
+
+
+def proposal_waiting_get(*, user: User, proposal_id: int) -> ComplaintProposal:
+    """One proposal of the 待我审批 queue (any proposal: deciding a decided one is the
+    service's 409)."""
+    if not P.has_perm(user, P.APPROVE_COMPLAINTS):
+        raise PermissionDenied()
+    found = ComplaintProposal.objects.select_related("complaint").filter(pk=proposal_id).first()
+    if found is None:
+        raise NotFound(f"proposal {proposal_id}")
+    return found
 
 
 def proposal_get(*, complaint: Complaint, proposal_id: int):
@@ -241,3 +276,23 @@ def _measures(row: dict) -> dict:
     close = row["m_avg_close"]
     out["avg_days_to_close"] = None if close is None else round(close.total_seconds() / 86400, 1)
     return out
+
+
+def open_by_handler(*, user_ids: list[int]) -> dict[int, int]:
+    """Per person: the open complaints they handle (the team view)."""
+    rows = (
+        Complaint.objects.filter(handler_id__in=user_ids, stage__in=workflow.OPEN)
+        .values("handler_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["handler_id"]: r["n"] for r in rows}
+
+
+def near_limit(*, user: User, hours: int = 24, limit: int = 20) -> list[Complaint]:
+    """Open complaints past their stage limit or within `hours` of it, most urgent first."""
+    soon = timezone.now() + dt.timedelta(hours=hours)
+    return list(
+        complaints(user=user, stage="open")
+        .filter(stage_due_at__lt=soon)
+        .order_by("stage_due_at", "id")[:limit]
+    )

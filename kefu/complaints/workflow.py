@@ -58,7 +58,7 @@ STEPS: dict[str, dict[str, Step]] = {
         S.INVESTIGATION: Step(
             S.INVESTIGATION,
             (
-                Field("department", "department", "责任部门（代码）", "responsible department"),
+                Field("department", "department", "责任部门", "responsible department"),
                 Field("promised_days", "days", "告知顾客的调查天数", "days promised to customer"),
                 Field("demand_reasonable", "bool", "顾客要求合理", "the demand is reasonable"),
                 NOTE,

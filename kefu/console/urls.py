@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kefu.console.views import calls, complaints, customers, followups, reports, work_orders
+from kefu.console.views import (
+    approvals,
+    calls,
+    complaints,
+    customers,
+    followups,
+    inbox,
+    reports,
+    search,
+    team,
+    work_orders,
+)
 from kefu.console.views import workbench as home
 
 urlpatterns = [
@@ -23,10 +34,19 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/", complaints.complaint, name="complaint"),
     path("followups/next/", followups.followup_next, name="followup-next"),
     path("followups/<int:followup_id>/", followups.followup, name="followup"),
+    path("followups/<int:followup_id>/dial/", followups.followup_dial, name="followup-dial"),
     path("work-orders/", work_orders.work_orders, name="work-orders"),
     path("work-orders/<int:order_id>/", work_orders.work_order, name="work-order"),
     path("import/", customers.import_customers, name="import"),
     path("import/jobs/<int:job_id>/", customers.import_job, name="import-job"),
     path("reports/", reports.reports, name="reports"),
+    path("notices/", inbox.notices, name="notices"),
+    path("notices/read/", inbox.notices_read, name="notices-read"),
+    path("notices/<int:notice_id>/open/", inbox.notice_open, name="notice-open"),
+    path("status/", inbox.status_set, name="status"),
+    path("approvals/", approvals.approvals, name="approvals"),
+    path("team/", team.team, name="team"),
+    path("search/", search.search, name="search"),
+    path("approvals/<int:proposal_id>/", approvals.decide, name="approval-decide"),
     path("reports/<slug:name>.xlsx", reports.report_xlsx, name="report-xlsx"),
 ]

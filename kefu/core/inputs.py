@@ -4,6 +4,7 @@ with a FieldError that names the field, in Chinese and English."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -122,3 +123,19 @@ def amount_value(data: dict, field: str, errors: list[FieldError], *, positive=F
         )
         return Decimal(0)
     return amount
+
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def plain(text: str) -> str:
+    """What a person meant to type: full-width digits and letters as ASCII (NFKC), and the
+    zero-width characters that copying from chat apps and web pages leaves behind removed."""
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
+
+
+def label_halves(label: object) -> tuple[str, str]:
+    """("判断", "judgment") from a choice label in both languages ("判断 judgment"); the
+    Chinese again when the label has no English half."""
+    zh, _, en = str(label).partition(" ")
+    return zh, en or zh

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -11,6 +12,7 @@ from kefu.customers import selectors as sel
 from kefu.customers import services as svc
 from kefu.customers import transfer
 from kefu.customers.files import upload_bytes
+from kefu.customers.inputs import parse_date
 from kefu.customers.models import Customer
 from kefu.customers.presenters import asset_payload, customer_payload, screen_pop_payload
 from kefu.customers.schemas import (
@@ -193,6 +195,30 @@ def add_asset(request: HttpRequest, customer_id: int, payload: AssetIn):
         actor=request.user, customer=customer, data=payload.dict(exclude_none=True)
     )
     return Status(201, asset_payload(asset, sel.asset_files([asset.pk])))
+
+
+class ReceiveIn(Schema):
+    received_on: str | None = None  # YYYY-MM-DD, today when left out
+
+
+@router.post(
+    "/{int:customer_id}/files/{int:file_id}/documents/{code}/receive",
+    response={200: CustomerOut, **ERRORS},
+    summary="Document received 单据已交客服",
+)
+def receive_document(
+    request: HttpRequest, customer_id: int, file_id: int, code: str, payload: ReceiveIn
+):
+    """R-1.4: tick a vehicle file's checklist line (`code`, e.g. `settlement`) with the day it
+    reached CS — between the day the file was opened and today; a file whose last required
+    document came after its deadline is `late`. Answers the customer with its files."""
+    customer = _customer(request, customer_id)
+    document = sel.document_of_customer(customer=customer, file_id=file_id, doc_code=code)
+    day = parse_date(payload.received_on, field="received_on") if payload.received_on else None
+    svc.file_document_receive(
+        actor=request.user, document=document, received_on=day or timezone.localdate()
+    )
+    return customer_payload(_detail(request, customer_id))
 
 
 @router.post("/{int:customer_id}/assign", response={200: CustomerOut, **ERRORS})

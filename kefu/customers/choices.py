@@ -66,3 +66,16 @@ class PiiField(models.TextChoices):
     ID_NUMBER = "id_number", "身份证号 ID number"
     ADDRESS = "address", "地址 address"
     EMAIL = "email", "邮箱 e-mail"
+
+
+# The extended profile's groups (R-1.2, the 麦凯66 sections); a group a center adds in the
+# admin is shown as it is typed.
+PROFILE_GROUPS = {
+    "basic": "客户资料 basic",
+    "education": "教育背景 education",
+    "family": "家庭 family",
+    "career": "业务背景 career",
+    "interests": "特殊兴趣 special interests",
+    "lifestyle": "生活方式 lifestyle",
+    "relationship": "客户和你 the customer and you",
+}

@@ -274,9 +274,21 @@ def _clean_extra(out: Cleaned, extra: dict, profile_fields: dict) -> dict:
                     f"Invalid {key}: {value}",
                 )
             )
+        elif len(str(value)) > PROFILE_TEXT:
+            out.errors.append(
+                FieldError(
+                    name,
+                    "too_long",
+                    f"{pf.label} 最多 {PROFILE_TEXT} 字",
+                    f"{key} is at most {PROFILE_TEXT} characters",
+                )
+            )
         else:
             clean[key] = str(value).strip()
     return clean
+
+
+PROFILE_TEXT = 500  # characters of one profile answer
 
 
 ASSET_DATE_FIELDS = (

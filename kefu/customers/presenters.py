@@ -66,6 +66,7 @@ def customer_payload(detail: sel.CustomerDetail, warnings=()) -> dict:
         **{k: getattr(customer, k) for k in CUSTOMER_FIELDS},
         **sel.masked_pii(customer, phones=detail.phones),
         "tags": sorted(detail.tags),
+        "level_label": customer.get_level_display(),
         "owner": {"id": owner.id, "username": owner.username, "name": str(owner)}
         if owner
         else None,

@@ -7,10 +7,8 @@ the CLI are attributed like the admin (which the history middleware covers).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -26,12 +24,11 @@ from kefu.core.errors import (
     Conflict,
     FieldError,
     PermissionDenied,
-    TooManyRequests,
     ValidationFailed,
+    invalid,
 )
 from kefu.core.services import center_settings, counter_reserve
 from kefu.customers import choices as c
-from kefu.customers import hooks
 from kefu.customers.inputs import Cleaned, birthday_key, clean_asset, clean_customer
 from kefu.customers.models import (
     Asset,
@@ -44,6 +41,7 @@ from kefu.customers.models import (
     ProfileField,
     Tag,
 )
+from kefu.customers.reveal import customer_reveal  # noqa: F401  (the archive's one door)
 from kefu.customers.validation import name_keys
 
 CUSTOMER_FIELDS = (
@@ -410,60 +408,6 @@ def customer_merge(*, target: Customer, source: Customer, actor: User) -> Custom
     return target
 
 
-def _reveal_rate(actor: User) -> None:
-    """At most KEFU["REVEALS_PER_HOUR"] reveals a person an hour, read from the access log
-    itself; past it the reveal is refused and the CS managers are told once that hour."""
-    limit = settings.KEFU.get("REVEALS_PER_HOUR", 60)
-    since = timezone.now() - dt.timedelta(hours=1)
-    count = PiiAccessLog.objects.filter(user=actor, action="reveal", created_at__gte=since).count()
-    if count < limit:
-        return
-    if cache.add(f"kefu:reveal-alarm:{actor.pk}", 1, 3600):
-        hooks.reveal_refused(actor=actor, count=count, limit=limit)
-    raise TooManyRequests(
-        f"一小时内查看完整个人信息已达 {limit} 次，已暂停并通知客服经理",
-        f"{limit} reveals of personal data within an hour: paused, and the CS managers are told",
-        field="fields",
-    )
-
-
-def customer_reveal(
-    *, customer: Customer, actor: User, fields: list[str], channel: str = "api"
-) -> dict:
-    """Full personal data for a permitted role, logged (R-0.5)."""
-    require(actor, P.REVEAL_PII)
-    bad = [f for f in fields if f not in c.PiiField.values]
-    if bad or not fields:
-        raise ValidationFailed(
-            FieldError(
-                "fields",
-                "invalid_fields",
-                f"可查看字段：{'、'.join(c.PiiField.values)}",
-                f"fields must be among {', '.join(c.PiiField.values)}",
-            )
-        )
-    _reveal_rate(actor)
-    PiiAccessLog.objects.create(
-        user=actor,
-        action="reveal",
-        customer=customer,
-        fields=",".join(sorted(fields)),
-        channel=channel,
-    )
-    out: dict[str, Any] = {}
-    if "phones" in fields:
-        out["phones"] = list(
-            customer.phones.order_by("-is_primary", "id").values_list("number", flat=True)
-        )
-    if "id_number" in fields:
-        out["id_number"] = customer.id_number
-    if "address" in fields:
-        out["address"] = customer.address
-    if "email" in fields:
-        out["email"] = customer.email
-    return out
-
-
 @transaction.atomic
 def asset_create(*, actor: User, customer: Customer, data: dict) -> tuple[Asset, list]:
     """Add a vehicle, unit or order to a customer (R-1.3); a vehicle's VIN is unique."""
@@ -545,10 +489,60 @@ def asset_file_open(
 
 
 @transaction.atomic
+def repair_file_for_event(
+    *, asset: Asset, occurred_on: dt.date, reference_no: str = ""
+) -> AssetFile | None:
+    """一车两档, the repair half (R-1.4): a repair or maintenance hand-back opens the
+    vehicle's repair file for that visit with its checklist (接车单, 派工单, 结算单, 例行检查单)
+    and moves the vehicle's last repair date; the same visit again (same repair order
+    number, or the same day) extends the file it opened instead of opening another.
+    Called by the lifecycle events (the recorder of the event was allowed to record it)."""
+    if (
+        asset.kind != c.AssetKind.VEHICLE
+        or not DocumentType.objects.filter(file_kind=c.FileKind.REPAIR, active=True).exists()
+    ):
+        return None
+    if asset.last_repair_on is None or occurred_on > asset.last_repair_on:
+        Asset.objects.filter(pk=asset.pk).update(last_repair_on=occurred_on)
+    same = AssetFile.objects.filter(asset=asset, kind=c.FileKind.REPAIR)
+    same = (
+        same.filter(reference_no=reference_no)
+        if reference_no
+        else same.filter(opened_on=occurred_on, reference_no="")
+    )
+    found = same.first()
+    if found is not None:
+        return found
+    calendar = WorkCalendar()
+    file = AssetFile(
+        asset=asset,
+        kind=c.FileKind.REPAIR,
+        opened_on=occurred_on,
+        reference_no=reference_no[:40],
+        due_on=calendar.add_workdays(occurred_on, handover_workdays(c.FileKind.REPAIR)),
+    )
+    file.save()
+    FileDocument.objects.bulk_create(
+        FileDocument(file=file, doc_type=t, required=t.required)
+        for t in DocumentType.objects.filter(file_kind=c.FileKind.REPAIR, active=True)
+    )
+    return file
+
+
+@transaction.atomic
 def file_document_receive(*, actor: User, document: FileDocument, received_on: dt.date):
-    """Tick a checklist line; the file is complete when every required document is in."""
+    """Tick a checklist line with the day the document reached CS (not after today, not
+    before the file was opened); the file is complete when every required document is in,
+    and late when that day is past the hand-over deadline (R-1.4)."""
     document = FileDocument.objects.select_for_update().get(pk=document.pk)
     access_customer_for_edit(user=actor, customer=document.file.asset.customer)
+    if not document.file.opened_on <= received_on <= timezone.localdate():
+        raise invalid(
+            "received_on",
+            "out_of_range",
+            f"收到日期应在建档日 {document.file.opened_on} 与今天之间",
+            f"The day received must be between {document.file.opened_on} and today",
+        )
     document.received_on = received_on
     audit_as(document, actor)
     document.save(update_fields=["received_on"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -22,11 +22,10 @@ from kefu.accounts.permissions import require
 from kefu.core.bulk import bulk_insert_with_history
 from kefu.core.errors import FieldError, KefuError, NotFound, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
-from kefu.core.tables import csv_bytes, xlsx_bytes
 from kefu.customers import choices as c
 from kefu.customers.files import bad_file, read_rows, upload_hold, upload_take
 from kefu.customers.inputs import clean_asset, clean_customer
-from kefu.customers.models import Asset, Customer, CustomerPhone, ImportJob, PiiAccessLog, Tag
+from kefu.customers.models import Asset, Customer, CustomerPhone, ImportJob, Tag
 from kefu.customers.services import customer_number_format, profile_field_map
 from kefu.customers.validation import name_keys
 
@@ -565,51 +564,4 @@ def _write(rows: list[Row], actor: User) -> int:
     return len(customers)
 
 
-def export_customers(*, actor: User, queryset=None, fmt: str = "xlsx") -> tuple[bytes, int]:
-    """Export customers with the import's columns (R-1.8); permission-gated and logged (R-0.5)."""
-    require(actor, P.EXPORT_CUSTOMERS)
-    qs = (queryset if queryset is not None else Customer.objects.all()).order_by("id")
-    qs = qs.select_related("owner").prefetch_related(
-        Prefetch("phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")),
-        Prefetch("assets", queryset=Asset.objects.order_by("id")),
-        "tags",
-    )
-    header = [zh for _, zh, _ in COLUMNS]
-    names = [name for name, _, _ in COLUMNS]
-    count = 0
-
-    def rows():
-        nonlocal count
-        for cust in qs.iterator(chunk_size=2000):
-            count += 1
-            asset = next(iter(cust.assets.all()), None)
-            values = []
-            for name in names:
-                if name == "phones":
-                    values.append(";".join(p.number for p in cust.phones.all()))
-                elif name == "tags":
-                    values.append(";".join(sorted(t.name for t in cust.tags.all())))
-                elif name == "owner":
-                    values.append(cust.owner.username if cust.owner else "")
-                elif name in ASSET_FIELDS:
-                    values.append(_fmt(getattr(asset, name, "") if asset else ""))
-                else:
-                    values.append(_fmt(getattr(cust, name)))
-            yield values
-
-    if fmt == "csv":
-        data = csv_bytes(header, rows())
-    else:
-        data = xlsx_bytes("客户 customers", header, rows())
-    PiiAccessLog.objects.create(user=actor, action="export", fields="all", count=count, channel=fmt)
-    return data, count
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+from kefu.customers.export import export_customers  # noqa: E402, F401  (kept importable here)

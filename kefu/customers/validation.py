@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 from stdnum.cn import ric
 
 from kefu.core.errors import invalid
+from kefu.core.inputs import plain
 
 _SEPARATORS = re.compile(r"[\s\-()（）.·]")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -30,15 +30,6 @@ class Phone:
     @property
     def last4(self) -> str:
         return self.number[-4:]
-
-
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-
-
-def plain(text: str) -> str:
-    """What a person meant to type: full-width digits and letters as ASCII (NFKC), and the
-    zero-width characters that copying from chat apps and web pages leaves behind removed."""
-    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
 
 
 _PHONE_LIST = re.compile(r"[;,；，、/\n]+")

@@ -85,11 +85,12 @@ def list_followups(
     rule: str = "",
     owner: str = "",
     everyone: bool = False,
+    q: str = Query("", max_length=100),
     limit: int = Query(200, ge=1, le=1000),
 ):
     """An agent's list (R-5.2): `due_on=YYYY-MM-DD` gives the calls to make that day
     (overdue ones included, retries and appointments set for later left out); `family`
-    (7DC, 3DC …), `owner` or `everyone=true` for team leads."""
+    (7DC, 3DC …), `owner` or `everyone=true` for team leads; `q`: words of the notes."""
     day = parse_date(due_on, field="due_on") if due_on else None
     rows = sel.followups(
         user=request.user,
@@ -99,6 +100,7 @@ def list_followups(
         family=family,
         owner=owner,
         rule=rule,
+        q=q,
     )
     return [payload(f) for f in sel.page(rows, limit=limit)]
 

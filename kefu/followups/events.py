@@ -17,9 +17,13 @@ from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.models import Asset
 from kefu.customers.selectors import customer_named
+from kefu.customers.services import repair_file_for_event
 from kefu.followups import hooks
 from kefu.followups.models import FollowUpRule, LifecycleEvent
 from kefu.followups.services import schedule_event
+
+# The events that hand a serviced vehicle back: each opens (or extends) its repair file.
+REPAIR_EVENTS = {"repair_handed_back", "maintenance_done"}
 
 
 def known_event_types() -> set[str]:
@@ -110,6 +114,12 @@ def event_record(*, actor: User | None, data: dict) -> tuple[LifecycleEvent, boo
         created_by=actor,
     )
     schedule_event(event)
+    if event.type in REPAIR_EVENTS and event.asset is not None:  # 一车两档
+        repair_file_for_event(
+            asset=event.asset,
+            occurred_on=timezone.localdate(event.occurred_at),
+            reference_no=str(event.attributes.get("repair_order") or ""),
+        )
     for listener in hooks.event_listeners():  # e.g. the care app's notices
         listener(event)
     return event, True

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from simple_history.models import HistoricalRecords
 
 from kefu.core.fields import KeyField
+from kefu.core.inputs import label_halves
+from kefu.core.search import Searchable
 from kefu.followups import choices as ch
 
 
@@ -123,8 +126,10 @@ class FollowUpRule(models.Model):
         return f"{self.family} {self.name}"
 
 
-class FollowUp(models.Model):
+class FollowUp(Searchable):
     """One follow-up call (or SMS, visit) due in a window of days, for one owner."""
+
+    SEARCHED = ("note",)
 
     kind = models.CharField("回访类型 kind", max_length=32, choices=ch.Kind.choices)
     family = models.CharField(
@@ -193,7 +198,7 @@ class FollowUp(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["source_key"])
+    history = HistoricalRecords(no_db_index=["source_key"], excluded_fields=["search_words"])
 
     class Meta:
         verbose_name = "回访任务 follow-up"
@@ -211,8 +216,12 @@ class FollowUp(models.Model):
 
     @property
     def label(self) -> str:
-        """What a person calls this follow-up: the rule's family (7DC), else its kind."""
-        return self.family or str(self.get_kind_display())
+        """What a person calls this follow-up: the rule's family (7DC), else its kind in the
+        page's language ("投诉回访", not "投诉回访 complaint")."""
+        if self.family:
+            return self.family
+        zh, en = label_halves(self.get_kind_display())
+        return en if (get_language() or "").startswith("en") else zh
 
 
 class FollowUpAttempt(models.Model):

@@ -46,7 +46,13 @@ def payload(f: FollowUp, full: bool = False) -> dict:
     if full:
         out["script"] = svc.script_for(f)
         out["attempt_log"] = [
-            {"at": a.at, "outcome": a.outcome, "by": a.by.username, "note": a.note}
+            {
+                "at": a.at,
+                "outcome": a.outcome,
+                "by": a.by.username,
+                "by_name": str(a.by),
+                "note": a.note,
+            }
             for a in f.attempt_log.select_related("by")
         ]
         out["raised"] = [

@@ -15,7 +15,9 @@ from kefu.accounts.models import User
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import NotFound, PermissionDenied, invalid
 from kefu.core.paging import Page, page_of
+from kefu.core.search import matching
 from kefu.core.services import center_settings
+from kefu.customers.validation import mask_phone
 from kefu.followups import choices as ch
 from kefu.followups import rules as R
 from kefu.followups.models import FollowUp, FollowUpAttempt, FollowUpRule
@@ -31,10 +33,12 @@ def followups(
     family: str = "",
     owner: str = "",
     rule: str = "",
+    q: str = "",
 ) -> QuerySet:
     """Follow-ups, earliest due first. `due_on`: those to call that day — pending, window
     open (appointments and retries included) and not past their window by more than the
-    day; `everyone`: the whole center's (team leads and above)."""
+    day; `everyone`: the whole center's (team leads and above); `q`: words of the notes,
+    best matches first."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
     if (everyone or owner) and not P.has_perm(user, P.MANAGE_TASKS):
@@ -59,6 +63,8 @@ def followups(
         qs = qs.filter(family=family)
     if rule:
         qs = qs.filter(rule__code=rule)
+    if q.strip():
+        qs = matching(qs, q)
     return qs
 
 
@@ -94,6 +100,42 @@ def customer_followups(*, customer_id: int, limit: int = 20) -> QuerySet:
         FollowUp.objects.filter(customer_id=customer_id)
         .select_related("rule")
         .order_by("-due_on")[:limit]
+    )
+
+
+def customer_followups_pending(*, customer_id: int, limit: int = 5) -> list[FollowUp]:
+    """A customer's follow-ups still to make, soonest due first (the screen pop)."""
+    return list(
+        FollowUp.objects.filter(customer_id=customer_id, status=ch.Status.PENDING)
+        .select_related("rule")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
+def followup_contact(*, followup: FollowUp) -> dict:
+    """Whom the runner calls: the customer (masked phone, R-0.5) and the vehicle the call is
+    about, for the runner's header."""
+    customer = followup.customer
+    if customer is None:
+        return {}
+    phone = customer.phones.order_by("-is_primary", "id").first()
+    event = followup.event
+    asset = event.asset if event is not None and event.asset_id else None
+    return {
+        "customer_id": customer.pk,
+        "name": customer.name,
+        "phone": mask_phone(phone.number) if phone else "",
+        "asset": str(asset) if asset else "",
+    }
+
+
+def complaint_followup_booked(*, complaint_id: int) -> FollowUp | None:
+    """The follow-up call the latest closing of a complaint booked (R-4.2)."""
+    return (
+        FollowUp.objects.filter(complaint_id=complaint_id, status=ch.Status.PENDING)
+        .select_related("owner")
+        .order_by("-id")
+        .first()
     )
 
 
@@ -257,3 +299,16 @@ def coverage(*, user: User, since: dt.date, until: dt.date) -> dict:
             for f in missing[:500]
         ],
     }
+
+
+def load_by_owner(*, user_ids: list[int], day: dt.date) -> dict[int, dict[str, int]]:
+    """Per person: pending follow-ups due today and overdue ones (the team view)."""
+    rows = (
+        FollowUp.objects.filter(owner_id__in=user_ids, status=ch.Status.PENDING, due_on__lte=day)
+        .values("owner_id")
+        .annotate(
+            due=Count("id", filter=Q(due_by__gte=day)),
+            overdue=Count("id", filter=Q(due_by__lt=day)),
+        )
+    )
+    return {r["owner_id"]: {"due": r["due"], "overdue": r["overdue"]} for r in rows}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -23,6 +24,7 @@ from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationF
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.models import Customer
+from kefu.customers.services import customer_reveal
 from kefu.followups import choices as ch
 from kefu.followups import hooks
 from kefu.followups import rules as R
@@ -393,7 +395,32 @@ def _scores(script: Script | None, answers: dict, errors: list) -> tuple[list, D
     return unhappy, average
 
 
-def _raise_for(actor: User, followup: FollowUp, unhappy: list, note: str) -> None:
+def _answer_text(q: dict, value: Any) -> str:
+    """An answer as the customer gave it: a choice by its label, a score with its scale."""
+    if q.get("kind") == "choice":
+        for o in q.get("options", []):
+            if o.get("value") == value:
+                return str(o.get("label") or value)
+    if q.get("kind") == "score":
+        return f"{value}/{q.get('max', 5)} 分"
+    return str(value)
+
+
+def _customer_words(script: Script | None, answers: dict) -> str:
+    """What the customer said in their own words (the script's free-text answers)."""
+    if script is None:
+        return ""
+    said = [
+        f"{q.get('text', q['key'])}：{answers[q['key']]}"
+        for q in script.questions
+        if q.get("kind", "text") == "text" and str(answers.get(q["key"]) or "").strip()
+    ]
+    return "；".join(said)
+
+
+def _raise_for(
+    actor: User, followup: FollowUp, unhappy: list, note: str, words: str = ""
+) -> list[Any]:
     """R-5.4: each unsatisfied item goes to its responsible department, one work order
     (or complaint) per department, linked both ways; its result returns to CS (R-3.3)."""
     groups: dict[tuple[str, str], list] = {}
@@ -401,11 +428,14 @@ def _raise_for(actor: User, followup: FollowUp, unhappy: list, note: str) -> Non
     for q in unhappy:
         dept = q.get("department") or (default.code if default else "")
         groups.setdefault((q.get("raise", "work_order"), dept), []).append(q)
+    raised: list[Any] = []
     for (kind, dept), items in groups.items():
         what = "；".join(
-            f"{q.get('text', q['key'])}：{followup.answers.get(q['key'])}" for q in items
+            f"{q.get('text', q['key'])}：{_answer_text(q, followup.answers.get(q['key']))}"
+            for q in items
         )
-        text = f"回访不满意（{followup.label}）：{what}。{note}".strip()
+        said = f"顾客原话：{words}。" if words else ""
+        text = f"回访不满意（{followup.label}）：{what}。{said}{note}".strip()
         if kind == "work_order" and not Department.objects.filter(code=dept).exists():
             raise invalid(
                 "answers",
@@ -421,7 +451,8 @@ def _raise_for(actor: User, followup: FollowUp, unhappy: list, note: str) -> Non
                 f"话术要求生成的记录类型无效：{kind}",
                 f"The script asks to raise an unknown kind of record: {kind}",
             )
-        make(actor=actor, followup=followup, department=dept, text=text)
+        raised.append(make(actor=actor, followup=followup, department=dept, text=text))
+    return raised
 
 
 @transaction.atomic
@@ -462,7 +493,7 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     followup.save()
     FollowUpAttempt.objects.create(followup=followup, outcome="reached", note=note, by=actor)
     if unhappy:
-        _raise_for(actor, followup, unhappy, note)
+        _raise_for(actor, followup, unhappy, note, _customer_words(script, answers))
     # The record this follow-up checks hears the answer: a work order is verified or
     # reopened (R-3.3), a complaint reopens when unsatisfied (R-4.2).
     handler = hooks.result_handler(followup.kind)
@@ -513,3 +544,17 @@ def followup_rules_retire(*, codes: set[str], dry_run: bool = False) -> tuple[in
     if not dry_run:
         rules.update(active=False)
     return count, open_tasks
+
+
+def followup_dial_number(*, actor: User, followup: FollowUp) -> str:
+    """The number the runner dials: the customer's primary phone, revealed through the
+    customer archive's logged reveal (R-0.5) — within the reveal limits like any other."""
+    if followup.customer is None:
+        raise invalid("customer", "no_customer", "该回访没有客户", "This follow-up has no customer")
+    revealed = customer_reveal(
+        actor=actor, customer=followup.customer, fields=["phones"], channel="dial"
+    )
+    phones = revealed.get("phones") or []
+    if not phones:
+        raise invalid("phones", "no_phone", "客户没有电话号码", "The customer has no phone")
+    return str(phones[0])

@@ -1,5 +1,5 @@
-"""/api/v1/interactions, /api/v1/cti/events and /api/v1/callbacks: thin doors over the
-services and selectors of calls, visits and letters."""
+"""/api/v1/interactions, /api/v1/cti/events, /api/v1/callbacks and /api/v1/notices: thin
+doors over the services and selectors of calls, visits, letters and notices."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from kefu.core.api import ERRORS, Id
 from kefu.core.errors import NotFound
 from kefu.core.inputs import parse_when
 from kefu.customers.presenters import screen_pop_payload
+from kefu.interactions import notices
 from kefu.interactions import selectors as sel
 from kefu.interactions import services as svc
-from kefu.interactions.presenters import interaction_payload, task_payload
+from kefu.interactions.presenters import interaction_payload, notice_payload, task_payload
 from kefu.interactions.schemas import (
     CtiEventIn,
     InteractionIn,
     InteractionOut,
     InteractionPatch,
+    NoticeList,
+    NoticeReadIn,
+    NoticeReadOut,
     TaskDoneIn,
     TaskIn,
     TaskOut,
@@ -26,6 +30,38 @@ from kefu.interactions.schemas import (
 router = Router(tags=["interactions 来电·来访·来函"])
 cti_router = Router(tags=["cti 电话系统"])
 tasks_router = Router(tags=["callbacks 回电·留言"])
+notices_router = Router(tags=["notices 通知"])
+
+
+class NoticeQuery(Schema):
+    unread: bool = False
+    page: int = Field(1, ge=1, le=100000)
+    limit: int = Field(50, ge=1, le=200)
+
+
+@notices_router.get("", response={200: NoticeList, **ERRORS}, summary="My notices 我的通知")
+def list_notices(request: HttpRequest, params: Query[NoticeQuery]):
+    """The signed-in user's inbox (issue 11): notices to them and to their department,
+    newest first, with the unread count. `unread=true` lists only the unread ones."""
+    page = notices.notices_page(
+        user=request.user, unread=params.unread, page=params.page, size=params.limit
+    )
+    return {
+        "unread": notices.notice_unread_count(user=request.user),
+        "total": page.total,
+        "page": page.number,
+        "items": [notice_payload(n) for n in page.rows],
+    }
+
+
+@notices_router.post(
+    "/read", response={200: NoticeReadOut, **ERRORS}, summary="Mark as read 标为已读"
+)
+def read_notices(request: HttpRequest, payload: NoticeReadIn):
+    """Mark the named notices (`ids`, at most 500) or all unread ones (`all: true`) as read;
+    ids that are not the user's are ignored. Answers how many changed and what stays unread."""
+    marked = notices.notice_read(actor=request.user, ids=None if payload.all else payload.ids)
+    return {"marked": marked, "unread": notices.notice_unread_count(user=request.user)}
 
 
 @router.post("", response={201: InteractionOut, **ERRORS}, summary="Log a contact 登记接待")
@@ -44,6 +80,7 @@ class ListQuery(Schema):
     caller: str = ""
     agent: str = ""
     category: str = ""
+    q: str = Field("", max_length=100)
     since: str | None = None
     until: str | None = None
     limit: int = Field(50, ge=1, le=500)
@@ -51,7 +88,8 @@ class ListQuery(Schema):
 
 @router.get("", response={200: list[InteractionOut], **ERRORS})
 def list_interactions(request: HttpRequest, params: Query[ListQuery]):
-    """Interactions newest first, by customer id, caller number, agent, category or time."""
+    """Interactions newest first, by customer id, caller number, agent, category or time;
+    `q`: words of the contact (name, subject, content, demand, outcome), best matches first."""
     since = parse_when(params.since, field="since") if params.since else None
     until = parse_when(params.until, field="until") if params.until else None
     rows = sel.interactions_list(
@@ -62,6 +100,7 @@ def list_interactions(request: HttpRequest, params: Query[ListQuery]):
         since=since,
         until=until,
         category=params.category,
+        q=params.q,
     )
     return [interaction_payload(i) for i in rows[: params.limit]]
 
@@ -101,7 +140,10 @@ def answer_speed(request: HttpRequest, since: str, until: str):
 def cti_events(request: HttpRequest, payload: CtiEventIn):
     """R-2.2: `ringing`, `answered` or `hangup` for a call id. Creates or updates the call's
     interaction (duplicates and any order give the same record); on `ringing` the answer
-    carries the screen pop of the caller (null when the number is unknown)."""
+    carries the screen pop of the caller (null when the number is unknown). The agent is named
+    by `agent` (username) or `extension` (分机号); `ringing` pushes the pop to that agent's
+    open console (or to an available agent when none is named), `answered` and `hangup` set
+    their status to in a call and wrap-up."""
     interaction = svc.cti_event(
         actor=request.user,
         event=payload.event,
@@ -109,6 +151,7 @@ def cti_events(request: HttpRequest, payload: CtiEventIn):
         at=payload.at,
         caller=payload.caller,
         agent=payload.agent,
+        extension=payload.extension,
     )
     body = {"interaction_id": interaction.id, "screen_pop": None}
     if payload.event == "ringing" and interaction.caller_number:

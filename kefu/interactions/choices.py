@@ -57,3 +57,5 @@ class NoticeKind(models.TextChoices):
     URGE = "urge", "催办 urged"
     ESCALATION = "escalation", "升级 escalation"
     SECURITY = "security", "安全提醒 security"
+    APPROVAL = "approval", "待审批 approval request"
+    MESSAGE = "message", "留言 message"

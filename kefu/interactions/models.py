@@ -8,13 +8,16 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kefu.core.fields import KeyField
+from kefu.core.search import Searchable
 from kefu.interactions import choices as ch
 
 
-class Interaction(models.Model):
+class Interaction(Searchable):
     """One call, visit, letter, SMS, e-mail or WeChat message: the line of the paper
     电话接待记录本 / 接待记录本 / 客户来函目录. A call reported by the phone system (CTI)
     carries its call id and ring, answer and hang-up times (R-2.2)."""
+
+    SEARCHED = ("contact_name", "subject", "content", "demand", "outcome")
 
     channel = models.CharField("渠道 channel", max_length=16, choices=ch.Channel.choices)
     category = models.CharField(
@@ -63,7 +66,9 @@ class Interaction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["caller_number", "call_id", "occurred_at"])
+    history = HistoricalRecords(
+        no_db_index=["caller_number", "call_id", "occurred_at"], excluded_fields=["search_words"]
+    )
 
     class Meta:
         verbose_name = "接待记录 interaction"
@@ -169,7 +174,10 @@ class PraiseRecord(models.Model):
 
 
 class Notice(models.Model):
-    """A notice to a department or a person (praise received, correspondence to handle)."""
+    """A notice to a person, a department, or both (issue 11): praise received, a letter to
+    handle, an escalation, a proposal to approve. Each person sees what is addressed to them
+    and to their department in the inbox of the top bar; a department's notice counts as
+    read for the department once one member has read it (`read_by` says who)."""
 
     department = models.ForeignKey(
         "accounts.Department",
@@ -185,17 +193,37 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
     )
-    kind = models.CharField(max_length=16, choices=ch.NoticeKind.choices)
-    text = models.CharField(max_length=300)
+    kind = models.CharField("类型 kind", max_length=16, choices=ch.NoticeKind.choices)
+    text = models.CharField("内容 text", max_length=300)
+    link = models.CharField("链接 link", max_length=200, blank=True)
     interaction = models.ForeignKey(
         Interaction, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("时间 time", auto_now_add=True)
+    read_at = models.DateTimeField("已读 read", null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # urgent notices (L2/L3 escalations) also go out by e-mail or SMS: how each went
+    relayed = models.CharField("外发 relayed", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "通知 notice"
         verbose_name_plural = "通知 notices"
+        indexes = [
+            # the inbox and its unread count: a person's and a department's, newest first
+            models.Index(fields=["user", "-created_at"], name="notice_user"),
+            models.Index(fields=["department", "-created_at"], name="notice_department"),
+            models.Index(
+                fields=["user", "department"],
+                name="notice_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text

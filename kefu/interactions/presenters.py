@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from kefu.core.inputs import label_halves
 from kefu.customers.validation import mask_phone
 from kefu.interactions.models import CallbackTask, Interaction
 
@@ -72,4 +73,22 @@ def task_payload(t: CallbackTask) -> dict:
         "note": t.note,
         "result": t.result,
         "interaction_id": t.interaction_id,
+    }
+
+
+def notice_payload(n) -> dict:
+    """A notice as the inbox and the API show it: its kind in both languages, where it
+    leads, and whether (and by whom) it was read."""
+    zh, en = label_halves(n.get_kind_display())
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "kind_label": zh,
+        "kind_label_en": en,
+        "text": n.text,
+        "link": n.link,
+        "to_department": n.user_id is None,
+        "created_at": timezone.localtime(n.created_at),
+        "read_at": timezone.localtime(n.read_at) if n.read_at else None,
+        "read_by": (n.read_by.display_name or n.read_by.username) if n.read_by_id else None,
     }

@@ -68,6 +68,7 @@ class CtiEventIn(Schema):
     at: str
     caller: str = ""
     agent: str | None = None
+    extension: str | None = None
 
 
 class TaskIn(Schema):
@@ -97,3 +98,35 @@ class TaskOut(Schema):
     note: str
     result: str
     interaction_id: int | None
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    kind_label_en: str
+    text: str
+    link: str
+    to_department: bool
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    read_by: str | None
+
+
+class NoticeList(Schema):
+    unread: int
+    total: int
+    page: int
+    items: list[NoticeOut]
+
+
+class NoticeReadIn(Schema):
+    """Which notices to mark as read: `ids` (at most 500), or every unread one (`all`)."""
+
+    ids: list[Id] = []
+    all: bool = False
+
+
+class NoticeReadOut(Schema):
+    marked: int
+    unread: int

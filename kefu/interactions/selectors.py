@@ -11,6 +11,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.core.paging import Page, page_of
+from kefu.core.search import matching
 from kefu.core.services import center_settings
 from kefu.customers.selectors import caller_digits
 from kefu.interactions import choices as ch
@@ -26,8 +27,10 @@ def interactions_list(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     category: str = "",
+    q: str = "",
 ) -> QuerySet:
-    """Interactions, newest first, by customer, caller number, agent, time or category."""
+    """Interactions, newest first, by customer, caller number, agent, time or category;
+    `q`: words of the contact's name, subject, content, demand or outcome, best first."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
     qs = Interaction.objects.select_related("customer", "agent").order_by("-occurred_at", "-id")
@@ -43,6 +46,8 @@ def interactions_list(
         qs = qs.filter(occurred_at__gte=since)
     if until:
         qs = qs.filter(occurred_at__lt=until)
+    if q.strip():
+        qs = matching(qs, q)
     return qs
 
 
@@ -135,3 +140,13 @@ def answer_speed(*, user: User, since: dt.datetime, until: dt.datetime) -> dict:
     )
     rate = counts["within"] / counts["calls"] if counts["calls"] else None
     return {**counts, "answer_seconds": seconds, "rate": rate}
+
+
+def tasks_by_assignee(*, user_ids: list[int], now: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per person: open callback promises and messages, and how many are past due."""
+    rows = (
+        CallbackTask.objects.filter(assignee_id__in=user_ids, status=ch.TaskStatus.OPEN)
+        .values("assignee_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    )
+    return {r["assignee_id"]: {"open": r["open"], "overdue": r["overdue"]} for r in rows}

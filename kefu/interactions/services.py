@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
-from kefu.accounts.choices import Role
+from kefu.accounts.choices import AgentStatus, Role
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
+from kefu.accounts.services import agent_status_set
 from kefu.core.audit import audit_as
 from kefu.core.errors import (
     Conflict,
@@ -23,14 +24,16 @@ from kefu.core.errors import (
     invalid,
 )
 from kefu.core.inputs import choice_error, parse_when, text_value
+from kefu.core.push import push_users
 from kefu.core.services import center_settings
 from kefu.customers.models import Customer
 from kefu.customers.selectors import caller_digits, customer_for_number, customer_named
 from kefu.customers.services import customer_mark_contacted
-from kefu.customers.validation import normalize_phone
+from kefu.customers.validation import mask_phone, normalize_phone
 from kefu.interactions import choices as ch
 from kefu.interactions import routes
-from kefu.interactions.models import CallbackTask, Interaction, Notice, PraiseRecord
+from kefu.interactions.models import CallbackTask, Interaction, PraiseRecord
+from kefu.interactions.notices import notice_send, notices_send
 
 TEXT_LIMITS = {
     "subject": 100,
@@ -165,35 +168,6 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     return interaction, warnings
 
 
-NOTICE_TEXT = 300  # what fits a notice line; the record it points to holds the whole text
-
-
-def notice_send(
-    *,
-    kind: str,
-    text: str,
-    user: User | None = None,
-    department: Department | None = None,
-    interaction: Interaction | None = None,
-) -> Notice:
-    """The one way a notice is made: for a person, a department, or both. The text is a
-    summary written by the system, shortened with an ellipsis to fit the line."""
-    if kind not in ch.NoticeKind.values:
-        raise ValueError(f"unknown notice kind {kind!r}")
-    if user is None and department is None:
-        raise ValueError("a notice needs a user or a department")
-    if len(text) > NOTICE_TEXT:
-        text = text[: NOTICE_TEXT - 1] + "…"
-    return Notice.objects.create(
-        kind=kind, text=text, user=user, department=department, interaction=interaction
-    )
-
-
-def notices_send(*, kind: str, text: str, users) -> list[Notice]:
-    """The same notice to each of `users` (e.g. every CS manager)."""
-    return [notice_send(kind=kind, text=text, user=u) for u in users if u is not None]
-
-
 def reveal_refused_notify(*, actor: User, count: int, limit: int) -> None:
     """R-0.5: the CS managers hear when someone is refused more reveals of personal data
     (registered with the customer archive in apps.py)."""
@@ -203,6 +177,22 @@ def reveal_refused_notify(*, actor: User, count: int, limit: int) -> None:
         text=f"{actor.display_name or actor.username}（{actor.username}）一小时内"
         f"查看客户完整个人信息已达 {count} 次（上限 {limit}），已暂停",
     )
+
+
+def _praise_notices(interaction: Interaction, employee: User) -> None:
+    """The praised employee hears of it, and so does the head of their department (the
+    department as a whole when it has no head)."""
+    text = f"客户表扬：{employee}（{interaction.content[:200]}）"
+    link = f"/customers/{interaction.customer_id}/" if interaction.customer_id else ""
+    kind = ch.NoticeKind.PRAISE
+    notice_send(kind=kind, user=employee, interaction=interaction, text=text, link=link)
+    department = employee.department
+    if department is None:
+        return
+    if department.head_id and department.head_id != employee.pk:
+        notice_send(kind=kind, user=department.head, interaction=interaction, text=text, link=link)
+    elif department.head_id is None:
+        notice_send(kind=kind, department=department, interaction=interaction, text=text, link=link)
 
 
 def _route(
@@ -219,13 +209,7 @@ def _route(
         PraiseRecord.objects.create(
             interaction=interaction, employee=employee, department=employee.department
         )
-        notice_send(
-            kind=ch.NoticeKind.PRAISE,
-            department=employee.department,
-            user=employee,
-            interaction=interaction,
-            text=f"客户表扬：{employee}（{interaction.content[:200]}）",
-        )
+        _praise_notices(interaction, employee)
         interaction.routing = ch.Routing.DONE
     elif interaction.category == ch.Category.OTHER:
         dept = (
@@ -246,6 +230,7 @@ def _route(
                 kind=ch.NoticeKind.CORRESPONDENCE,
                 department=dept,
                 interaction=interaction,
+                link=f"/customers/{interaction.customer_id}/" if interaction.customer_id else "",
                 text=f"其他来函：{interaction.subject or interaction.content[:200]}",
             )
             interaction.routing = ch.Routing.DONE
@@ -277,11 +262,7 @@ def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> 
         )
     audit_as(interaction, actor)
     interaction.save()
-    if (
-        interaction.category != before
-        and interaction.category in (ch.Category.OTHER, ch.Category.PRAISE, ch.Category.COMPLAINT)
-        and interaction.routing != ch.Routing.DONE
-    ):
+    if interaction.category != before and interaction.routing != ch.Routing.DONE:
         if interaction.category == ch.Category.PRAISE and not interaction.praised_employee_id:
             raise ValidationFailed(
                 FieldError(
@@ -291,7 +272,7 @@ def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> 
                     "praise needs the praised employee",
                 )
             )
-        _route(interaction, actor)
+        _route(interaction, actor, data.get("department") or None)
     return interaction
 
 
@@ -324,6 +305,16 @@ def task_create(
     )
     audit_as(task, actor)
     task.save()
+    if assignee.pk != actor.pk:  # a message or callback left for a colleague reaches them
+        who = actor.display_name or actor.username
+        when = timezone.localtime(due_at)
+        notice_send(
+            kind=ch.NoticeKind.MESSAGE,
+            user=assignee,
+            link="/",
+            text=f"{who} 留给您的{task.get_kind_display().partition(' ')[0]}"
+            f"（{when:%m-%d %H:%M} 前）：{caller_number} {note[:150]}".strip(),
+        )
     return task
 
 
@@ -412,12 +403,23 @@ def task_complete(
 
 
 def cti_event(
-    *, actor: User, event: str, call_id: str, at, caller: str = "", agent: str | None = None
+    *,
+    actor: User,
+    event: str,
+    call_id: str,
+    at,
+    caller: str = "",
+    agent: str | None = None,
+    extension: str | None = None,
 ) -> Interaction:
-    """Apply one phone-system event to its call's interaction (R-2.2).
+    """Apply one phone-system event to its call's interaction (R-2.2) and tell the agent.
 
     Events may come twice or out of order; each keeps the earliest ringing and answer times
-    and the latest hang-up, so any order of the same events gives the same record.
+    and the latest hang-up, so any order of the same events gives the same record. The agent
+    is named by username (`agent`) or phone extension (`extension`); without either, a
+    ringing call pops for the caller's own agent when available, else the agent available
+    longest (R-2.7). `ringing` pushes the screen pop to the agent's open console; `answered`
+    and `hangup` set the agent's status (in a call, wrap-up) and the pop's call line.
     """
     require(actor, P.RECEIVE_CTI)
     if event not in ch.CtiEvent.values:
@@ -439,7 +441,7 @@ def cti_event(
             )
         )
     when = parse_when(at, field="at")
-    agent_user = active_user(agent, field="agent")
+    agent_user = active_user(agent, field="agent") or agent_by_extension(extension)
     number = caller_digits(caller)
     if len(number) > 20:
         raise invalid(
@@ -451,10 +453,71 @@ def cti_event(
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                return _apply_cti(actor, event, call_id, when, number, agent_user)
+                interaction = _apply_cti(actor, event, call_id, when, number, agent_user)
+                _tell_agent(interaction, event, actor)
+                return interaction
         except IntegrityError:
             continue  # the same call's first event was inserted concurrently: apply again
     raise NotFound(f"call {call_id}")
+
+
+def _tell_agent(interaction: Interaction, event: str, actor: User) -> None:
+    """The pop and the call line on the agent's console, and the agent's status."""
+    agent = interaction.agent
+    if agent is None and event == ch.CtiEvent.RINGING:
+        agent = agent_to_pop(interaction.customer)
+        if agent is not None:
+            Interaction.objects.filter(pk=interaction.pk).update(agent=agent)
+            interaction.agent = agent
+    if agent is None:
+        return
+    if event == ch.CtiEvent.RINGING:
+        if interaction.answered_at or interaction.ended_at:
+            return  # a late or repeated ringing: the call has moved on
+        customer = interaction.customer
+        push_users(
+            [agent.pk],
+            {
+                "type": "pop",
+                "interaction_id": interaction.pk,
+                "phone": mask_phone(interaction.caller_number),
+                "customer": customer.name if customer else "",
+                "url": f"/call/?call={interaction.pk}",
+            },
+        )
+    else:
+        status = AgentStatus.IN_CALL if event == ch.CtiEvent.ANSWERED else AgentStatus.WRAP_UP
+        agent_status_set(user=agent, status=status, by=actor, source="cti")
+    push_users([agent.pk], {"type": "call", "state": event, "interaction_id": interaction.pk})
+
+
+def agent_by_extension(extension: str | None) -> User | None:
+    """The active user with this phone extension (分机号); an unknown one is named."""
+    if not extension:
+        return None
+    found = User.objects.filter(extension=extension.strip(), is_active=True).first()
+    if found is None:
+        raise invalid(
+            "extension",
+            "unknown_extension",
+            f"分机号 {extension} 未分配给任何在职用户",
+            f"Extension {extension} belongs to no active user",
+        )
+    return found
+
+
+def agent_to_pop(customer: Customer | None) -> User | None:
+    """Who gets a call the phone system did not give to anyone (R-2.7): the customer's own
+    agent when available, else the certified agent available the longest; nobody when no
+    one is available (the call waits in the phone system's queue)."""
+    available = User.objects.filter(
+        is_active=True, status=AgentStatus.AVAILABLE, role=Role.AGENT, is_certified=True
+    )
+    if customer is not None and customer.owner_id:
+        own = available.filter(pk=customer.owner_id).first()
+        if own is not None:
+            return own
+    return available.order_by("status_since", "id").first()
 
 
 def _apply_cti(actor, event, call_id, when, number, agent_user) -> Interaction:

@@ -75,9 +75,11 @@ def list_orders(
     assignee: str = "",
     customer: Id | None = None,
     stalled: bool = False,
+    q: str = Query("", max_length=100),
     limit: int = Query(100, ge=1, le=500),
 ):
-    """Work orders, soonest due first; `stalled=true`: open and past a deadline (R-3.2)."""
+    """Work orders, soonest due first; `stalled=true`: open and past a deadline (R-3.2);
+    `q`: a GD number, or words of the title, description and result (best matches first)."""
     rows = (
         sel.stalled(user=request.user)
         if stalled
@@ -87,6 +89,7 @@ def list_orders(
             department=department,
             assignee=assignee,
             customer_id=customer,
+            q=q,
         )
     )
     return [payload(o) for o in sel.page(rows, limit=limit)]

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kefu.core.fields import KeyField
+from kefu.core.search import Searchable
 from kefu.tickets import choices as ch
 from kefu.tickets import workflow
 
@@ -71,8 +72,10 @@ class EscalationStep(models.Model):
         return f"L{self.level} +{self.overdue_minutes}min → {self.role}"
 
 
-class WorkOrder(models.Model):
+class WorkOrder(Searchable):
     """A job for a department, from a contact (R-2.3) or raised by CS directly (R-3.1)."""
+
+    SEARCHED = ("number", "title", "description", "result")
 
     number = KeyField("工单号 number", max_length=20, unique=True)
     category = models.CharField("类别 category", max_length=8, choices=ch.Category.choices)
@@ -132,7 +135,7 @@ class WorkOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(no_db_index=["number"])
+    history = HistoricalRecords(no_db_index=["number"], excluded_fields=["search_words"])
 
     class Meta:
         verbose_name = "工单 work order"

@@ -12,6 +12,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.core.paging import Page, page_of
+from kefu.core.search import matching
 from kefu.tickets import workflow
 from kefu.tickets.choices import EventKind
 from kefu.tickets.models import WorkOrder, WorkOrderEvent
@@ -24,9 +25,11 @@ def work_orders(
     department: str = "",
     assignee: str = "",
     customer_id: int | None = None,
+    q: str = "",
 ) -> QuerySet:
     """Work orders, soonest due first; a department handler sees their department's.
-    `status="open"`: every open status."""
+    `status="open"`: every open status. `q`: a GD number (or its start), or words of the
+    title, description and result — best matches first (issue 11)."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
     qs = WorkOrder.objects.select_related("department", "assignee", "customer").order_by(
@@ -44,6 +47,11 @@ def work_orders(
         qs = qs.filter(assignee__username=assignee)
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
+    q = q.strip()
+    if q.upper().startswith("GD") and q[2:].isdigit():
+        qs = qs.filter(number__startswith=q.upper())
+    elif q:
+        qs = matching(qs, q)
     return qs
 
 

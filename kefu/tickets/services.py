@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
+from kefu.accounts.choices import role_name
 from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import require
 from kefu.accounts.selectors import active_user
@@ -21,7 +22,7 @@ from kefu.customers.selectors import customer_named
 from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.services import followup_open
 from kefu.interactions.choices import NoticeKind, Routing
-from kefu.interactions.services import notice_send, notices_send
+from kefu.interactions.notices import notice_send, notices_send
 from kefu.tickets import choices as ch
 from kefu.tickets import workflow
 from kefu.tickets.models import EscalationStep, SlaRule, WorkOrder, WorkOrderEvent
@@ -233,6 +234,7 @@ def _result_returns_to_cs(order: WorkOrder, now: dt.datetime) -> None:
         notice_send(
             kind=NoticeKind.WORK_ORDER_DONE,
             user=order.created_by,
+            link=f"/work-orders/{order.pk}/",
             text=f"工单已完成，请回访：{order.number} {order.title}：{order.result}",
         )
 
@@ -319,6 +321,7 @@ def work_order_urge(*, actor: User, order: WorkOrder, note: str = "") -> WorkOrd
         kind=NoticeKind.URGE,
         department=order.department,
         user=order.assignee,
+        link=f"/work-orders/{order.pk}/",
         text=f"催办工单 {order.number}：{order.title} {note}".strip(),
     )
     return order
@@ -346,11 +349,18 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> int:
                     break
                 order.escalation_level = step.level
                 order.save(update_fields=["escalation_level", "updated_at"])
-                _event(order, ch.EventKind.ESCALATE, None, note=f"L{step.level} → {step.role}")
+                _event(
+                    order,
+                    ch.EventKind.ESCALATE,
+                    None,
+                    note=f"L{step.level} → {role_name(step.role)}",
+                )
                 notices_send(
                     kind=NoticeKind.ESCALATION,
                     users=User.objects.filter(role=step.role, is_active=True),
                     text=f"工单超时升级 L{step.level}：{order.number} {order.title}",
+                    link=f"/work-orders/{order.pk}/",
+                    urgent=step.level >= 2,
                 )
                 taken += 1
     return taken

@@ -26,7 +26,9 @@ from kefu.complaints.services.policy import (  # noqa: F401
     preset_apply_complaint_data,
 )
 from kefu.complaints.services.proposals import (  # noqa: F401
+    approval_limits,
     approver_role,
+    may_approve,
     proposal_add,
     proposal_decide,
 )

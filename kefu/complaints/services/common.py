@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
-from kefu.accounts.choices import Role
+from kefu.accounts.choices import Role, role_name
 from kefu.accounts.models import User
 from kefu.complaints import choices as ch
 from kefu.complaints import workflow
@@ -24,7 +24,7 @@ from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError
 from kefu.core.services import center_settings
 from kefu.interactions.choices import NoticeKind
-from kefu.interactions.services import notices_send
+from kefu.interactions.notices import notices_send
 from kefu.tickets.choices import HoursKind
 
 S = ch.Stage
@@ -99,8 +99,9 @@ def _open_record(complaint: Complaint) -> None:
         )
 
 
-def _notify(users, text: str) -> None:
-    notices_send(kind=NoticeKind.COMPLAINT, users=users, text=text)
+def _notify(users, text: str, complaint: Complaint | None = None, urgent: bool = False) -> None:
+    link = f"/complaints/{complaint.pk}/" if complaint is not None else ""
+    notices_send(kind=NoticeKind.COMPLAINT, users=users, text=text, link=link, urgent=urgent)
 
 
 def may_work(actor: User, complaint: Complaint, to: str) -> bool:
@@ -161,6 +162,8 @@ def _escalate_to(complaint: Complaint, level: int, why: str, actor: User | None)
     _notify(
         User.objects.filter(role=role, is_active=True),
         f"投诉升级 L{level}：{complaint.number} {why}",
+        complaint,
+        urgent=level >= 1,  # to the CS manager (L2) or the general manager (L3)
     )
-    _event(complaint, ch.EventKind.ESCALATED, actor, f"L{level} → {role}：{why}")
+    _event(complaint, ch.EventKind.ESCALATED, actor, f"L{level} → {role_name(role)}：{why}")
     return True

@@ -157,7 +157,7 @@ def complaint_create(
         audit_as(source, actor)
         source.save(update_fields=["routing"])
     if handler != actor:
-        _notify([handler], f"新投诉待判断：{complaint.number} {name}")
+        _notify([handler], f"新投诉待判断：{complaint.number} {name}", complaint)
     return complaint
 
 

@@ -39,7 +39,7 @@ from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.models import FollowUp
 from kefu.followups.services import followup_open
 from kefu.interactions.choices import NoticeKind
-from kefu.interactions.services import notice_send
+from kefu.interactions.notices import notice_send
 
 
 def _record_fields(complaint: Complaint, to: str, values: dict, actor: User, errors: list):
@@ -262,6 +262,7 @@ def complaint_advance(
             kind=NoticeKind.COMPLAINT,
             department=complaint.department,
             interaction=complaint.interaction,
+            link=f"/complaints/{complaint.pk}/",
             text=f"投诉转交调查：{complaint.number}（{complaint.promised_days} 天内）"
             f"{complaint.content[:200]}",
         )

@@ -54,7 +54,7 @@ def complaints_escalate(*, now: dt.datetime | None = None) -> int:
                 level = LEVEL_OF_ROLE.get(step.role, step.level)
                 why = f"「{complaint.get_stage_display()}」超时"
                 if not _escalate_to(complaint, level, why, None):
-                    _notify(User.objects.filter(role=step.role, is_active=True), why)
+                    _notify(User.objects.filter(role=step.role, is_active=True), why, complaint)
                 climbed = True
                 taken += 1
             if climbed:

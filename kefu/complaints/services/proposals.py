@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
-from kefu.accounts.choices import Role
+from kefu.accounts.choices import Role, role_name
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.complaints import choices as ch
@@ -31,11 +31,18 @@ from kefu.complaints.services.common import (
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
 from kefu.core.inputs import amount_value, text_value
+from kefu.interactions.choices import NoticeKind
+from kefu.interactions.notices import notices_send
 
 
-def approver_role(amount: Decimal) -> str:
+def approval_limits() -> dict[str, Decimal | None]:
+    """Each approving role's limit (R-4.3), read once for a list of proposals."""
+    return {a.role: a.max_amount for a in ApprovalLimit.objects.all()}
+
+
+def approver_role(amount: Decimal, limits: dict[str, Decimal | None] | None = None) -> str:
     """The least senior role whose limit covers `amount` (R-4.3 by authority)."""
-    limits = {a.role: a.max_amount for a in ApprovalLimit.objects.all()}
+    limits = approval_limits() if limits is None else limits
     for role in APPROVERS:
         limit = limits.get(role)
         if limit is None or amount <= limit:
@@ -43,10 +50,13 @@ def approver_role(amount: Decimal) -> str:
     return Role.GM
 
 
-def _may_approve(actor: User, amount: Decimal) -> bool:
+def may_approve(
+    actor: User, amount: Decimal, limits: dict[str, Decimal | None] | None = None
+) -> bool:
+    """Whether the actor's authority covers a compensation of `amount` (R-4.3)."""
     if actor.is_superuser or actor.role == Role.ADMIN:
         return True
-    needed = approver_role(amount)
+    needed = approver_role(amount, limits)
     return actor.role in APPROVERS and APPROVERS.index(actor.role) >= APPROVERS.index(needed)
 
 
@@ -89,11 +99,30 @@ def proposal_add(
     _escalate_to(
         complaint,
         LEVEL_OF_ROLE[needed],
-        f"方案补偿 {amount} 元超出班长审批权限，需 {needed} 审批",
+        f"方案补偿 {amount} 元超出班长审批权限，需{role_name(needed)}审批",
         actor,
     )
     _save(complaint, actor)
+    _ask_approval(complaint, proposal, needed, actor)
     return proposal
+
+
+def _ask_approval(
+    complaint: Complaint, proposal: ComplaintProposal, needed: str, actor: User
+) -> None:
+    """Whoever may approve hears of the proposal: the people of the least senior role whose
+    authority covers it (the next role up when nobody has that role), never its proposer."""
+    for role in APPROVERS[APPROVERS.index(needed) :]:
+        approvers = list(User.objects.filter(role=role, is_active=True).exclude(pk=actor.pk))
+        if approvers:
+            notices_send(
+                kind=NoticeKind.APPROVAL,
+                users=approvers,
+                link=f"/approvals/#proposal-{proposal.pk}",
+                text=f"待审批方案：{complaint.number} 补偿 {proposal.compensation_amount} 元，"
+                f"{actor.display_name or actor.username} 提出：{proposal.text[:150]}",
+            )
+            return
 
 
 @transaction.atomic
@@ -120,12 +149,12 @@ def proposal_decide(
             "不能批准自己提出的方案，请由其他主管审批",
             "You proposed this remedy: another supervisor must approve it",
         )
-    if approve and not _may_approve(actor, proposal.compensation_amount):
+    if approve and not may_approve(actor, proposal.compensation_amount):
         needed = approver_role(proposal.compensation_amount)
         raise PermissionDenied(
-            f"补偿 {proposal.compensation_amount} 元超出您的审批权限，需 {needed} 审批",
+            f"补偿 {proposal.compensation_amount} 元超出您的审批权限，需{role_name(needed)}审批",
             f"Compensation {proposal.compensation_amount} is above your authority; "
-            f"{needed} must approve",
+            f"a {role_name(needed, english=True)} must approve",
         )
     if not approve and not note.strip():
         raise invalid("note", "required", "驳回方案请说明理由", "a rejection needs a note")

@@ -26,7 +26,7 @@ def console(view):
             return render(
                 request,
                 "console/error.html",
-                {"messages": [message(e) for e in exc.errors]},
+                {"problems": [message(e) for e in exc.errors]},
                 status=exc.status,
             )
 

@@ -4,11 +4,15 @@ checks and the API documents."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kefu.accounts import permissions as P
+from kefu.accounts.selectors import department_choices, people_choices
 from kefu.complaints import selectors as complaint_sel
 from kefu.complaints import services as complaint_svc
 from kefu.complaints import workflow
@@ -24,6 +28,7 @@ from kefu.console.views.base import (
 )
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.paging import page_number, page_of
+from kefu.followups import selectors as followup_sel
 from kefu.interactions.choices import Channel
 
 PAGE_SIZE = 50
@@ -66,8 +71,8 @@ def complaints(request: HttpRequest) -> HttpResponse:
 WIDGETS = {
     "text": "text",
     "line": "line",
-    "department": "line",
-    "user": "line",
+    "department": "department",
+    "user": "user",
     "days": "number",
     "bool": "bool",
     "confirm": "bool",
@@ -82,14 +87,21 @@ def _label(pair: tuple[str, str]) -> str:
 CHOICE_VALUES = {"channel": Channel, "complaint_class": ComplaintClass}
 
 
-def record_lines(record: dict) -> list[tuple[str, str]]:
-    """A stage record as (label, value) lines a person reads; ids and empty values left out."""
+def record_lines(
+    record: dict, departments: dict[str, str], people: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """A stage record as (label, value) lines a person reads; ids and empty values left out,
+    departments and people by name."""
     lines = []
     for key, value in record.items():
         if key not in workflow.RECORD_LABELS or value in (None, "", []):
             continue
         if isinstance(value, bool):
             value = _("是") if value else _("否")
+        elif key == "department" and value in departments:
+            value = departments[value]
+        elif key == "responsible_user" and people and value in people:
+            value = people[value]
         elif key in CHOICE_VALUES and value in CHOICE_VALUES[key].values:
             value = bilingual(CHOICE_VALUES[key](value).label)  # a label, never a code
         elif isinstance(value, list):
@@ -136,6 +148,7 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             _complaint_action(request, c, action)
+            messages.success(request, _done_message(request, complaint_id, action))
             return redirect(f"/complaints/{complaint_id}/")
         except KefuError as exc:
             errors, status = field_errors(exc), exc.status
@@ -146,18 +159,29 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
     data["class_label"] = (
         bilingual(ComplaintClass(c.complaint_class).label) if c.complaint_class else ""
     )
+    department_list, people = department_choices(), people_choices()
+    departments, names = dict(department_list), dict(people)
     for stage in data["stages"]:
-        stage["lines"] = record_lines(stage["record"])
+        stage["lines"] = record_lines(stage["record"], departments, names)
         stage["label"] = bilingual(Stage(stage["stage"]).label)
     actions = [
         {
             "to": to,
             "label": bilingual(Stage(to).label),
             "fields": _form_fields(workflow.STEPS[c.stage][to]),
+            # going back, reopening and closing unfinished look different and ask first
+            "careful": workflow.STEPS[c.stage][to].back
+            or (to == Stage.CLOSED and c.stage != Stage.REVIEW),
         }
         for to in workflow.allowed(c.stage, c.outcome)
     ]
     current = workflow.ORDER.index(c.stage) if c.stage in workflow.ORDER else 0
+    if P.has_perm(request.user, P.APPROVE_COMPLAINTS):
+        limits = complaint_svc.approval_limits()
+        for p in data.get("proposals", []):
+            p["may_decide"] = p["proposed_by_id"] != request.user.id and complaint_svc.may_approve(
+                request.user, Decimal(p["compensation_amount"]), limits
+            )
     return render(
         request,
         "console/complaint.html",
@@ -174,12 +198,33 @@ def complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
             "actions": actions if complaint_svc.may_work(request.user, c, "") else [],
             "may_approve": P.has_perm(request.user, P.APPROVE_COMPLAINTS),
             "classes": ComplaintClass.choices,
+            "departments": department_list,
+            "people": people,
             "errors": errors,
             "action": action,
             "form": request.POST,
         },
         status=status,
     )
+
+
+def _done_message(request: HttpRequest, complaint_id: int, action: str) -> str:
+    """What the person just did, said back; a closed complaint names the follow-up booked
+    (R-4.2)."""
+    c = complaint_sel.complaint_get(user=request.user, complaint_id=complaint_id)
+    if action in ("approve", "reject"):
+        return _("已批准方案") if action == "approve" else _("已驳回方案")
+    if action == "propose":
+        return _("方案已提出，等待审批")
+    if c.stage == Stage.CLOSED:
+        booked = followup_sel.complaint_followup_booked(complaint_id=c.pk)
+        if booked is not None:
+            return _("已结案；已预约 %(day)s 由 %(who)s 回访") % {
+                "day": booked.due_on.isoformat(),
+                "who": str(booked.owner) if booked.owner_id else "—",
+            }
+        return _("已结案")
+    return _("已转到「%(s)s」") % {"s": bilingual(Stage(c.stage).label)}
 
 
 def _complaint_action(request: HttpRequest, c, action: str) -> None:

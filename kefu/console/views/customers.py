@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,6 +48,7 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") in ASSET_ACTIONS:
         try:
             ASSET_ACTIONS[request.POST["action"]](request, detail.customer)
+            messages.success(request, _("已保存"))
             return redirect(f"/customers/{customer_id}/")
         except KefuError as exc:
             return render(
@@ -110,9 +112,29 @@ def _receive_document(request, customer) -> None:
     document = customer_sel.document_of_customer(
         customer=customer, file_id=file_id, doc_code=request.POST.get("doc", "")
     )
+    raw = request.POST.get("received_on", "").strip()
+    try:
+        received_on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        raise invalid(
+            "received_on", "invalid_date", f"日期无效：{raw}", f"Invalid date: {raw}"
+        ) from None
     customer_svc.file_document_receive(
-        actor=request.user, document=document, received_on=timezone.localdate()
+        actor=request.user, document=document, received_on=received_on
     )
+
+
+def _profile(request, customer) -> None:
+    """R-1.2: the extended profile's answers, as the center configured its questions."""
+    answers = {}
+    for group in customer_sel.profile_form(customer):
+        for f in group["fields"]:
+            raw = request.POST.get(f"pf_{f['key']}", "").strip()
+            if f["type"] == "bool":
+                answers[f["key"]] = raw == "on"
+            elif raw or f["value"] not in ("", None):
+                answers[f["key"]] = raw
+    customer_svc.customer_update(actor=request.user, customer=customer, data={"extra": answers})
 
 
 def _merge(request, customer) -> None:
@@ -133,6 +155,7 @@ ASSET_ACTIONS = {
     "add_asset": _add_asset,
     "open_file": _open_file,
     "receive": _receive_document,
+    "profile": _profile,
     "merge": _merge,
 }
 
@@ -196,6 +219,8 @@ def _customer_context(request, detail, extra: dict) -> dict:
         "timeline": timeline,
         "may_reveal": P.has_perm(user, P.REVEAL_PII),
         "may_merge": P.has_perm(user, P.MERGE_CUSTOMERS),
+        "profile": customer_sel.profile_form(detail.customer),
+        "today": timezone.localdate(),
         **extra,
     }
 
@@ -221,13 +246,18 @@ def customer_new(request: HttpRequest) -> HttpResponse:
             created, _warnings = customer_svc.customer_create(
                 actor=request.user, data={k: v for k, v in data.items() if v}
             )
+            messages.success(request, _("已建立客户 %(n)s") % {"n": created.number})
             return redirect(f"/customers/{created.pk}/")
         except KefuError as exc:
             errors, status = field_errors(exc), exc.status
+    # from the screen pop of an unknown caller: the number is filled in
+    form = (
+        request.POST if request.method == "POST" else {"phones": request.GET.get("phone", "")[:40]}
+    )
     return render(
         request,
         "console/customer_new.html",
-        {"errors": errors, "form": request.POST, **CHOICES},
+        {"errors": errors, "form": form, **CHOICES},
         status=status,
     )
 
@@ -252,6 +282,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
             data["phones"] = post["phones"].strip()
         try:
             customer_svc.customer_update(actor=request.user, customer=customer, data=data)
+            messages.success(request, _("客户资料已保存"))
             return redirect(f"/customers/{customer_id}/")
         except KefuError as exc:
             errors, status = field_errors(exc), exc.status

@@ -3,14 +3,20 @@ and no-answer; saving moves on to the next due call (R-5.2, R-5.3)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from kefu.console.lang import bilingual, message
 from kefu.console.views.base import console, field_errors
 from kefu.core.errors import KefuError
 from kefu.followups import selectors as followup_sel
 from kefu.followups import services as followup_svc
+from kefu.followups.choices import AttemptOutcome
 from kefu.followups.presenters import payload as followup_payload
 
 
@@ -35,12 +41,12 @@ def _answers(request: HttpRequest, script: dict) -> dict:
 @console
 def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
     f = followup_sel.followup_get(user=request.user, followup_id=followup_id)
-    errors, status = {}, 200
+    errors, status, by_question = {}, 200, {}
     if request.method == "POST":
         post = request.POST
         try:
             if post.get("action") == "result":
-                followup_svc.followup_complete(
+                done = followup_svc.followup_complete(
                     actor=request.user,
                     followup=f,
                     data={
@@ -51,6 +57,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
                         "result": post.get("result") or None,
                     },
                 )
+                _say_what_it_raised(request, done)
             else:
                 followup_svc.followup_attempt(
                     actor=request.user,
@@ -64,14 +71,60 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
             return redirect("/followups/next/")
         except KefuError as exc:
             errors, status = field_errors(exc), exc.status
+            by_question = {e.field.split(".", 1)[1]: message(e) for e in exc.errors
+                           if e.field.startswith("answers.")}  # fmt: skip
     data = followup_payload(f, True)
     rest, holiday = followup_sel.call_warnings(timezone.now())
     for q in (data["script"] or {}).get("questions", []):
         if q.get("kind") == "score":
             q["range"] = list(range(0 if int(q.get("max", 5)) > 5 else 1, int(q.get("max", 5)) + 1))
-    return render(
-        request,
-        "console/followup.html",
-        {"f": data, "errors": errors, "form": request.POST, "rest": rest, "holiday": holiday},
-        status=status,
+        # what was entered survives a refusal, and each error stands by its question
+        q["value"] = request.POST.get(f"q_{q['key']}", "")
+        q["error"] = by_question.get(q["key"], "")
+    context = {
+        "f": data,
+        "errors": errors,
+        "form": request.POST,
+        "rest": rest,
+        "holiday": holiday,
+        "contact": followup_sel.followup_contact(followup=f),
+    }
+    for a in data["attempt_log"]:
+        a["outcome_label"] = (
+            bilingual(AttemptOutcome(a["outcome"]).label)
+            if a["outcome"] in AttemptOutcome.values
+            else a["outcome"]
+        )
+    return render(request, "console/followup.html", context, status=status)
+
+
+def _say_what_it_raised(request: HttpRequest, followup) -> None:
+    """The agent is told what the answers became, with links (R-5.4)."""
+    raised = followup_payload(followup, True)["raised"]
+    if not raised:
+        messages.success(request, _("回访已保存"))
+        return
+    links = [
+        format_html(
+            '<a href="/{}/{}/">{}</a>',
+            "work-orders" if r["kind"] == "work_order" else "complaints",
+            r["id"],
+            r["number"],
+        )
+        for r in raised
+    ]
+    messages.success(
+        request, format_html(_("回访已保存，不满意项已转为 {}"), mark_safe("、".join(links)))
     )
+
+
+@console
+def followup_dial(request: HttpRequest, followup_id: int) -> HttpResponse:
+    """Click to dial: the full number is revealed (and logged, R-0.5) only to call it."""
+    f = followup_sel.followup_get(user=request.user, followup_id=followup_id)
+    number = followup_svc.followup_dial_number(actor=request.user, followup=f)
+    return DialRedirect(f"tel:{number}")
+
+
+class DialRedirect(HttpResponseRedirect):
+    allowed_schemes = ["tel"]

@@ -3,9 +3,11 @@ steps the workflow allows (R-3.1) and 催办 for team leads (R-3.2)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.accounts import permissions as P
@@ -32,7 +34,10 @@ def work_orders(request: HttpRequest) -> HttpResponse:
         qs = ticket_sel.stalled(user=request.user)
     else:
         qs = ticket_sel.work_orders(
-            user=request.user, status=status or "open", department=department
+            user=request.user,
+            status=status or "open",
+            department=department,
+            q=request.GET.get("q", "")[:100],
         )
     return render(
         request,
@@ -48,6 +53,7 @@ def work_orders(request: HttpRequest) -> HttpResponse:
             "status": status,
             "department": department,
             "stalled": stalled,
+            "q": request.GET.get("q", "")[:100],
             "statuses": TicketStatus.choices,
             "departments": account_sel.departments(),
             "may_see_stalled": P.has_perm(request.user, P.MANAGE_TASKS),
@@ -74,10 +80,16 @@ def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
                 ticket_svc.work_order_urge(
                     actor=request.user, order=order, note=request.POST.get("note", "")
                 )
+                messages.success(request, _("已催办，处理部门已收到通知"))
             else:
                 fields = {k: request.POST.get(k, "") for k in WORK_ORDER_FIELDS}
-                ticket_svc.work_order_transition(
+                done = ticket_svc.work_order_transition(
                     actor=request.user, order=order, to=request.POST.get("to", ""), fields=fields
+                )
+                messages.success(
+                    request,
+                    _("工单 %(n)s 已改为：%(s)s")
+                    % {"n": done.number, "s": bilingual(done.get_status_display())},
                 )
             return redirect(f"/work-orders/{order_id}/")
         except KefuError as exc:

@@ -25,6 +25,7 @@ from kefu.customers.selectors.detail import (  # noqa: F401
     load_details,
     masked_pii,
     open_items,
+    profile_form,
 )
 from kefu.customers.selectors.history import (  # noqa: F401
     _history_rows,

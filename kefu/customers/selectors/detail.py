@@ -24,6 +24,7 @@ from kefu.customers.models import (
     Customer,
     CustomerPhone,
     FileDocument,
+    ProfileField,
 )
 from kefu.customers.validation import (
     mask_address,
@@ -56,6 +57,7 @@ def customer_cards(ids: list[int], matched: dict[int, str] | None = None) -> lis
             "name": r["name"],
             "gender": r["gender"],
             "level": r["level"],
+            "level_label": c.Level(r["level"]).label if r["level"] in c.Level.values else "",
             "status": r["status"],
             "owner": r["owner__display_name"] or r["owner__username"],
             "phones": [],
@@ -223,27 +225,35 @@ def customer_activity(customer_id: int, limit: int = 5) -> dict[str, list[dict]]
     contact = apps.get_model("interactions", "Interaction")._meta.db_table
     statuses = ", ".join(f"'{s}'" for s in OPEN_WORK_ORDER)
     sql = (
-        f"SELECT * FROM (SELECT 'task', t.kind, t.note, t.status, t.due_at, u.username, t.id "
-        f"FROM {task} t JOIN {user} u ON u.id = t.assignee_id "
+        f"SELECT * FROM (SELECT 'task', t.kind, t.note, t.status, t.due_at, u.username, t.id, "
+        f"u.display_name FROM {task} t JOIN {user} u ON u.id = t.assignee_id "
         f"WHERE t.customer_id = %s AND t.status = 'open' ORDER BY t.due_at LIMIT {limit}) a "
         f"UNION ALL SELECT * FROM (SELECT 'work_order', w.number, w.title, w.status, w.due_at, "
-        f"u.username, w.id FROM {order} w LEFT JOIN {user} u ON u.id = w.assignee_id "
+        f"u.username, w.id, u.display_name FROM {order} w "
+        f"LEFT JOIN {user} u ON u.id = w.assignee_id "
         f"WHERE w.customer_id = %s AND w.status IN ({statuses}) ORDER BY w.due_at "
         f"LIMIT {limit}) b "
         f"UNION ALL SELECT * FROM (SELECT 'contact', i.channel, "
         f"COALESCE(NULLIF(i.subject, ''), SUBSTR(i.content, 1, 60)), i.category, "
-        f"i.occurred_at, u.username, i.id FROM {contact} i "
+        f"i.occurred_at, u.username, i.id, u.display_name FROM {contact} i "
         f"LEFT JOIN {user} u ON u.id = i.agent_id WHERE i.customer_id = %s "
         f"ORDER BY i.occurred_at DESC LIMIT {limit}) c"
     )
     out: dict[str, list[dict]] = {"task": [], "work_order": [], "contact": []}
     with connection.cursor() as cur:
         cur.execute(sql, [customer_id] * 3)
-        for src, a, b, status, when, person, row_id in cur.fetchall():
+        for src, a, b, status, when, person, row_id, name in cur.fetchall():
             when = _aware(when)
+            name = name or person  # a person by their name in the console, never the login
             if src == "task":
                 out[src].append(
-                    {"kind": a, "due_at": when, "assignee": person, "note": (b or "")[:100]}
+                    {
+                        "kind": a,
+                        "due_at": when,
+                        "assignee": person,
+                        "assignee_name": name,
+                        "note": (b or "")[:100],
+                    }
                 )
             elif src == "work_order":
                 out[src].append(
@@ -254,6 +264,7 @@ def customer_activity(customer_id: int, limit: int = 5) -> dict[str, list[dict]]
                         "status": status,
                         "due_at": when,
                         "assignee": person,
+                        "assignee_name": name,
                     }
                 )
             else:
@@ -265,6 +276,7 @@ def customer_activity(customer_id: int, limit: int = 5) -> dict[str, list[dict]]
                         "category": status,
                         "subject": b,
                         "agent": person,
+                        "agent_name": name,
                     }
                 )
     return out
@@ -306,6 +318,7 @@ def card_of(detail: CustomerDetail) -> dict:
         "name": customer.name,
         "gender": customer.gender,
         "level": customer.level,
+        "level_label": customer.get_level_display(),
         "status": customer.status,
         "owner": str(customer.owner) if customer.owner_id else None,
         "phones": [mask_phone(p) for p in detail.phones],
@@ -396,3 +409,22 @@ def customer_named(customer_id, errors: list, *, field: str = "customer_id") -> 
             )
         )
     return customer
+
+
+def profile_form(customer: Customer) -> list[dict]:
+    """The extended profile (R-1.2) as the customer page shows and edits it: each group the
+    center configured, its questions in order, with this customer's answers."""
+    groups: dict[str, dict] = {}
+    for f in ProfileField.objects.filter(active=True).order_by("group", "sort", "id"):
+        group = groups.setdefault(
+            f.group,
+            {"code": f.group, "label": c.PROFILE_GROUPS.get(f.group, f.group), "fields": []},
+        )
+        group["fields"].append(
+            {"key": f.key, "label": f.label, "type": f.field_type, "options": f.options,
+             "value": customer.extra.get(f.key, "")}
+        )  # fmt: skip
+    order = list(c.PROFILE_GROUPS)
+    return sorted(
+        groups.values(), key=lambda g: order.index(g["code"]) if g["code"] in order else 99
+    )

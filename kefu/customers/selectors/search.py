@@ -28,6 +28,7 @@ from kefu.customers.models import (
 from kefu.customers.selectors.detail import caller_digits, customer_cards
 from kefu.customers.validation import (
     PLATE_RE,
+    PROVINCES,
     VIN_RE,
     plain,
 )
@@ -89,6 +90,12 @@ def search_tiers(q: str, base: QuerySet) -> list[Tier]:
     if PLATE_RE.match(key):
         by_id("plate", base.filter(id__in=_by_asset(plate=key)))
         return tiers
+    if any(ch.isdigit() for ch in key) and PLATE_RE.match(PROVINCES[0] + key):
+        # a plate typed without its province (CFF0001): that plate in any province, by the
+        # plate index — never a customer whose key merely holds similar letters
+        plates = [p + key for p in PROVINCES]
+        by_id("plate", base.filter(id__in=_by_asset(plate__in=plates)))
+        return tiers
     if digits.isdigit():
         if len(digits) == 4:
             by_id("phone_last4", base.filter(id__in=_by_phone(last4=digits)))
@@ -104,7 +111,9 @@ def search_tiers(q: str, base: QuerySet) -> list[Tier]:
         by_id("vin_last6", base.filter(id__in=_by_asset(vin_last6=key)))
         return tiers
     if HAN_RE.search(raw):
-        name = re.sub(r"\s+", " ", raw)
+        # "王 阳" is 王阳: spaces between Chinese characters are never part of a name
+        name = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", raw)
+        name = re.sub(r"\s+", " ", name)
         tiers.append(
             Tier(
                 "name",

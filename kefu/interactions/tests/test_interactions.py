@@ -67,7 +67,9 @@ def test_praise_is_recorded_for_the_employee_and_their_department_is_told(api):
     assert r.json()["routing"] == "done"
     praise = PraiseRecord.objects.get()
     assert (praise.employee, praise.department) == (tech, service)
-    assert Notice.objects.get(kind="praise").department == service
+    # the employee hears of it, and so does the department (it has no head)
+    assert Notice.objects.get(kind="praise", user=tech).department is None
+    assert Notice.objects.get(kind="praise", user=None).department == service
     r = api.post(
         "/interactions",
         {"channel": "letter", "category": "praise", "contact_name": "李女士", "content": "很好"},

@@ -8,3 +8,151 @@ document.addEventListener("keydown", (event) => {
   if (next < 0) { document.getElementById("q")?.focus(); } else { links[next].focus(); }
   event.preventDefault();
 });
+
+// ---- Push (issue 11): one WebSocket per page; the server sends notices, screen pops and
+// call states. Reconnects with a growing pause; body[data-push-state] says "open" when live.
+(() => {
+  const body = document.body;
+  const path = body.dataset.push;
+  if (!path) return;
+  const en = (body.dataset.lang || "").startsWith("en");
+  const t = (zh, english) => (en ? english : zh);
+  const badge = document.getElementById("unread-count");
+  let dirty = false;
+  document.addEventListener("input", (e) => { if (e.target.closest("form.form")) dirty = true; });
+  document.addEventListener("submit", () => { dirty = false; });
+
+  const setUnread = (n) => {
+    if (!badge) return;
+    badge.dataset.count = String(n);
+    badge.textContent = String(n);
+    badge.parentElement.classList.toggle("has", n > 0);
+  };
+  const toast = (title, text, link) => {
+    const box = document.getElementById("toasts");
+    if (!box) return;
+    const item = document.createElement(link ? "a" : "div");
+    item.className = "toast";
+    if (link) item.href = link;
+    const b = document.createElement("b");
+    b.textContent = title;
+    item.append(b, " ", text);
+    box.prepend(item);
+    setTimeout(() => item.remove(), 15000);
+  };
+  const pop = (m) => {
+    const here = new URLSearchParams(location.search).get("call");
+    if (location.pathname === "/call/" && here === String(m.interaction_id)) return;
+    const box = document.getElementById("pop");
+    if (!box) return;
+    box.replaceChildren();
+    const title = document.createElement("b");
+    title.textContent = t("来电 ", "Incoming call ") + (m.phone || "");
+    const who = document.createElement("span");
+    who.textContent = m.customer ? ` ${m.customer}` : t(" 新客户", " new customer");
+    const open = document.createElement("a");
+    open.href = m.url;
+    open.className = "button";
+    open.textContent = t("打开来电页", "Open the call");
+    box.append(title, who, " ", open);
+    box.hidden = false;
+    // A page with a half-filled form stays; otherwise the pop opens by itself.
+    if (!dirty) window.location.assign(m.url);
+  };
+  const callState = (m) => {
+    const line = document.querySelector(`[data-call="${m.interaction_id}"]`);
+    if (!line) return;
+    line.dataset.state = m.state;
+    line.textContent = {
+      ringing: t("振铃中", "Ringing"),
+      answered: t("通话中 — 请记录来电", "In the call — log it below"),
+      hangup: t("已挂机 — 保存后结束", "Hung up — save to finish"),
+    }[m.state] || "";
+    if (m.state === "answered") document.querySelector("form.form textarea[name=content]")?.focus();
+  };
+
+  let pause = 1000;
+  const connect = () => {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}${path}`);
+    socket.onopen = () => { body.dataset.pushState = "open"; pause = 1000; };
+    socket.onclose = () => {
+      body.dataset.pushState = "closed";
+      setTimeout(connect, pause);
+      pause = Math.min(pause * 2, 30000);
+    };
+    socket.onmessage = (event) => {
+      const m = JSON.parse(event.data);
+      if (m.type === "notice") {
+        setUnread(Number(badge?.dataset.count || 0) + 1);
+        toast(en ? m.kind.en : m.kind.zh, m.text, m.link);
+      } else if (m.type === "unread") {
+        setUnread(m.unread);
+      } else if (m.type === "pop") {
+        pop(m);
+      } else if (m.type === "call") {
+        callState(m);
+      }
+    };
+  };
+  connect();
+})();
+
+// ---- The status picker sends itself when changed.
+document.addEventListener("change", (e) => {
+  if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
+});
+
+// ---- Shortcuts: / search, ? help, g then w/n/f/a to go; never while typing in a field.
+(() => {
+  let g = false;
+  const go = { w: "/", n: "/notices/", f: "/followups/next/", a: "/approvals/" };
+  document.addEventListener("keydown", (e) => {
+    const tag = (e.target.tagName || "").toLowerCase();
+    if (["input", "textarea", "select"].includes(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (g && go[e.key]) { e.preventDefault(); window.location.assign(go[e.key]); return; }
+    g = e.key === "g";
+    if (e.key === "/") { e.preventDefault(); document.getElementById("top-q")?.focus(); }
+    if (e.key === "?") { e.preventDefault(); document.getElementById("shortcuts")?.showModal(); }
+  });
+})();
+
+// ---- Going back, rejecting, closing as invalid: buttons with data-confirm ask first.
+document.addEventListener("click", (e) => {
+  const button = e.target.closest("button[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) e.preventDefault();
+});
+
+// ---- The follow-up runner without a mouse: a digit picks that score in the focused
+// question and moves on to the next question; Enter saves (not inside a text box); after a
+// refusal the first error is scrolled to and its question focused.
+(() => {
+  const form = document.getElementById("answers");
+  if (!form) return;
+  const questions = [...form.querySelectorAll("fieldset[data-question]")];
+  const focusQuestion = (fs) => {
+    const input = fs?.querySelector("input:checked, input, textarea");
+    input?.focus();
+  };
+  form.addEventListener("keydown", (e) => {
+    const fs = e.target.closest("fieldset[data-question]");
+    if (e.key === "Enter" && e.target.tagName !== "TEXTAREA" && e.target.tagName !== "BUTTON") {
+      e.preventDefault();
+      form.requestSubmit();
+      return;
+    }
+    if (!fs || !/^[0-9]$/.test(e.key)) return;
+    const radio = fs.querySelector(`input[type=radio][value="${e.key}"]`);
+    if (!radio) return;
+    e.preventDefault();
+    radio.checked = true;
+    focusQuestion(questions[questions.indexOf(fs) + 1] || form.querySelector("textarea[name=note]"));
+  });
+  const error = form.querySelector(".error");
+  if (error) {
+    error.scrollIntoView({ block: "center" });
+    focusQuestion(error.closest("fieldset"));
+  } else {
+    focusQuestion(questions[0]);
+  }
+})();

@@ -1,32 +1,52 @@
 import os
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Serve Kefu with waitress on 127.0.0.1:PORT (PORT env or --port, default 8000)."
+    help = (
+        "Serve Kefu over ASGI with uvicorn on 127.0.0.1:PORT (PORT env or --port, default "
+        "8000): the console, the API and the console's push socket."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("ASGI_THREADS", "16")),
+            help="threads for the page and API handlers (each request runs in one)",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("KEFU_WORKERS", "1")),
+            help="web processes; more than one needs REDIS_URL (pushes cross processes) "
+            "and --no-scheduler (Celery beat runs the jobs)",
+        )
         parser.add_argument(
             "--no-scheduler",
             action="store_true",
             help="do not run the periodic jobs in-process (Celery beat does)",
         )
 
-    def handle(self, host, port, threads, no_scheduler=False, **options):
+    def handle(self, host, port, threads, workers, no_scheduler=False, **options):
+        import uvicorn
+        from django.conf import settings
         from django.utils import timezone
-        from waitress import serve
 
         from kefu.core.calendar import coverage_warnings
 
+        if workers > 1 and not (settings.REDIS_URL and no_scheduler):
+            raise CommandError(
+                "多个进程需要 REDIS_URL 和 --no-scheduler "
+                "(several workers need REDIS_URL and --no-scheduler: Celery beat runs the jobs)"
+            )
         # Collect first: WhiteNoise indexes the static folder when the application loads.
         call_command("collectstatic", interactive=False, verbosity=0)
-        from config.wsgi import application
-
+        os.environ["ASGI_THREADS"] = str(threads)
         for warning in coverage_warnings(timezone.localdate()):
             self.stderr.write(warning)
         if not no_scheduler:
@@ -34,4 +54,13 @@ class Command(BaseCommand):
 
             Scheduler().start()
         self.stdout.write(f"Kefu 客服 http://{host}:{port}/  (Ctrl-C 停止 stop)")
-        serve(application, host=host, port=port, threads=threads, ident="kefu")
+        uvicorn.run(
+            "config.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            ws="websockets-sansio",
+            log_level="warning",
+            server_header=False,
+            lifespan="off",
+        )
