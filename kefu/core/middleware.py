@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from kefu.core.errors import FieldError
 from kefu.core.inputs import control_error
 
 
@@ -43,16 +44,28 @@ class ApiInputGuard:
             for key, values in request.GET.lists():
                 for value in values:
                     found = found or _first_control(value, key)
+            body: Any = None
             if found is None and request.content_type == "application/json":
                 try:
-                    found = _first_control(json.loads(request.body or b"null"), "")
+                    body = json.loads(request.body or b"null")
+                    found = _first_control(body, "")
                 except (ValueError, UnicodeDecodeError, RequestDataTooBig):
                     found = None  # malformed or too large: the API answers in its own shape
             if found is not None:
                 field, value = found
                 error = control_error(field or "body", value, multiline=True)
-                body = error.as_dict() if error is not None else {"field": field}
-                return JsonResponse(
-                    {"errors": [body]}, status=422, json_dumps_params={"ensure_ascii": False}
-                )
+                return _refused(error.as_dict() if error is not None else {"field": field})
+            if body is not None and not isinstance(body, dict):
+                # every body of this API is an object; a list or a bare value must not pass
+                # as one whose fields all have defaults
+                return _refused(NOT_AN_OBJECT.as_dict())
         return self.get_response(request)
+
+
+NOT_AN_OBJECT = FieldError(
+    "body", "not_an_object", "请求内容应为 JSON 对象 {…}", "The body must be a JSON object {…}"
+)
+
+
+def _refused(error: dict) -> JsonResponse:
+    return JsonResponse({"errors": [error]}, status=422, json_dumps_params={"ensure_ascii": False})

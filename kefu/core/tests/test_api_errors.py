@@ -94,6 +94,18 @@ def test_dates_before_1900_or_after_2100_are_refused_on_every_database(api, lead
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "birthday"
 
 
+def test_a_body_that_is_not_an_object_is_refused_not_read_as_empty(api):
+    """A list or a bare value is no request of this API: 422 naming the body — it must not
+    pass as an object whose fields all have defaults (found by the schema fuzzer on
+    POST /notices/read)."""
+    for body in ("[null, null]", "[1, 2]", '"all"', "3"):
+        r = api.client.post("/api/v1/notices/read", body, content_type="application/json")
+        err = _only_error(r, 422)
+        assert (err["field"], err["code"]) == ("body", "not_an_object")
+        assert "JSON 对象" in err["message"] and "JSON object" in err["message_en"]
+    assert api.post("/notices/read", {"all": True}).status_code == 200
+
+
 def test_control_characters_are_refused_naming_the_field_on_every_database(api, agent):
     """A NUL is stored by SQLite and refused by PostgreSQL: both answer 422 naming it."""
     r = api.post("/interactions", {"channel": "visit", "content": "来访\x00登记"})
