@@ -195,6 +195,9 @@ KEFU: dict[str, Any] = {
     "FIRST_CONTACT_HOURS": 168,
     "SEARCH_PAGE_SIZE": 20,
     "SEARCH_COUNT_CAP": 1000,
+    # contacts searched by words by default: the last N days (older ones on request), so a
+    # search stays fast at ten million contacts (issue 11)
+    "CONTACT_SEARCH_DAYS": int(os.environ.get("KEFU_CONTACT_SEARCH_DAYS", "90")),
     "TOKEN_CACHE_SECONDS": 30,
     # imports (customers, events; API, console and CLI): refused past these, never cut
     "IMPORT_MAX_BYTES": int(os.environ.get("KEFU_IMPORT_MAX_MB", "20")) * 2**20,

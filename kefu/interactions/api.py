@@ -83,13 +83,21 @@ class ListQuery(Schema):
     q: str = Field("", max_length=100)
     since: str | None = None
     until: str | None = None
+    older: bool = Field(
+        False,
+        description="with q: search contacts of any age (by default the words are searched "
+        "in the last KEFU_CONTACT_SEARCH_DAYS days, 90, unless since, customer or caller "
+        "is given)",
+    )
     limit: int = Field(50, ge=1, le=500)
 
 
 @router.get("", response={200: list[InteractionOut], **ERRORS})
 def list_interactions(request: HttpRequest, params: Query[ListQuery]):
     """Interactions newest first, by customer id, caller number, agent, category or time;
-    `q`: words of the contact (name, subject, content, demand, outcome), best matches first."""
+    `q`: words of the contact (name, subject, content, demand, outcome), best matches first,
+    among the last 90 days' contacts unless `since`, `customer`, `caller` or `older` says
+    otherwise."""
     since = parse_when(params.since, field="since") if params.since else None
     until = parse_when(params.until, field="until") if params.until else None
     rows = sel.interactions_list(
@@ -101,6 +109,7 @@ def list_interactions(request: HttpRequest, params: Query[ListQuery]):
         until=until,
         category=params.category,
         q=params.q,
+        older=params.older,
     )
     return [interaction_payload(i) for i in rows[: params.limit]]
 

@@ -3,13 +3,23 @@ messages (R-2.4), praise records and department notices (R-2.3)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kefu.core.fields import KeyField
 from kefu.core.search import Searchable
 from kefu.interactions import choices as ch
+
+
+def search_cutoff() -> dt.datetime:
+    """Contacts since then are searched by words by default (CONTACT_SEARCH_DAYS); older
+    ones on request."""
+    return timezone.now() - dt.timedelta(days=settings.KEFU["CONTACT_SEARCH_DAYS"])
 
 
 class Interaction(Searchable):
@@ -65,9 +75,13 @@ class Interaction(Searchable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # in the recent word index (a contact of the last CONTACT_SEARCH_DAYS days): set on save,
+    # cleared by the daily job `kefu.interactions.search_age` once the contact is older
+    search_recent = models.BooleanField(default=True, editable=False)
 
     history = HistoricalRecords(
-        no_db_index=["caller_number", "call_id", "occurred_at"], excluded_fields=["search_words"]
+        no_db_index=["caller_number", "call_id", "occurred_at"],
+        excluded_fields=["search_words", "search_recent"],
     )
 
     class Meta:
@@ -91,7 +105,23 @@ class Interaction(Searchable):
                 name="interaction_pending",
                 condition=models.Q(routing="pending"),
             ),
+            # the recent contacts, for the daily job that ages them out of the recent words
+            models.Index(
+                fields=["occurred_at"],
+                name="interaction_recent",
+                condition=models.Q(search_recent=True),
+            ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        recent = not isinstance(self.occurred_at, dt.datetime) or (
+            self.occurred_at >= search_cutoff()
+        )
+        if recent != self.search_recent:
+            self.search_recent = recent
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "search_recent"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         when = f"{self.occurred_at:%Y-%m-%d %H:%M}"

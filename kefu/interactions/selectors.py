@@ -15,7 +15,7 @@ from kefu.core.search import matching
 from kefu.core.services import center_settings
 from kefu.customers.selectors import caller_digits
 from kefu.interactions import choices as ch
-from kefu.interactions.models import CallbackTask, Interaction
+from kefu.interactions.models import CallbackTask, Interaction, search_cutoff
 
 
 def interactions_list(
@@ -28,9 +28,12 @@ def interactions_list(
     until: dt.datetime | None = None,
     category: str = "",
     q: str = "",
+    older: bool = False,
 ) -> QuerySet:
     """Interactions, newest first, by customer, caller number, agent, time or category;
-    `q`: words of the contact's name, subject, content, demand or outcome, best first."""
+    `q`: words of the contact's name, subject, content, demand or outcome, best first —
+    among the contacts of the last CONTACT_SEARCH_DAYS days unless `since` is given or
+    `older` is asked for (see `interactions.recent`)."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
     qs = Interaction.objects.select_related("customer", "agent").order_by("-occurred_at", "-id")
@@ -42,8 +45,14 @@ def interactions_list(
         qs = qs.filter(agent__username=agent)
     if category:
         qs = qs.filter(category=category)
+    cutoff = search_cutoff()
+    if q.strip() and not (older or since or customer_id or caller):
+        since = cutoff  # one customer's or number's contacts are few: searched whatever their age
     if since:
         qs = qs.filter(occurred_at__gte=since)
+        if q.strip() and since >= cutoff:
+            # every contact since the cutoff is marked: the smaller word index answers
+            qs = qs.filter(search_recent=True)
     if until:
         qs = qs.filter(occurred_at__lt=until)
     if q.strip():

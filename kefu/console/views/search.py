@@ -5,6 +5,7 @@ one slow list never holds up the others), with a link to the whole list."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -46,6 +47,9 @@ def _part(request: HttpRequest, part: str) -> dict:
         found = complaint_sel.complaints(user=user, q=q)[:EACH]
         return {"part": part, "complaints": [complaint_payload(c) for c in found]}
     if part == "contacts":
-        rows = interaction_sel.interactions_list(user=user, q=q)[:EACH]
-        return {"part": part, "contacts": list(rows)}
+        # the recent contacts first (fast at millions of contacts); older on request
+        older = request.GET.get("older") == "1"
+        rows = interaction_sel.interactions_list(user=user, q=q, older=older)[:EACH]
+        days = settings.KEFU["CONTACT_SEARCH_DAYS"]
+        return {"part": part, "contacts": list(rows), "older": older, "days": days}
     return {"part": ""}
