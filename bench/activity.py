@@ -247,6 +247,9 @@ def contacts(n, rnd, agents, max_customer) -> None:
     from kefu.interactions.models import Interaction
 
     rows, written = [], 0
+    from kefu.interactions.models import search_cutoff
+
+    recent_from = search_cutoff()
     cut: dict[str, str] = {}  # 33,750 sentences at most: each cut by jieba once
     for _ in range(n):
         content = said(rnd)
@@ -260,7 +263,8 @@ def contacts(n, rnd, agents, max_customer) -> None:
                 content=content,
                 search_words=cut[content],
                 agent=rnd.choice(agents),
-                occurred_at=_when(rnd),
+                occurred_at=(when := _when(rnd)),
+                search_recent=when >= recent_from,  # as the model's save would mark it
                 routing="none",
             )
         )

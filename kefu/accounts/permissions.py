@@ -22,6 +22,8 @@ VIEW_COMPLAINTS = "complaints.view"
 HANDLE_COMPLAINTS = "complaints.handle"
 APPROVE_COMPLAINTS = "complaints.approve"
 VIEW_REPORTS = "reports.view"
+VIEW_QUALITY = "quality.view"  # every agent's QA findings (forbidden phrases used …)
+MANAGE_PHRASES = "quality.manage_phrases"  # the center's forbidden-phrase list
 
 _AGENT = {
     VIEW_CUSTOMERS,
@@ -42,6 +44,8 @@ _LEAD = _AGENT | {
     MANAGE_TASKS,
     APPROVE_COMPLAINTS,
     VIEW_REPORTS,
+    VIEW_QUALITY,
+    MANAGE_PHRASES,
 }
 _MANAGER = _LEAD | {EXPORT_CUSTOMERS}
 _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
@@ -49,9 +53,11 @@ _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
-    Role.QA: frozenset(_READER | {VIEW_REPORTS}),
+    Role.QA: frozenset(_READER | {VIEW_REPORTS, VIEW_QUALITY, MANAGE_PHRASES}),
     Role.MANAGER: frozenset(_MANAGER),
-    Role.GM: frozenset(_READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS, VIEW_REPORTS}),
+    Role.GM: frozenset(
+        _READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS, VIEW_REPORTS, VIEW_QUALITY}
+    ),
     Role.HANDLER: frozenset(_READER),
     # The phone system's integration account is an administrator's token (RECEIVE_CTI).
     Role.ADMIN: frozenset(_MANAGER | {RECEIVE_CTI}),

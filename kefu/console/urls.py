@@ -8,6 +8,7 @@ from kefu.console.views import (
     customers,
     followups,
     inbox,
+    quality,
     reports,
     search,
     team,
@@ -47,6 +48,8 @@ urlpatterns = [
     path("approvals/", approvals.approvals, name="approvals"),
     path("team/", team.team, name="team"),
     path("search/", search.search, name="search"),
+    path("wording/", quality.wording, name="wording"),
+    path("quality/phrases/", quality.phrases, name="phrases"),
     path("approvals/<int:proposal_id>/", approvals.decide, name="approval-decide"),
     path("reports/<slug:name>.xlsx", reports.report_xlsx, name="report-xlsx"),
 ]

@@ -26,7 +26,7 @@ _SPLIT = re.compile(r"[\W_]+", re.UNICODE)
 _jieba: Any = None
 
 
-def _cutter() -> Any:
+def jieba_cutter() -> Any:
     global _jieba
     if _jieba is None:
         import jieba
@@ -46,7 +46,7 @@ def words_of(*texts: str | None) -> str:
     in order and as often as they occur (how often counts in the ranking)."""
     out: list[str] = []
     for text in texts:
-        for word in _cutter().cut_for_search(_plain(text or "")):
+        for word in jieba_cutter().cut_for_search(_plain(text or "")):
             out.extend(part for part in _SPLIT.split(word) if part)
     return " ".join(out)
 
@@ -57,7 +57,7 @@ def query_words(q: str) -> list[str]:
     text = _plain(q)
     joined = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
     out: list[str] = []
-    for word in _cutter().cut(joined):
+    for word in jieba_cutter().cut(joined):
         for part in _SPLIT.split(word):
             if part and part not in out:
                 out.append(part)

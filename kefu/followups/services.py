@@ -23,6 +23,7 @@ from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.services import center_settings
+from kefu.core.wording import wording_keep
 from kefu.customers.models import Customer
 from kefu.customers.services import customer_reveal
 from kefu.followups import choices as ch
@@ -492,6 +493,7 @@ def followup_complete(*, actor: User, followup: FollowUp, data: dict) -> FollowU
     audit_as(followup, actor)
     followup.save()
     FollowUpAttempt.objects.create(followup=followup, outcome="reached", note=note, by=actor)
+    wording_keep(actor=actor, record=followup, fields={"note": note})
     if unhappy:
         _raise_for(actor, followup, unhappy, note, _customer_words(script, answers))
     # The record this follow-up checks hears the answer: a work order is verified or

@@ -125,12 +125,12 @@ def get_interaction(request: HttpRequest, interaction_id: int):
 def patch_interaction(request: HttpRequest, interaction_id: int, payload: InteractionPatch):
     """Fill in or correct a contact (a CTI call's content, the customer of an unknown
     caller found later)."""
-    interaction = svc.interaction_update(
+    interaction, warnings = svc.interaction_update(
         actor=request.user,
         interaction=sel.interaction_get(user=request.user, interaction_id=interaction_id),
         data=payload.dict(exclude_unset=True),
     )
-    return interaction_payload(interaction, routes=True)
+    return interaction_payload(interaction, warnings, routes=True)
 
 
 @router.get(

@@ -26,6 +26,7 @@ from kefu.core.errors import (
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.core.push import push_users
 from kefu.core.services import center_settings
+from kefu.core.wording import wording_keep
 from kefu.customers.models import Customer
 from kefu.customers.selectors import caller_digits, customer_for_number, customer_named
 from kefu.customers.services import customer_mark_contacted
@@ -153,8 +154,10 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
     audit_as(interaction, actor)
     interaction.save()
     warnings = _route(interaction, actor, department=data.get("department"))
+    # what the agent wrote, checked for forbidden phrases (R-7.2): saved, and warned
+    warnings += wording_keep(actor=actor, record=interaction, fields={"outcome": v.get("outcome")})
     if callback_due is not None:
-        task_create(
+        task = task_create(
             actor=actor,
             kind=ch.TaskKind.MESSAGE if message_for else ch.TaskKind.CALLBACK,
             assignee=message_for or agent,
@@ -162,6 +165,8 @@ def interaction_log(*, actor: User, data: dict) -> tuple[Interaction, list[Field
             interaction=interaction,
             note=data.get("callback_note") or v["content"],
         )
+        if data.get("callback_note"):
+            warnings += wording_keep(actor=actor, record=task, fields={"callback_note": task.note})
     customer = interaction.customer
     if customer and customer.owner_id == agent.id and customer.first_contacted_at is None:
         customer_mark_contacted(customer=customer, actor=actor, at=occurred_at)  # R-1.7
@@ -241,9 +246,12 @@ def _route(
 
 
 @transaction.atomic
-def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> Interaction:
+def interaction_update(
+    *, actor: User, interaction: Interaction, data: dict
+) -> tuple[Interaction, list[FieldError]]:
     """Complete or correct a logged contact, e.g. a CTI call the agent fills in, or link an
-    unknown caller to the customer found later (R-2.1)."""
+    unknown caller to the customer found later (R-2.1). Returns the warnings (forbidden
+    phrases in the outcome, R-7.2)."""
     require(actor, P.LOG_INTERACTIONS)
     interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
     if interaction.agent_id not in (None, actor.id) and not P.has_perm(actor, P.MANAGE_TASKS):
@@ -273,7 +281,8 @@ def interaction_update(*, actor: User, interaction: Interaction, data: dict) -> 
                 )
             )
         _route(interaction, actor, data.get("department") or None)
-    return interaction
+    warnings = wording_keep(actor=actor, record=interaction, fields={"outcome": v.get("outcome")})
+    return interaction, warnings
 
 
 @transaction.atomic
@@ -399,6 +408,7 @@ def task_complete(
     task.done_at, task.done_by = timezone.now(), actor
     audit_as(task, actor)
     task.save()
+    wording_keep(actor=actor, record=task, fields={"result": task.result})  # R-7.2
     return task
 
 
@@ -442,6 +452,8 @@ def cti_event(
         )
     when = parse_when(at, field="at")
     agent_user = active_user(agent, field="agent") or agent_by_extension(extension)
+    if event in (ch.CtiEvent.RINGING, ch.CtiEvent.ANSWERED):
+        require_certified(agent_user)  # R-2.5 on the phone system's path too (R-7.4)
     number = caller_digits(caller)
     if len(number) > 20:
         raise invalid(

@@ -73,7 +73,8 @@ def pages() -> list[str]:
             f"/customers/{customer.pk}/edit/", "/customers/new/", "/call/",
             f"/call/?phone={phone}", "/complaints/", "/complaints/?stage=", "/followups/next/",
             "/work-orders/", "/work-orders/?status=", "/reports/", "/notices/", "/approvals/",
-            "/import/", "/team/", "/search/?q=保养", "/search/?q=保养&part=orders",
+            "/import/", "/team/", "/quality/phrases/", "/search/?q=保养",
+            "/search/?q=保养&part=orders",
             "/search/?q=保养&part=contacts"]  # fmt: skip
     urls += [f"/complaints/{pk}/" for pk in Complaint.objects.values_list("pk", flat=True)[:8]]
     urls += [f"/work-orders/{pk}/" for pk in WorkOrder.objects.values_list("pk", flat=True)[:5]]

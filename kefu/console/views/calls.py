@@ -15,7 +15,7 @@ from kefu.accounts.selectors import department_choices
 from kefu.complaints import selectors as complaint_sel
 from kefu.complaints import services as complaint_svc
 from kefu.complaints.presenters import payload as complaint_payload
-from kefu.console.views.base import console, field_errors, posted_id
+from kefu.console.views.base import console, field_errors, message, posted_id
 from kefu.core.errors import KefuError
 from kefu.customers import selectors as customer_sel
 from kefu.customers.presenters import customer_payload
@@ -108,19 +108,19 @@ def labelled(activity: dict) -> dict:
 
 def _save_call(request: HttpRequest, live, detail, context: dict) -> HttpResponse:
     """Log the call (or fill in the reported one) and say what it became, with links."""
-    keep = ("channel", "category", "contact_name", "content", "demand", "department",
-            "praised_employee", "caller_number")  # fmt: skip
+    keep = ("channel", "category", "contact_name", "content", "demand", "outcome",
+            "department", "praised_employee", "caller_number")  # fmt: skip
     data = {k: request.POST[k] for k in keep if request.POST.get(k)}
     if detail is not None:
         data["customer_id"] = detail.customer.pk
     try:
         if live is not None:
             data.pop("caller_number", None)
-            interaction = interaction_svc.interaction_update(
+            interaction, warnings = interaction_svc.interaction_update(
                 actor=request.user, interaction=live, data=data
             )
         else:
-            interaction, _warnings = interaction_svc.interaction_log(actor=request.user, data=data)
+            interaction, warnings = interaction_svc.interaction_log(actor=request.user, data=data)
     except KefuError as exc:
         context["errors"] = field_errors(exc)
         return render(request, "console/call.html", context, status=exc.status)
@@ -128,6 +128,9 @@ def _save_call(request: HttpRequest, live, detail, context: dict) -> HttpRespons
     messages.success(
         request, format_html_join("", "{}", [(b,) for b in became]) if became else _("已保存")
     )
+    for w in warnings:
+        if w.code == "forbidden_phrase":  # saved, and the agent is told (R-7.2)
+            messages.warning(request, message(w))
     complaint = getattr(interaction, "complaint", None)
     if complaint is not None:
         return redirect(f"/complaints/{complaint.pk}/")

@@ -112,3 +112,20 @@ def test_bad_events_are_422(api_as, phone_system):
 def test_an_impossible_caller_number_is_refused(api_as, phone_system):
     r = api_as(phone_system).post("/cti/events", {**event("ringing", 0), "caller": "1" * 25})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "caller"
+
+
+def test_an_uncertified_agent_cannot_take_a_call_through_the_phone_system(
+    api_as, phone_system, agent
+):
+    """R-2.5 / R-7.4 on the CTI path: ringing or answered for an agent not yet certified is
+    refused naming the agent; the hang-up of a call is still recorded."""
+    novice = UserFactory(username="novice", role=Role.AGENT, is_certified=False, extension="8009")
+    for kind, who in (("ringing", {"agent": "novice"}), ("answered", {"extension": "8009"})):
+        r = api_as(phone_system).post("/cti/events", event(kind, 5, **who))
+        assert r.status_code == 422, r.content
+        assert r.json()["errors"][0]["code"] == "not_certified"
+    assert not Interaction.objects.filter(call_id="C-1").exists()
+    novice.is_certified = True
+    novice.save()
+    r = api_as(phone_system).post("/cti/events", event("answered", 5, agent="novice"))
+    assert r.status_code == 200, r.content

@@ -28,6 +28,7 @@ CONFIGURATION = {
     "tickets.escalationstep",
     "complaints.stagelimit",
     "complaints.approvallimit",
+    "quality.forbiddenphrase",
     "followups.followuprule",
     "followups.script",
     "care.messagetemplate",

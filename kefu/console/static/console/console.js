@@ -156,3 +156,24 @@ document.addEventListener("click", (e) => {
     focusQuestion(questions[0]);
   }
 })();
+
+// ---- Service language: a textarea marked data-wording is checked for forbidden
+// phrases as the agent pauses typing; the warning (the phrase, why, what to say instead)
+// stands under it. Saving is never blocked.
+(() => {
+  const token = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+  document.querySelectorAll("textarea[data-wording]").forEach((area) => {
+    const out = area.closest("label")?.nextElementSibling;
+    if (!out || !out.classList.contains("wording")) return;
+    let timer = null;
+    const check = async () => {
+      const body = new URLSearchParams({ text: area.value });
+      const r = await fetch("/wording/", {
+        method: "POST", body, headers: { "X-CSRFToken": token() }, credentials: "same-origin",
+      });
+      if (r.ok) out.innerHTML = await r.text();
+    };
+    area.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 400); });
+    if (area.value) check();
+  });
+})();

@@ -91,10 +91,29 @@ class Command(BaseCommand):
             handler=User.objects.get(username="agent1"), lead=User.objects.get(username="lead")
         )
         self._recent_deliveries(admin)
+        self._contacts_with_forbidden_phrases()
         care_run(timezone.localdate())
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
         self.stdout.write("用户 users: " + ", ".join(u[0] for u in USERS))
         self.stdout.write(f"密码 password (shown once): {password}")
+
+    def _contacts_with_forbidden_phrases(self):
+        """Two agents' contacts whose outcomes hold forbidden phrases (R-7.2): the lead's
+        服务用语 page has counts to show."""
+        from kefu.interactions.services import interaction_log
+
+        for username, outcome in (
+            ("agent1", "这个我也不知道，您自己看说明书"),
+            ("agent1", "没办法，这是规定"),
+            ("agent2", "我帮您确认一下，明天回电"),
+            ("agent2", "这个不行"),
+        ):
+            interaction_log(
+                actor=get_user_model().objects.get(username=username),
+                data={"channel": "inbound_call", "category": "consultation",
+                      "caller_number": "13900000000", "content": "咨询保养项目",
+                      "outcome": outcome},
+            )  # fmt: skip
 
     def _recent_deliveries(self, admin):
         """Delivery events of the last five weeks: their 7DC and 1-month follow-ups."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "kefu.quality"
+    verbose_name = "服务质量 Service quality"
+
+    def ready(self) -> None:
+        # What agents write is checked against the center's forbidden phrases.
+        from kefu.core.wording import wording_register
+        from kefu.quality import phrases
+
+        wording_register(phrases.phrases_found, phrases.phrase_hit_keep)
