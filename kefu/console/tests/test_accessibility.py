@@ -37,7 +37,8 @@ def pages() -> list[str]:
     phone = customer.phones.first().number
     urls = ["/", "/customers/?q=王", f"/customers/{customer.pk}/",
             f"/customers/{customer.pk}/edit/", "/customers/new/", f"/call/?phone={phone}",
-            "/complaints/", "/work-orders/", "/reports/", "/notices/", "/approvals/", "/team/", "/quality/phrases/",
+            "/complaints/", "/work-orders/", "/reports/", "/notices/", "/approvals/", "/team/",
+            "/quality/phrases/",
             "/search/?q=保养", "/import/"]  # fmt: skip
     urls += [f"/complaints/{pk}/" for pk in Complaint.objects.values_list("pk", flat=True)[:2]]
     urls += [f"/work-orders/{pk}/" for pk in WorkOrder.objects.values_list("pk", flat=True)[:1]]
