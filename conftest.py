@@ -68,3 +68,13 @@ def api(agent):
 @pytest.fixture
 def api_as():
     return Api
+
+
+@pytest.fixture(autouse=True)
+def _fresh_phrase_list():
+    """Each test reads the forbidden-phrase list of its own database (the process keeps the
+    list for a second: a rolled-back test's phrases must not reach the next test)."""
+    from kefu.quality.phrases import phrases_forget
+
+    phrases_forget()
+    yield

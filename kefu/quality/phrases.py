@@ -7,6 +7,7 @@ starts and ends on a word boundary — 不行 is found in 这个真不行了 (�
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db import transaction
@@ -43,8 +44,16 @@ _cache: dict[str, Any] = {"stamp": None}
 _phrases: list[Found] = []
 
 
+FRESH_SECONDS = 1.0  # a changed list is noticed within this long by every process
+
+
 def _active() -> list[Found]:
-    """The active phrases, read again only when the list changed (one small query)."""
+    """The active phrases, read again when the list changed: this process's own changes at
+    once, another's within FRESH_SECONDS (a small query at most that often)."""
+    now = time.monotonic()
+    if _cache["stamp"] is not None and now - _cache.get("checked", 0.0) < FRESH_SECONDS:
+        return list(_phrases)
+    _cache["checked"] = now
     stamp = ForbiddenPhrase.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     key = (stamp["n"], stamp["at"])
     if _cache["stamp"] != key:
@@ -56,27 +65,33 @@ def _active() -> list[Found]:
     return list(_phrases)
 
 
-def _boundaries(text: str) -> set[int]:
-    """Where jieba's words of `text` start and end."""
-    found = {0}
-    for _word, start, end in jieba_cutter().tokenize(text):
-        found.update((start, end))
-    return found
+MARGIN = 12  # characters either side of an occurrence cut with it: jieba decides locally
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] starts and ends where jieba's words do — judged on the
+    occurrence and a margin around it, so a long note is not cut whole."""
+    left = max(0, start - MARGIN)
+    bounds = {0}
+    for _word, a, b in jieba_cutter().tokenize(text[left : end + MARGIN]):
+        bounds.update((a, b))
+    return start - left in bounds and end - left in bounds
+
+
+def phrases_forget() -> None:
+    """Read the list again at the next check (after a change made outside the services)."""
+    _cache["stamp"] = None
 
 
 def phrases_found(text: str) -> list[Found]:
     """The active forbidden phrases in `text` as whole words: (phrase, instead, why, id),
     each once."""
     text = plain(text or "")[:MAX_TEXT]
-    phrases = [p for p in _active() if p[0] in text]  # most texts hold none: no cutting
-    if not phrases:
-        return []
-    boundaries = _boundaries(text)
     found = []
-    for phrase in phrases:
-        start = text.find(phrase[0])
+    for phrase in _active():
+        start = text.find(phrase[0])  # most texts hold none: nothing is cut
         while start != -1:
-            if start in boundaries and start + len(phrase[0]) in boundaries:
+            if _whole_word(text, start, start + len(phrase[0])):
                 found.append(phrase)
                 break
             start = text.find(phrase[0], start + 1)
@@ -143,6 +158,7 @@ def phrase_create(*, actor: Any, data: dict[str, Any]) -> ForbiddenPhrase:
     phrase = ForbiddenPhrase(**v)
     audit_as(phrase, actor)
     phrase.save()
+    phrases_forget()
     return phrase
 
 
@@ -162,6 +178,7 @@ def phrase_update(*, actor: Any, phrase_id: int, data: dict[str, Any]) -> Forbid
         setattr(phrase, key, value)
     audit_as(phrase, actor)
     phrase.save()
+    phrases_forget()
     return phrase
 
 
@@ -173,4 +190,5 @@ def phrases_seed(*, actor: Any = None) -> int:
         row = ForbiddenPhrase(phrase=phrase, reason=reason, instead=instead)
         audit_as(row, actor)
         row.save()
+    phrases_forget()
     return len(DEFAULT_PHRASES)
