@@ -24,6 +24,8 @@ APPROVE_COMPLAINTS = "complaints.approve"
 VIEW_REPORTS = "reports.view"
 VIEW_QUALITY = "quality.view"  # every agent's QA findings (forbidden phrases used …)
 MANAGE_PHRASES = "quality.manage_phrases"  # the center's forbidden-phrase list
+INSPECT = "quality.inspect"  # draw QA samples and score them
+DECIDE_APPEALS = "quality.decide_appeals"  # decide an agent's appeal of a QA score
 
 _AGENT = {
     VIEW_CUSTOMERS,
@@ -46,6 +48,8 @@ _LEAD = _AGENT | {
     VIEW_REPORTS,
     VIEW_QUALITY,
     MANAGE_PHRASES,
+    INSPECT,
+    DECIDE_APPEALS,
 }
 _MANAGER = _LEAD | {EXPORT_CUSTOMERS}
 _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
@@ -53,7 +57,7 @@ _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
-    Role.QA: frozenset(_READER | {VIEW_REPORTS, VIEW_QUALITY, MANAGE_PHRASES}),
+    Role.QA: frozenset(_READER | {VIEW_REPORTS, VIEW_QUALITY, MANAGE_PHRASES, INSPECT}),
     Role.MANAGER: frozenset(_MANAGER),
     Role.GM: frozenset(
         _READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS, VIEW_REPORTS, VIEW_QUALITY}

@@ -50,6 +50,8 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("wording/", quality.wording, name="wording"),
     path("quality/phrases/", quality.phrases, name="phrases"),
+    path("quality/", quality.qa_home, name="qa"),
+    path("quality/inspections/<int:inspection_id>/", quality.inspection, name="inspection"),
     path("approvals/<int:proposal_id>/", approvals.decide, name="approval-decide"),
     path("reports/<slug:name>.xlsx", reports.report_xlsx, name="report-xlsx"),
 ]

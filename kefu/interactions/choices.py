@@ -59,3 +59,4 @@ class NoticeKind(models.TextChoices):
     SECURITY = "security", "安全提醒 security"
     APPROVAL = "approval", "待审批 approval request"
     MESSAGE = "message", "留言 message"
+    QA = "qa", "质检 QA"

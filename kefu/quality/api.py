@@ -1,19 +1,25 @@
-"""/api/v1/quality: the center's forbidden phrases (服务用语禁忌, R-7.2), a check of any text
-against them (the console checks as the agent types), and who used which phrase."""
+"""/api/v1/quality: QA inspection (质检: samples, scores, appeals, the monthly summary,
+R-7.1), the center's forbidden phrases (服务用语禁忌, R-7.2), a check of any text against
+them (the console checks as the agent types), and who used which phrase."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from kefu.core.api import ERRORS, Id
+from kefu.core.errors import ValidationFailed
+from kefu.core.inputs import choice_error
 from kefu.core.wording import wording_check
+from kefu.quality import choices as ch
+from kefu.quality import inspections as qa
 from kefu.quality import phrases as svc
 from kefu.quality import selectors as sel
-from kefu.quality.presenters import hit_payload, phrase_payload
+from kefu.quality.presenters import hit_payload, inspection_payload, phrase_payload
 
 router = Router(tags=["quality 服务质量"])
 
@@ -131,3 +137,116 @@ def hits_by_agent(request: HttpRequest, params: Query[DaysQuery]):
     the phrase used most."""
     since = timezone.now() - dt.timedelta(days=params.days)
     return sel.phrase_hits_by_agent(user=request.user, since=since)[: params.limit]
+
+
+class DrawIn(Schema):
+    month: str = Field("", max_length=7, description="YYYY-MM; this month when empty")
+    per_agent: int = Field(3, ge=1, le=5)
+
+
+class DrawOut(Schema):
+    added: int
+
+
+class InspectionsQuery(Schema):
+    month: str = Field("", max_length=7)
+    status: str = Field("", max_length=8)
+    agent: Id | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+class ScoreIn(Schema):
+    scores: dict[str, Any] = Field(
+        ..., description='item id → points, or {"points": n, "comment": "…"}'
+    )
+    comment: str = Field("", max_length=1000)
+
+
+class AppealIn(Schema):
+    reason: str = Field(..., max_length=1000)
+
+
+class DecideIn(Schema):
+    upheld: bool
+    note: str = Field(..., max_length=1000)
+    score: int | None = Field(None, ge=0, le=1000)
+
+
+class SummaryQuery(Schema):
+    month: str = Field("", max_length=7)
+    limit: int = Field(200, ge=1, le=1000)
+
+
+class SummaryRow(Schema):
+    agent_id: int
+    agent: str
+    count: int
+    average: float | None
+    previous: float | None
+    lost_most: str
+
+
+@router.post("/inspections/draw", response={200: DrawOut, **ERRORS}, summary="Draw samples 抽检")
+def draw(request: HttpRequest, payload: DrawIn):
+    """Sample each certified agent's contacts of the month (1–5 each; the same draw every
+    time, never a contact twice, topped up when more contacts came in) — R-7.1."""
+    month = qa.month_of(payload.month)
+    return {"added": qa.samples_draw(actor=request.user, month=month, per_agent=payload.per_agent)}
+
+
+@router.get("/inspections", response={200: list[dict[str, Any]], **ERRORS})
+def list_inspections(request: HttpRequest, params: Query[InspectionsQuery]):
+    """Sampled contacts and their QA (an agent: their own only)."""
+    if params.status and params.status not in ch.InspectionStatus.values:
+        raise ValidationFailed(choice_error("status", params.status, ch.InspectionStatus.values))
+    rows = sel.inspections(
+        user=request.user,
+        month=qa.month_of(params.month) if params.month else None,
+        status=params.status,
+        agent_id=params.agent,
+    )
+    return [inspection_payload(i) for i in rows[: params.limit]]
+
+
+@router.get("/inspections/summary", response={200: list[SummaryRow], **ERRORS})
+def summary(request: HttpRequest, params: Query[SummaryQuery]):
+    """Each agent's QA of the month: scored contacts, average, last month's, the item that
+    lost most points — lowest average first (R-7.1's monthly summary)."""
+    month = qa.month_of(params.month)
+    return sel.qa_month_summary(user=request.user, month=month)[: params.limit]
+
+
+@router.get("/inspections/{int:inspection_id}", response={200: dict[str, Any], **ERRORS})
+def get_inspection(request: HttpRequest, inspection_id: int):
+    found = sel.inspection_get(user=request.user, inspection_id=inspection_id)
+    return inspection_payload(found, detail=True)
+
+
+@router.post("/inspections/{int:inspection_id}/score", response={200: dict[str, Any], **ERRORS})
+def score(request: HttpRequest, inspection_id: int, payload: ScoreIn):
+    """Score every item of the form (0 to its points), with comments; the agent is told."""
+    done = qa.inspection_score(actor=request.user, inspection_id=inspection_id,
+                               data=payload.dict())  # fmt: skip
+    return inspection_payload(done, detail=True)
+
+
+@router.post("/inspections/{int:inspection_id}/appeal", response={200: dict[str, Any], **ERRORS})
+def appeal(request: HttpRequest, inspection_id: int, payload: AppealIn):
+    """The agent appeals their score once, with a reason; the team leads are told."""
+    sel.inspection_get(user=request.user, inspection_id=inspection_id)
+    done = qa.inspection_appeal(actor=request.user, inspection_id=inspection_id,
+                                reason=payload.reason)  # fmt: skip
+    return inspection_payload(done, detail=True)
+
+
+@router.post("/inspections/{int:inspection_id}/decide", response={200: dict[str, Any], **ERRORS})
+def decide(request: HttpRequest, inspection_id: int, payload: DecideIn):
+    """A team lead upholds (with the corrected score) or rejects an appeal; final."""
+    done = qa.inspection_decide(
+        actor=request.user,
+        inspection_id=inspection_id,
+        upheld=payload.upheld,
+        note=payload.note,
+        score=payload.score,
+    )
+    return inspection_payload(done, detail=True)

@@ -9,3 +9,18 @@ class Written(models.TextChoices):
     INTERACTION = "interaction", "接待记录 contact"
     CALLBACK = "callback", "回电·留言 callback"
     FOLLOWUP = "followup", "回访 follow-up"
+
+
+class InspectionStatus(models.TextChoices):
+    """A sampled contact's way through QA (R-7.1): drawn, scored by the inspector, appealed
+    once by the agent, decided by the team lead."""
+
+    DUE = "due", "待质检 to inspect"
+    SCORED = "scored", "已评分 scored"
+    APPEALED = "appealed", "申诉中 appealed"
+    FINAL = "final", "已定 final"
+
+
+class AppealDecision(models.TextChoices):
+    UPHELD = "upheld", "申诉成立 upheld"
+    REJECTED = "rejected", "申诉驳回 rejected"

@@ -1,5 +1,6 @@
-"""Service quality (R-7): the center's forbidden phrases (服务用语禁忌, R-7.2) and where
-agents wrote them."""
+"""Service quality (R-7): QA inspection of sampled contacts with an evaluation form and
+appeals (质检, R-7.1), the center's forbidden phrases (服务用语禁忌, R-7.2) and where agents
+wrote them."""
 
 from __future__ import annotations
 
@@ -64,3 +65,108 @@ class PhraseHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phrase_text} ({self.get_written_in_display()} {self.record_id})"
+
+
+class EvaluationForm(models.Model):
+    """The QA evaluation form (评分表): items in sections, each worth points (R-7.1). Data an
+    administrator edits; the preset loads the seed's form."""
+
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    active = models.BooleanField("启用 active", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "质检评分表 evaluation form"
+        verbose_name_plural = "质检评分表 evaluation forms"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def total(self) -> int:
+        return sum(i.points for i in self.items.all())
+
+
+class EvaluationItem(models.Model):
+    """One scored item: 服务用语, 服务态度, 语气语调, 归纳客户需求的能力, 应变能力 …"""
+
+    form = models.ForeignKey(EvaluationForm, on_delete=models.CASCADE, related_name="items")
+    section = models.CharField("分组 section", max_length=40, blank=True)
+    name = models.CharField("项目 item", max_length=64)
+    description = models.CharField("说明 description", max_length=300, blank=True)
+    points = models.PositiveSmallIntegerField("分值 points")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "质检项目 evaluation item"
+        verbose_name_plural = "质检项目 evaluation items"
+        ordering = ["form", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.points})"
+
+
+class Inspection(models.Model):
+    """One sampled contact of an agent for a month, and its QA: the inspector's scores, the
+    agent's one appeal and the team lead's decision (R-7.1). A contact is sampled once."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspections"
+    )
+    interaction = models.OneToOneField(
+        "interactions.Interaction", on_delete=models.PROTECT, related_name="inspection"
+    )
+    month = models.DateField("月份 month")  # the first day of the sampled month
+    form = models.ForeignKey(EvaluationForm, on_delete=models.PROTECT)
+    status = models.CharField(
+        max_length=8, choices=ch.InspectionStatus.choices, default=ch.InspectionStatus.DUE
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField("得分 score", null=True)
+    comment = models.CharField("评语 comment", max_length=1000, blank=True)
+    scored_at = models.DateTimeField(null=True)
+    appeal_reason = models.CharField("申诉理由 appeal", max_length=1000, blank=True)
+    appealed_at = models.DateTimeField(null=True)
+    decision = models.CharField(max_length=8, choices=ch.AppealDecision.choices, blank=True)
+    decision_note = models.CharField("处理意见 decision note", max_length=1000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "质检 inspection"
+        verbose_name_plural = "质检 inspections"
+        indexes = [
+            models.Index(fields=["month", "status"], name="inspection_month"),
+            models.Index(fields=["agent", "-month"], name="inspection_agent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.month:%Y-%m} #{self.interaction_id}"
+
+
+class InspectionScore(models.Model):
+    """The points one item got on one inspection, with the inspector's comment."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(EvaluationItem, on_delete=models.PROTECT)
+    points = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="inspection_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.name}: {self.points}"

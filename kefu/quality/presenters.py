@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
-from kefu.quality.models import ForbiddenPhrase, PhraseHit
+from kefu.quality.models import ForbiddenPhrase, Inspection, PhraseHit
 
 
 def phrase_payload(p: ForbiddenPhrase) -> dict:
@@ -28,3 +30,52 @@ def hit_payload(h: PhraseHit) -> dict:
         "excerpt": h.excerpt,
         "at": timezone.localtime(h.at),
     }
+
+
+def _halves(label: str) -> tuple[str, str]:
+    zh, _, en = label.partition(" ")
+    return zh, en
+
+
+def inspection_payload(i: Inspection, *, detail: bool = False) -> dict[str, Any]:
+    status, status_en = _halves(i.get_status_display())
+    decision, decision_en = _halves(i.get_decision_display()) if i.decision else ("", "")
+    contact = i.interaction
+    out: dict[str, Any] = {
+        "id": i.pk,
+        "agent": i.agent.username,
+        "agent_name": i.agent.display_name or i.agent.username,
+        "month": f"{i.month:%Y-%m}",
+        "status": i.status,
+        "status_label": status,
+        "status_label_en": status_en,
+        "interaction_id": i.interaction_id,
+        "occurred_at": timezone.localtime(contact.occurred_at),
+        "channel_label": _halves(contact.get_channel_display())[0],
+        "score": i.score,
+        "total": i.form.total,
+        "comment": i.comment,
+        "inspector_name": (i.inspector.display_name or i.inspector.username) if i.inspector else "",
+        "appeal_reason": i.appeal_reason,
+        "decision": i.decision,
+        "decision_label": decision,
+        "decision_label_en": decision_en,
+        "decision_note": i.decision_note,
+    }
+    if detail:
+        given = {s.item_id: s for s in i.scores.all()}
+        out["contact"] = {
+            "content": contact.content,
+            "demand": contact.demand,
+            "outcome": contact.outcome,
+            "category_label": _halves(contact.get_category_display())[0],
+            "call_id": contact.call_id or "",
+        }
+        out["items"] = [
+            {"id": item.pk, "section": item.section, "name": item.name,
+             "description": item.description, "points": item.points,
+             "given": given[item.pk].points if item.pk in given else None,
+             "comment": given[item.pk].comment if item.pk in given else ""}
+            for item in i.form.items.all()
+        ]  # fmt: skip
+    return out

@@ -16,6 +16,7 @@ from kefu.core.models import Preset
 from kefu.core.services import center_settings
 from kefu.customers.services import preset_apply_customer_data
 from kefu.followups.services import followup_rules_retire, preset_apply_followup_data
+from kefu.quality.inspections import form_seed
 from kefu.quality.phrases import phrases_seed
 from kefu.tickets.services import preset_apply_ticket_data
 
@@ -86,6 +87,7 @@ def preset_load(*, code: str, force: bool = False) -> Preset:
         preset_apply_followup_data(config=config, switching=switching)
         preset_apply_care_data(config=config, switching=switching)
         phrases_seed()  # the default forbidden phrases, unless the center has its own list
+        form_seed()  # the seed's QA evaluation form, unless the center has one
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

@@ -13,6 +13,7 @@ from kefu.complaints.models import Complaint
 from kefu.console.tests.test_browser import CHROMIUM, browser, chromium  # noqa: F401
 from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
+from kefu.quality.models import Inspection
 from kefu.tickets.models import WorkOrder
 
 AXE = Path(
@@ -38,9 +39,12 @@ def pages() -> list[str]:
     urls = ["/", "/customers/?q=王", f"/customers/{customer.pk}/",
             f"/customers/{customer.pk}/edit/", "/customers/new/", f"/call/?phone={phone}",
             "/complaints/", "/work-orders/", "/reports/", "/notices/", "/approvals/", "/team/",
-            "/quality/phrases/",
+            "/quality/phrases/", "/quality/",
             "/search/?q=保养", "/import/"]  # fmt: skip
     urls += [f"/complaints/{pk}/" for pk in Complaint.objects.values_list("pk", flat=True)[:2]]
+    urls += [
+        f"/quality/inspections/{pk}/" for pk in Inspection.objects.values_list("pk", flat=True)[:2]
+    ]
     urls += [f"/work-orders/{pk}/" for pk in WorkOrder.objects.values_list("pk", flat=True)[:1]]
     urls += [f"/followups/{pk}/" for pk in FollowUp.objects.values_list("pk", flat=True)[:1]]
     return urls

@@ -14,6 +14,7 @@ from kefu.accounts.models import User
 from kefu.complaints.models import Complaint
 from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
+from kefu.quality.models import Inspection
 from kefu.tickets.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -73,10 +74,13 @@ def pages() -> list[str]:
             f"/customers/{customer.pk}/edit/", "/customers/new/", "/call/",
             f"/call/?phone={phone}", "/complaints/", "/complaints/?stage=", "/followups/next/",
             "/work-orders/", "/work-orders/?status=", "/reports/", "/notices/", "/approvals/",
-            "/import/", "/team/", "/quality/phrases/", "/search/?q=保养",
+            "/import/", "/team/", "/quality/phrases/", "/quality/", "/search/?q=保养",
             "/search/?q=保养&part=orders",
             "/search/?q=保养&part=contacts"]  # fmt: skip
     urls += [f"/complaints/{pk}/" for pk in Complaint.objects.values_list("pk", flat=True)[:8]]
+    urls += [
+        f"/quality/inspections/{pk}/" for pk in Inspection.objects.values_list("pk", flat=True)[:2]
+    ]
     urls += [f"/work-orders/{pk}/" for pk in WorkOrder.objects.values_list("pk", flat=True)[:5]]
     urls += [f"/followups/{pk}/" for pk in FollowUp.objects.values_list("pk", flat=True)[:3]]
     return urls

@@ -1,7 +1,7 @@
-"""服务用语 (R-7.2): the live check of what an agent types (each textarea marked
-`data-wording` asks as the agent pauses), and the page of forbidden phrases — the list with
-why and what to say instead, who used which this month (the lead's count per agent), and
-the latest uses with their text."""
+"""质检 and 服务用语 (R-7.1, R-7.2): the inspector's workbench (samples to score, late ones,
+appeals, the month's summary) and the inspection page; the live check of what an agent types
+(each textarea marked `data-wording` asks as the agent pauses), and the page of forbidden
+phrases — the list, who used which this month (the lead's count per agent), the latest uses."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from kefu.accounts import permissions as P
 from kefu.console.views.base import console, field_errors, message, posted_id
 from kefu.core.errors import KefuError
 from kefu.core.wording import wording_check
+from kefu.quality import inspections as inspections_svc
 from kefu.quality import phrases as phrase_svc
 from kefu.quality import selectors as quality_sel
-from kefu.quality.presenters import hit_payload, phrase_payload
+from kefu.quality.presenters import hit_payload, inspection_payload, phrase_payload
 
 CHECKED = 20_000  # characters of one live check
 
@@ -72,3 +73,89 @@ def phrases(request: HttpRequest) -> HttpResponse:
             context["form"] = data
             return render(request, "console/phrases.html", context, status=422)
     return render(request, "console/phrases.html", context)
+
+
+@console
+def qa_home(request: HttpRequest) -> HttpResponse:
+    """质检: what the QA inspector opens first — this month's samples to score, earlier ones
+    left unscored, appeals waiting for a lead, and the month's per-agent summary; an agent
+    sees their own results."""
+    user = request.user
+    try:
+        month = inspections_svc.month_of(request.GET.get("month") or None)
+    except KefuError:
+        month = inspections_svc.month_of(None)
+    inspector = P.has_perm(user, P.INSPECT) or P.has_perm(user, P.DECIDE_APPEALS)
+    if request.method == "POST" and P.has_perm(user, P.INSPECT):
+        try:
+            added = inspections_svc.samples_draw(
+                actor=user, month=month, per_agent=int(request.POST.get("per_agent") or 3)
+            )
+            messages.success(request, _("已抽取 %(n)s 条接待记录") % {"n": added})
+        except (KefuError, ValueError) as exc:
+            problems = exc.errors if isinstance(exc, KefuError) else []
+            messages.error(request, "；".join(message(e) for e in problems) or _("请求无效"))
+        return redirect(f"/quality/?month={month:%Y-%m}")
+    context = {
+        "month": f"{month:%Y-%m}",
+        "inspector": inspector,
+        "may_draw": P.has_perm(user, P.INSPECT),
+    }
+    if inspector:
+        queue = quality_sel.inspection_queue(user=user, month=month)
+        context.update({k: [inspection_payload(i) for i in v] for k, v in queue.items()})
+    else:
+        context["mine"] = [inspection_payload(i) for i in quality_sel.inspections(user=user)[:50]]
+    if P.has_perm(user, P.VIEW_QUALITY):
+        context["summary"] = quality_sel.qa_month_summary(user=user, month=month)
+    return render(request, "console/qa.html", context)
+
+
+@console
+def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    """One sampled contact: the record, the form to score it (inspector), the result and the
+    appeal (the agent), the decision (a team lead)."""
+    user = request.user
+    found = quality_sel.inspection_get(user=user, inspection_id=inspection_id)
+    errors: dict = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "score":
+                scores = {k[len("item_"):]: {"points": request.POST[k],
+                                             "comment": request.POST.get(f"note_{k[5:]}", "")}
+                          for k in request.POST if k.startswith("item_")}  # fmt: skip
+                inspections_svc.inspection_score(
+                    actor=user, inspection_id=found.pk,
+                    data={"scores": scores, "comment": request.POST.get("comment", "")},
+                )  # fmt: skip
+                messages.success(request, _("评分已保存，已通知坐席"))
+            elif action == "appeal":
+                inspections_svc.inspection_appeal(
+                    actor=user, inspection_id=found.pk, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("申诉已提交，班长将处理"))
+            elif action == "decide":
+                raw = request.POST.get("score", "")
+                inspections_svc.inspection_decide(
+                    actor=user, inspection_id=found.pk,
+                    upheld=request.POST.get("upheld") == "1",
+                    note=request.POST.get("note", ""),
+                    score=int(raw) if raw.isdigit() and len(raw) < 5 else None,
+                )  # fmt: skip
+                messages.success(request, _("申诉已处理"))
+            return redirect(f"/quality/inspections/{found.pk}/")
+        except KefuError as exc:
+            errors = field_errors(exc)
+    shown = inspection_payload(found, detail=True)
+    for item in shown["items"]:  # what the inspector typed survives a refusal
+        item["entered"] = request.POST.get(f"item_{item['id']}", "")
+        item["entered_note"] = request.POST.get(f"note_{item['id']}", "")
+    context = {
+        "i": shown,
+        "errors": errors,
+        "may_score": P.has_perm(user, P.INSPECT) and found.agent_id != user.pk,
+        "may_appeal": found.agent_id == user.pk,
+        "may_decide": P.has_perm(user, P.DECIDE_APPEALS),
+    }
+    return render(request, "console/inspection.html", context, status=422 if errors else 200)

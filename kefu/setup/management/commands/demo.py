@@ -92,6 +92,7 @@ class Command(BaseCommand):
         )
         self._recent_deliveries(admin)
         self._contacts_with_forbidden_phrases()
+        self._qa_samples()
         care_run(timezone.localdate())
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
         self.stdout.write("用户 users: " + ", ".join(u[0] for u in USERS))
@@ -114,6 +115,21 @@ class Command(BaseCommand):
                       "caller_number": "13900000000", "content": "咨询保养项目",
                       "outcome": outcome},
             )  # fmt: skip
+
+    def _qa_samples(self):
+        """This month's QA samples of the demo contacts (R-7.1): two per agent, the first
+        scored, so the inspector's workbench and an agent's results have rows."""
+        from kefu.quality.inspections import inspection_score, month_of, samples_draw
+        from kefu.quality.models import Inspection
+
+        inspector = get_user_model().objects.get(username="qa")
+        samples_draw(actor=inspector, month=month_of(None), per_agent=2)
+        first = Inspection.objects.order_by("id").first()
+        if first is not None:
+            scores = {str(item.pk): item.points - (4 if item.name == "服务用语" else 0)
+                      for item in first.form.items.all()}  # fmt: skip
+            inspection_score(actor=inspector, inspection_id=first.pk,
+                             data={"scores": scores, "comment": "答复中出现禁忌用语"})  # fmt: skip
 
     def _recent_deliveries(self, admin):
         """Delivery events of the last five weeks: their 7DC and 1-month follow-ups."""
