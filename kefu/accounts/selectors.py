@@ -63,3 +63,17 @@ def team_members(*, user: User) -> list[User]:
     }
     people = User.objects.filter(is_active=True, role__in=(Role.AGENT, Role.TEAM_LEAD))
     return sorted(people, key=lambda u: (order.get(u.status, 9), u.display_name or u.username))
+
+
+def agents_for_handover(*, user: User) -> list[tuple[str, str]]:
+    """(username, name) of the colleagues who can take over a shift: active agents and team
+    leads other than the user, by name."""
+    from kefu.accounts.choices import Role
+
+    return [
+        (u, n or u)
+        for u, n in User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.TEAM_LEAD])
+        .exclude(pk=user.pk)
+        .order_by("display_name", "username")
+        .values_list("username", "display_name")
+    ]

@@ -16,10 +16,16 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.inputs import choice_error
 from kefu.core.wording import wording_check
 from kefu.quality import choices as ch
+from kefu.quality import handover as handover_svc
 from kefu.quality import inspections as qa
 from kefu.quality import phrases as svc
 from kefu.quality import selectors as sel
-from kefu.quality.presenters import hit_payload, inspection_payload, phrase_payload
+from kefu.quality.presenters import (
+    handover_payload,
+    hit_payload,
+    inspection_payload,
+    phrase_payload,
+)
 
 router = Router(tags=["quality 服务质量"])
 
@@ -250,3 +256,35 @@ def decide(request: HttpRequest, inspection_id: int, payload: DecideIn):
         score=payload.score,
     )
     return inspection_payload(done, detail=True)
+
+
+class HandoverIn(Schema):
+    taker: str = Field(..., max_length=150, description="the incoming agent's username")
+    notes: str = Field("", max_length=2000)
+
+
+class HandoversQuery(Schema):
+    limit: int = Field(20, ge=1, le=200)
+
+
+@router.post("/handovers", response={201: dict[str, Any], **ERRORS}, summary="Hand over 交班")
+def handover_draft(request: HttpRequest, payload: HandoverIn):
+    """The outgoing agent hands over: the system lists their pending callbacks, follow-ups
+    due, open work orders and complaints; the incoming agent is told (R-7.3)."""
+    done = handover_svc.handover_draft(actor=request.user, data=payload.dict())
+    return Status(201, handover_payload(done))
+
+
+@router.get("/handovers", response={200: list[dict[str, Any]], **ERRORS})
+def handovers(request: HttpRequest, params: Query[HandoversQuery]):
+    """Handovers newest first: one's own; every one for team leads."""
+    return [handover_payload(h) for h in sel.handovers(user=request.user)[: params.limit]]
+
+
+@router.post("/handovers/{int:handover_id}/confirm", response={200: dict[str, Any], **ERRORS})
+def handover_confirm(request: HttpRequest, handover_id: int):
+    """Each of the two agents confirms with their own sign-in; when both have, the callbacks
+    and follow-ups move to the incoming agent."""
+    sel.handover_get(user=request.user, handover_id=handover_id)
+    done = handover_svc.handover_confirm(actor=request.user, handover_id=handover_id)
+    return handover_payload(done)

@@ -11,3 +11,9 @@ class QualityConfig(AppConfig):
         from kefu.quality import phrases
 
         wording_register(phrases.phrases_found, phrases.phrase_hit_keep)
+        from kefu.core.scheduler import Job, job_register
+
+        # a handover left unconfirmed is told to the team leads
+        job_register(
+            Job("kefu.quality.handover_alert", 300, "kefu.quality.handover.handovers_alert")
+        )

@@ -170,3 +170,47 @@ class InspectionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.name}: {self.points}"
+
+
+class Handover(models.Model):
+    """交接班表 (R-7.3): at the shift change the outgoing agent's pending callbacks and
+    messages, follow-ups due but not done, open work orders and complaints they hold, and
+    notes — confirmed by both agents, each with their own sign-in. When both have confirmed,
+    the callbacks and follow-ups move to the incoming agent. `items` is the list as drafted."""
+
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_given"
+    )
+    taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_taken"
+    )
+    notes = models.CharField("交接说明 notes", max_length=2000, blank=True)
+    items = models.JSONField(default=list)
+    drafted_at = models.DateTimeField(auto_now_add=True)
+    giver_confirmed_at = models.DateTimeField(null=True)
+    taker_confirmed_at = models.DateTimeField(null=True)
+    moved = models.JSONField(default=dict)
+    alerted_at = models.DateTimeField(null=True)  # the leads were told it is unconfirmed
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "交接班 handover"
+        verbose_name_plural = "交接班 handovers"
+        indexes = [models.Index(fields=["-drafted_at"], name="handover_time")]
+        constraints = [
+            # one open handover per outgoing agent
+            models.UniqueConstraint(
+                fields=["giver"],
+                condition=models.Q(taker_confirmed_at__isnull=True)
+                | models.Q(giver_confirmed_at__isnull=True),
+                name="handover_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giver} → {self.taker} {self.drafted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.giver_confirmed_at and self.taker_confirmed_at)

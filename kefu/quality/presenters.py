@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kefu.quality.models import ForbiddenPhrase, Inspection, PhraseHit
+from kefu.quality.models import ForbiddenPhrase, Handover, Inspection, PhraseHit
 
 
 def phrase_payload(p: ForbiddenPhrase) -> dict:
@@ -79,3 +79,41 @@ def inspection_payload(i: Inspection, *, detail: bool = False) -> dict[str, Any]
             for item in i.form.items.all()
         ]  # fmt: skip
     return out
+
+
+KIND_LABELS = {
+    "callback": ("回电·留言", "callback"),
+    "followup": ("回访", "follow-up"),
+    "work_order": ("工单", "work order"),
+    "complaint": ("投诉", "complaint"),
+}
+
+
+def handover_payload(h: Handover) -> dict[str, Any]:
+    def name(u: Any) -> str:
+        return u.display_name or u.username
+
+    def when(at: Any) -> Any:
+        return timezone.localtime(at) if at else None
+
+    return {
+        "id": h.pk,
+        "giver": h.giver.username,
+        "giver_name": name(h.giver),
+        "taker": h.taker.username,
+        "taker_name": name(h.taker),
+        "notes": h.notes,
+        "drafted_at": when(h.drafted_at),
+        "giver_confirmed_at": when(h.giver_confirmed_at),
+        "taker_confirmed_at": when(h.taker_confirmed_at),
+        "confirmed": h.confirmed,
+        "moved": h.moved,
+        "items": [
+            {
+                **item,
+                "kind_label": KIND_LABELS.get(item["kind"], ("", ""))[0],
+                "kind_label_en": KIND_LABELS.get(item["kind"], ("", ""))[1],
+            }
+            for item in h.items
+        ],
+    }

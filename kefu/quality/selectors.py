@@ -7,12 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Avg, Count, F, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 
 from kefu.accounts import permissions as P
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.quality import choices as ch
-from kefu.quality.models import ForbiddenPhrase, Inspection, InspectionScore, PhraseHit
+from kefu.quality.models import (
+    ForbiddenPhrase,
+    Handover,
+    Inspection,
+    InspectionScore,
+    PhraseHit,
+)
 
 
 def phrases(*, user: Any, active_only: bool = False) -> QuerySet[ForbiddenPhrase]:
@@ -138,3 +144,20 @@ def qa_month_summary(*, user: Any, month: dt.date) -> list[dict[str, Any]]:
     return sorted(
         (p for p in people.values() if p["count"]), key=lambda p: (p["average"], p["agent"])
     )
+
+
+def handovers(*, user: Any) -> QuerySet[Handover]:
+    """Handovers newest first: the two agents' own; every one for team leads and above."""
+    if not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+    qs = Handover.objects.select_related("giver", "taker").order_by("-drafted_at", "-id")
+    if not P.has_perm(user, P.MANAGE_TASKS):
+        qs = qs.filter(Q(giver=user) | Q(taker=user))
+    return qs
+
+
+def handover_get(*, user: Any, handover_id: int) -> Handover:
+    found = handovers(user=user).filter(pk=handover_id).first()
+    if found is None:
+        raise NotFound(f"handover {handover_id}")
+    return found
