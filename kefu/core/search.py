@@ -170,11 +170,14 @@ def index_operation(app_model: str, table: str, fields: tuple[str, ...]) -> Any:
 RANK_AT_MOST = 1000  # matches ranked by relevance; a commoner query lists the newest first
 
 
-def matching(qs: QuerySet[Any], q: str, *, rank: bool = True) -> QuerySet[Any]:
+def matching(
+    qs: QuerySet[Any], q: str, *, rank: bool = True, newest: tuple[str, ...] = ("-id",)
+) -> QuerySet[Any]:
     """The rows of `qs` whose words hold every word of `q`. With `rank`, the best matches
     first (PostgreSQL ts_rank, SQLite bm25) when there are at most RANK_AT_MOST of them; a
     query that matches more (a common word like 异响) lists the newest first instead —
     ranking tens of thousands of rows would cost a second, and the agent then adds a word.
+    `newest` is that order (an index the caller has for it: the recent contacts' time).
     An empty query matches nothing."""
     words = query_words(q)
     if not words:
@@ -189,7 +192,9 @@ def matching(qs: QuerySet[Any], q: str, *, rank: bool = True) -> QuerySet[Any]:
         if not rank:
             return found
         matches = _estimate(found)  # the planner's guess first: no rows are read
-        if matches <= 2 * RANK_AT_MOST and _few(found):
+        # a guess far below the bound is trusted (even four times too low it stays within
+        # RANK_AT_MOST); near it, the matches are counted up to the bound first
+        if matches <= RANK_AT_MOST // 4 or (matches <= 2 * RANK_AT_MOST and _few(found)):
             # F(): a bare name would be wrapped in a second to_tsvector and lose the counts
             return found.annotate(_rank=SearchRank(F("_words"), query)).order_by("-_rank", "-id")
         rows = _estimate(qs)  # the rows searched (a table, or its recent part)
@@ -199,10 +204,10 @@ def matching(qs: QuerySet[Any], q: str, *, rank: bool = True) -> QuerySet[Any]:
             # only among the newest rows that should hold about twice RANK_AT_MOST of them
             span = int(rows * 2 * RANK_AT_MOST / max(matches, 1))
             if span < rows:
-                newest = qs.model._base_manager.order_by("-id").values_list("id", flat=True)
-                found = found.filter(id__gt=(newest.first() or 0) - max(span, 20_000))
+                ids = qs.model._base_manager.order_by("-id").values_list("id", flat=True)
+                found = found.filter(id__gt=(ids.first() or 0) - max(span, 20_000))
             return found.order_by((F("id") + 0).desc())
-        return found.order_by("-id")  # a common word: the newest rows soon hold it
+        return found.order_by(*newest)  # a common word: the newest rows soon hold it
     match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
     found = qs.filter(
         id__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])

@@ -45,18 +45,25 @@ def interactions_list(
         qs = qs.filter(agent__username=agent)
     if category:
         qs = qs.filter(category=category)
-    cutoff = search_cutoff()
+    newest: tuple[str, ...] = ("-id",)
     if q.strip() and not (older or since or customer_id or caller):
-        since = cutoff  # one customer's or number's contacts are few: searched whatever their age
-    if since:
+        # the recent contacts, as the daily job marked them (the last CONTACT_SEARCH_DAYS
+        # days, give or take the day since it ran): the smaller word index answers alone —
+        # a time condition beside it would lead the planner to a far costlier plan; a
+        # common word walks the recent contacts newest first (their own time index)
+        qs = qs.filter(search_recent=True)
+        newest = ("-occurred_at",)
+    elif since:
         qs = qs.filter(occurred_at__gte=since)
-        if q.strip() and since >= cutoff:
-            # every contact since the cutoff is marked: the smaller word index answers
-            qs = qs.filter(search_recent=True)
+        if q.strip() and since >= search_cutoff():
+            qs = qs.filter(search_recent=True)  # every contact since then is marked
     if until:
         qs = qs.filter(occurred_at__lt=until)
     if q.strip():
-        qs = matching(qs, q)
+        # customer and agent fetched for the page's rows only, not for every match
+        qs = matching(
+            qs.select_related(None).prefetch_related("customer", "agent"), q, newest=newest
+        )
     return qs
 
 
