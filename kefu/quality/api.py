@@ -145,6 +145,73 @@ def hits_by_agent(request: HttpRequest, params: Query[DaysQuery]):
     return sel.phrase_hits_by_agent(user=request.user, since=since)[: params.limit]
 
 
+class ContactOut(Schema):
+    content: str
+    demand: str
+    outcome: str
+    category_label: str
+    call_id: str
+
+
+class ItemOut(Schema):
+    id: int
+    section: str
+    name: str
+    description: str
+    points: int
+    given: int | None
+    comment: str
+
+
+class InspectionOut(Schema):
+    id: int
+    agent: str
+    agent_name: str
+    month: str
+    status: str
+    status_label: str
+    status_label_en: str
+    interaction_id: int
+    occurred_at: dt.datetime
+    channel_label: str
+    score: int | None
+    total: int
+    comment: str
+    inspector_name: str
+    appeal_reason: str
+    decision: str
+    decision_label: str
+    decision_label_en: str
+    decision_note: str
+    contact: ContactOut | None = None
+    items: list[ItemOut] | None = None
+
+
+class HandoverItemOut(Schema):
+    kind: str
+    kind_label: str
+    kind_label_en: str
+    id: int
+    label: str
+    due: str
+    moves: bool
+
+
+class HandoverOut(Schema):
+    id: int
+    giver: str
+    giver_name: str
+    taker: str
+    taker_name: str
+    notes: str
+    drafted_at: dt.datetime
+    giver_confirmed_at: dt.datetime | None
+    taker_confirmed_at: dt.datetime | None
+    confirmed: bool
+    moved: dict[str, int]
+    items: list[HandoverItemOut]
+
+
 class DrawIn(Schema):
     month: str = Field("", max_length=7, description="YYYY-MM; this month when empty")
     per_agent: int = Field(3, ge=1, le=5)
@@ -200,7 +267,7 @@ def draw(request: HttpRequest, payload: DrawIn):
     return {"added": qa.samples_draw(actor=request.user, month=month, per_agent=payload.per_agent)}
 
 
-@router.get("/inspections", response={200: list[dict[str, Any]], **ERRORS})
+@router.get("/inspections", response={200: list[InspectionOut], **ERRORS})
 def list_inspections(request: HttpRequest, params: Query[InspectionsQuery]):
     """Sampled contacts and their QA (an agent: their own only)."""
     if params.status and params.status not in ch.InspectionStatus.values:
@@ -222,13 +289,13 @@ def summary(request: HttpRequest, params: Query[SummaryQuery]):
     return sel.qa_month_summary(user=request.user, month=month)[: params.limit]
 
 
-@router.get("/inspections/{int:inspection_id}", response={200: dict[str, Any], **ERRORS})
+@router.get("/inspections/{int:inspection_id}", response={200: InspectionOut, **ERRORS})
 def get_inspection(request: HttpRequest, inspection_id: int):
     found = sel.inspection_get(user=request.user, inspection_id=inspection_id)
     return inspection_payload(found, detail=True)
 
 
-@router.post("/inspections/{int:inspection_id}/score", response={200: dict[str, Any], **ERRORS})
+@router.post("/inspections/{int:inspection_id}/score", response={200: InspectionOut, **ERRORS})
 def score(request: HttpRequest, inspection_id: int, payload: ScoreIn):
     """Score every item of the form (0 to its points), with comments; the agent is told."""
     done = qa.inspection_score(actor=request.user, inspection_id=inspection_id,
@@ -236,7 +303,7 @@ def score(request: HttpRequest, inspection_id: int, payload: ScoreIn):
     return inspection_payload(done, detail=True)
 
 
-@router.post("/inspections/{int:inspection_id}/appeal", response={200: dict[str, Any], **ERRORS})
+@router.post("/inspections/{int:inspection_id}/appeal", response={200: InspectionOut, **ERRORS})
 def appeal(request: HttpRequest, inspection_id: int, payload: AppealIn):
     """The agent appeals their score once, with a reason; the team leads are told."""
     sel.inspection_get(user=request.user, inspection_id=inspection_id)
@@ -245,7 +312,7 @@ def appeal(request: HttpRequest, inspection_id: int, payload: AppealIn):
     return inspection_payload(done, detail=True)
 
 
-@router.post("/inspections/{int:inspection_id}/decide", response={200: dict[str, Any], **ERRORS})
+@router.post("/inspections/{int:inspection_id}/decide", response={200: InspectionOut, **ERRORS})
 def decide(request: HttpRequest, inspection_id: int, payload: DecideIn):
     """A team lead upholds (with the corrected score) or rejects an appeal; final."""
     done = qa.inspection_decide(
@@ -267,7 +334,7 @@ class HandoversQuery(Schema):
     limit: int = Field(20, ge=1, le=200)
 
 
-@router.post("/handovers", response={201: dict[str, Any], **ERRORS}, summary="Hand over 交班")
+@router.post("/handovers", response={201: HandoverOut, **ERRORS}, summary="Hand over 交班")
 def handover_draft(request: HttpRequest, payload: HandoverIn):
     """The outgoing agent hands over: the system lists their pending callbacks, follow-ups
     due, open work orders and complaints; the incoming agent is told (R-7.3)."""
@@ -275,13 +342,13 @@ def handover_draft(request: HttpRequest, payload: HandoverIn):
     return Status(201, handover_payload(done))
 
 
-@router.get("/handovers", response={200: list[dict[str, Any]], **ERRORS})
+@router.get("/handovers", response={200: list[HandoverOut], **ERRORS})
 def handovers(request: HttpRequest, params: Query[HandoversQuery]):
     """Handovers newest first: one's own; every one for team leads."""
     return [handover_payload(h) for h in sel.handovers(user=request.user)[: params.limit]]
 
 
-@router.post("/handovers/{int:handover_id}/confirm", response={200: dict[str, Any], **ERRORS})
+@router.post("/handovers/{int:handover_id}/confirm", response={200: HandoverOut, **ERRORS})
 def handover_confirm(request: HttpRequest, handover_id: int):
     """Each of the two agents confirms with their own sign-in; when both have, the callbacks
     and follow-ups move to the incoming agent."""

@@ -65,8 +65,10 @@ def handover_draft(*, actor: User, data: dict[str, Any]) -> Handover:
     except ValidationFailed as exc:
         raise ValidationFailed(errors + exc.errors) from exc
     if taker is None:
-        errors.append(FieldError("taker", "required", "请选择接班人", "name who takes over"))
-    elif taker.pk == actor.pk:
+        raise ValidationFailed(
+            [*errors, FieldError("taker", "required", "请选择接班人", "name who takes over")]
+        )
+    if taker.pk == actor.pk:
         errors.append(
             FieldError("taker", "self", "不能交接给自己", "you cannot hand over to yourself")
         )
@@ -75,7 +77,6 @@ def handover_draft(*, actor: User, data: dict[str, Any]) -> Handover:
                                  "the one taking over is an agent or a team lead"))  # fmt: skip
     if errors:
         raise ValidationFailed(errors)
-    assert taker is not None
     handover = Handover(giver=actor, taker=taker, notes=notes,
                         items=items_of(actor, timezone.localdate()))  # fmt: skip
     audit_as(handover, actor)
