@@ -14,6 +14,7 @@ class KefuUserAdmin(UserAdmin):
         "department",
         "skill_level",
         "is_certified",
+        "certified_until",
         "is_active",
     )
     list_filter = ("role", "department", "is_certified", "is_active")
@@ -28,6 +29,7 @@ class KefuUserAdmin(UserAdmin):
                     "display_name",
                     "skill_level",
                     "is_certified",
+                    "certified_until",
                     "accepts_customers",
                 )
             },

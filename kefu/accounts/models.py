@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
@@ -36,8 +37,8 @@ class Department(models.Model):
 class User(AbstractUser):
     """A person who signs in: an agent, a team lead, a manager, a department handler …
 
-    `skill_level` (1–5) weighs customer assignment (R-1.7); `is_certified` gates call
-    taking (R-2.5) until training records exist.
+    `skill_level` (1–5) weighs customer assignment (R-1.7); `is_certified` with its expiry
+    `certified_until` (none: no expiry) gates call taking on every path (R-2.5, R-7.4).
     """
 
     role = models.CharField("角色 role", max_length=16, choices=Role.choices, default=Role.AGENT)
@@ -47,6 +48,7 @@ class User(AbstractUser):
     display_name = models.CharField("姓名 display name", max_length=64, blank=True)
     skill_level = models.PositiveSmallIntegerField("技能等级 skill level", default=3)
     is_certified = models.BooleanField("已上岗认证 certified", default=False)
+    certified_until = models.DateField("认证有效期至 certified until", null=True, blank=True)
     accepts_customers = models.BooleanField("参与客户分配 takes new customers", default=True)
     mobile = models.CharField(
         "手机 mobile",
@@ -73,6 +75,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户 user"
         verbose_name_plural = "用户 users"
+
+    def certified_on(self, day: dt.date) -> bool:
+        """Certified to take calls on `day` (R-2.5, R-7.4)."""
+        return self.is_certified and (self.certified_until is None or self.certified_until >= day)
 
     def __str__(self) -> str:
         return self.display_name or self.username

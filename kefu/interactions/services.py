@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -47,16 +48,19 @@ ROUTED_LATER = (ch.Category.REPAIR, ch.Category.COMPLAINT)
 
 
 def require_certified(agent: User | None) -> None:
-    """Only certified agents take calls (R-2.5)."""
-    if agent is not None and not agent.is_certified:
-        raise ValidationFailed(
-            FieldError(
-                "agent",
-                "not_certified",
-                f"{agent} 尚未通过上岗认证，不能接听来电",
-                f"{agent} is not certified to take calls",
-            )
+    """Only agents certified today take calls (R-2.5, R-7.4): never certified, or expired."""
+    if agent is None or agent.certified_on(timezone.localdate()):
+        return
+    lapsed = f"（认证已于 {agent.certified_until} 过期）" if agent.is_certified else ""
+    raise ValidationFailed(
+        FieldError(
+            "agent",
+            "not_certified",
+            f"{agent} 尚未通过上岗认证{lapsed}，不能接听来电",
+            f"{agent} is not certified to take calls"
+            + (f" (expired {agent.certified_until})" if lapsed else ""),
         )
+    )
 
 
 def _clean(data: dict, *, partial: bool) -> tuple[dict, list[FieldError]]:
@@ -523,7 +527,11 @@ def agent_to_pop(customer: Customer | None) -> User | None:
     agent when available, else the certified agent available the longest; nobody when no
     one is available (the call waits in the phone system's queue)."""
     available = User.objects.filter(
-        is_active=True, status=AgentStatus.AVAILABLE, role=Role.AGENT, is_certified=True
+        Q(certified_until__isnull=True) | Q(certified_until__gte=timezone.localdate()),
+        is_active=True,
+        status=AgentStatus.AVAILABLE,
+        role=Role.AGENT,
+        is_certified=True,
     )
     if customer is not None and customer.owner_id:
         own = available.filter(pk=customer.owner_id).first()

@@ -129,3 +129,25 @@ def test_an_uncertified_agent_cannot_take_a_call_through_the_phone_system(
     novice.save()
     r = api_as(phone_system).post("/cti/events", event("answered", 5, agent="novice"))
     assert r.status_code == 200, r.content
+
+
+def test_an_expired_certification_stops_calls_and_pops(api_as, phone_system, agent):
+    """R-7.4: a certification with an expiry date no longer counts the day after it; the
+    phone system's events for that agent are refused and no call pops for them."""
+    from django.utils import timezone
+
+    from kefu.accounts.choices import AgentStatus
+    from kefu.interactions.services import agent_to_pop
+
+    agent.is_certified, agent.status = True, AgentStatus.AVAILABLE
+    agent.certified_until = timezone.localdate() - dt.timedelta(days=1)
+    agent.save()
+    r = api_as(phone_system).post("/cti/events", event("answered", 5, agent=agent.username))
+    assert r.status_code == 422
+    assert "expired" in r.json()["errors"][0]["message_en"]
+    assert agent_to_pop(None) is None
+    agent.certified_until = timezone.localdate()
+    agent.save()
+    assert agent_to_pop(None) == agent
+    r = api_as(phone_system).post("/cti/events", event("answered", 5, agent=agent.username))
+    assert r.status_code == 200
