@@ -215,6 +215,8 @@ class HandoverOut(Schema):
 class DrawIn(Schema):
     month: str = Field("", max_length=7, description="YYYY-MM; this month when empty")
     per_agent: int = Field(3, ge=1, le=5)
+    channels: list[str] = Field([], max_length=10, description="only these channels")
+    categories: list[str] = Field([], max_length=10, description="only these categories")
 
 
 class DrawOut(Schema):
@@ -264,7 +266,14 @@ def draw(request: HttpRequest, payload: DrawIn):
     """Sample each certified agent's contacts of the month (1–5 each; the same draw every
     time, never a contact twice, topped up when more contacts came in) — R-7.1."""
     month = qa.month_of(payload.month)
-    return {"added": qa.samples_draw(actor=request.user, month=month, per_agent=payload.per_agent)}
+    added = qa.samples_draw(
+        actor=request.user,
+        month=month,
+        per_agent=payload.per_agent,
+        channels=payload.channels,
+        categories=payload.categories,
+    )
+    return {"added": added}
 
 
 @router.get("/inspections", response={200: list[InspectionOut], **ERRORS})

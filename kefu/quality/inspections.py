@@ -18,8 +18,8 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from kefu.core.inputs import text_value
-from kefu.interactions.choices import NoticeKind
+from kefu.core.inputs import choice_error, text_value
+from kefu.interactions.choices import Category, Channel, NoticeKind
 from kefu.interactions.models import Interaction
 from kefu.interactions.notices import notice_send, notices_send
 from kefu.quality import choices as ch
@@ -78,12 +78,29 @@ def _month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 @transaction.atomic
-def samples_draw(*, actor: User, month: dt.date, per_agent: int) -> int:
+def samples_draw(
+    *,
+    actor: User,
+    month: dt.date,
+    per_agent: int,
+    channels: list[str] | None = None,
+    categories: list[str] | None = None,
+) -> int:
     """Draw each certified agent's sample of the month's contacts they took: `per_agent`
-    each (fewer when an agent has fewer contacts; a later run tops them up). The draw is
-    seeded by month and agent, so it is the same whoever runs it; a contact already sampled
-    is never drawn again. Returns how many contacts were added."""
+    each (fewer when an agent has fewer contacts; a later run tops them up), only of the
+    given `channels` and `categories` when named. The draw is seeded by month and agent, so
+    it is the same whoever runs it; a contact already sampled is never drawn again. Returns
+    how many contacts were added."""
     P.require(actor, P.INSPECT)
+    bad = [
+        choice_error(field, value, allowed.values)
+        for field, values, allowed in (("channels", channels, Channel),
+                                       ("categories", categories, Category))
+        for value in values or []
+        if value not in allowed.values
+    ]  # fmt: skip
+    if bad:
+        raise ValidationFailed(bad)
     if not SAMPLES_MIN <= per_agent <= SAMPLES_MAX:
         raise ValidationFailed(
             FieldError("per_agent", "out_of_range",
@@ -102,11 +119,12 @@ def samples_draw(*, actor: User, month: dt.date, per_agent: int) -> int:
         have = Inspection.objects.filter(agent=agent, month=month).count()
         if have >= per_agent:
             continue
-        contacts = list(
-            Interaction.objects.filter(agent=agent, occurred_at__gte=start, occurred_at__lt=end)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
+        taken = Interaction.objects.filter(agent=agent, occurred_at__gte=start, occurred_at__lt=end)
+        if channels:
+            taken = taken.filter(channel__in=channels)
+        if categories:
+            taken = taken.filter(category__in=categories)
+        contacts = list(taken.order_by("id").values_list("id", flat=True))
         random.Random(f"{month:%Y-%m}:{agent.pk}").shuffle(contacts)
         sampled = set(
             Inspection.objects.filter(interaction_id__in=contacts).values_list(

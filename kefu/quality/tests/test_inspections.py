@@ -190,3 +190,19 @@ def test_the_inspector_scores_from_the_console_and_the_agent_appeals_there(
     decision = {"action": "decide", "upheld": "0", "note": "录音清晰，维持"}
     r = client.post(f"/quality/inspections/{iid}/", decision, follow=True)
     assert "申诉驳回" in r.content.decode() and "98/100" in r.content.decode()
+
+
+def test_a_draw_can_be_limited_to_channels_and_categories(api_as, qa, agent, form):
+    contacts(agent, 3)  # calls
+    tz = timezone.get_current_timezone()
+    visit = Interaction.objects.create(
+        channel="visit", category="suggestion", agent=agent, content="来访建议",
+        occurred_at=dt.datetime(2026, 10, 8, 10, tzinfo=tz),
+    )  # fmt: skip
+    r = api_as(qa).post("/quality/inspections/draw",
+                        {"month": MONTH, "per_agent": 2, "channels": ["visit"]})  # fmt: skip
+    assert r.json() == {"added": 1} and drawn(agent) == [visit.pk]
+    r = api_as(qa).post("/quality/inspections/draw",
+                        {"month": MONTH, "channels": ["fax"], "categories": ["x"]})  # fmt: skip
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"channels", "categories"}
