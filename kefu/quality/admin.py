@@ -5,7 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
-from kefu.quality.models import ForbiddenPhrase, PhraseHit
+from kefu.quality.models import ForbiddenPhrase, PhraseHit, Shift
 
 
 @admin.register(ForbiddenPhrase)
@@ -21,3 +21,8 @@ class PhraseHitAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("written_in",)
     raw_id_fields = ("agent", "phrase")
     show_full_result_count = False
+
+
+@admin.register(Shift)
+class ShiftAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "starts", "ends", "seats")

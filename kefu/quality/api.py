@@ -19,6 +19,7 @@ from kefu.quality import choices as ch
 from kefu.quality import handover as handover_svc
 from kefu.quality import inspections as qa
 from kefu.quality import phrases as svc
+from kefu.quality import roster as roster_svc
 from kefu.quality import selectors as sel
 from kefu.quality.presenters import (
     handover_payload,
@@ -364,3 +365,33 @@ def handover_confirm(request: HttpRequest, handover_id: int):
     sel.handover_get(user=request.user, handover_id=handover_id)
     done = handover_svc.handover_confirm(actor=request.user, handover_id=handover_id)
     return handover_payload(done)
+
+
+class RosterIn(Schema):
+    user: str = Field(..., max_length=150)
+    shift: str = Field("", max_length=20, description="a shift code; empty: off those days")
+    start: str = Field(..., max_length=10, description="YYYY-MM-DD")
+    end: str = Field(..., max_length=10, description="YYYY-MM-DD, at most 62 days on")
+
+
+class RosterOut(Schema):
+    days: int
+
+
+class OnShift(Schema):
+    shift: str
+    seats: int
+    people: list[str]
+
+
+@router.post("/roster", response={200: RosterOut, **ERRORS}, summary="Set the roster 排班")
+def roster_set(request: HttpRequest, payload: RosterIn):
+    """Team leads: put a person on a shift (or off) for a run of days (R-7.6)."""
+    return {"days": roster_svc.roster_set(actor=request.user, data=payload.dict())}
+
+
+@router.get("/roster/now", response={200: list[OnShift], **ERRORS})
+def roster_now(request: HttpRequest):
+    """Who is on shift now, by shift, with its seats."""
+    sel.phrases(user=request.user)  # anyone who works in the center may see it
+    return roster_svc.on_shift()

@@ -1,6 +1,6 @@
-"""Service quality (R-7): QA inspection of sampled contacts with an evaluation form and
-appeals (质检, R-7.1), the center's forbidden phrases (服务用语禁忌, R-7.2) and where agents
-wrote them."""
+"""Service quality (R-7): shifts and the roster (R-7.6), QA inspection of sampled contacts
+with an evaluation form and appeals (质检, R-7.1), the center's forbidden phrases (服务用语禁忌,
+R-7.2) and where agents wrote them, and shift handovers (交接班, R-7.3)."""
 
 from __future__ import annotations
 
@@ -214,3 +214,47 @@ class Handover(models.Model):
     @property
     def confirmed(self) -> bool:
         return bool(self.giver_confirmed_at and self.taker_confirmed_at)
+
+
+class Shift(models.Model):
+    """A shift of the center (早班, 中班, 晚班 …) with its times and seats (R-7.6): data the
+    administrator edits. A shift ending at or before it starts ends the next day."""
+
+    code = models.SlugField("代码 code", max_length=20, unique=True)
+    name = models.CharField("名称 name", max_length=20)
+    starts = models.TimeField("开始 starts")
+    ends = models.TimeField("结束 ends")
+    seats = models.PositiveSmallIntegerField("座席数 seats", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "班次 shift"
+        verbose_name_plural = "班次 shifts"
+        ordering = ["starts", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class RosterEntry(models.Model):
+    """One person's shift on one day (排班, R-7.6), set by the team lead."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roster"
+    )
+    day = models.DateField("日期 day")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "排班 roster entry"
+        verbose_name_plural = "排班 roster"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="roster_one_shift_a_day")
+        ]
+        indexes = [models.Index(fields=["day", "shift"], name="roster_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day} {self.shift.name}"

@@ -74,7 +74,8 @@ def pages() -> list[str]:
             f"/customers/{customer.pk}/edit/", "/customers/new/", "/call/",
             f"/call/?phone={phone}", "/complaints/", "/complaints/?stage=", "/followups/next/",
             "/work-orders/", "/work-orders/?status=", "/reports/", "/notices/", "/approvals/",
-            "/import/", "/team/", "/quality/phrases/", "/quality/", "/handover/", "/search/?q=保养",
+            "/import/", "/team/", "/quality/phrases/", "/quality/", "/handover/", "/roster/",
+            "/search/?q=保养",
             "/search/?q=保养&part=orders",
             "/search/?q=保养&part=contacts"]  # fmt: skip
     urls += [f"/complaints/{pk}/" for pk in Complaint.objects.values_list("pk", flat=True)[:8]]

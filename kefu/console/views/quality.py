@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import permissions as P
+from kefu.accounts.selectors import agents_for_handover
 from kefu.console.views.base import console, field_errors, message, posted_id
 from kefu.core.errors import KefuError
 from kefu.core.wording import wording_check
 from kefu.quality import inspections as inspections_svc
 from kefu.quality import phrases as phrase_svc
+from kefu.quality import roster as roster_svc
 from kefu.quality import selectors as quality_sel
 from kefu.quality.presenters import hit_payload, inspection_payload, phrase_payload
 
@@ -159,3 +161,33 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
         "may_decide": P.has_perm(user, P.DECIDE_APPEALS),
     }
     return render(request, "console/inspection.html", context, status=422 if errors else 200)
+
+
+@console
+def roster(request: HttpRequest) -> HttpResponse:
+    """排班 (R-7.6): the month's roster, who is on shift now, and for team leads the form
+    that puts a person on a shift for a run of days."""
+    user = request.user
+    try:
+        month = inspections_svc.month_of(request.GET.get("month") or None)
+    except KefuError:
+        month = inspections_svc.month_of(None)
+    errors: dict = {}
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in ("user", "shift", "start", "end")}
+        try:
+            days = roster_svc.roster_set(actor=user, data=data)
+            messages.success(request, _("已排 %(n)s 天") % {"n": days})
+            return redirect(f"/roster/?month={month:%Y-%m}")
+        except KefuError as exc:
+            errors = field_errors(exc)
+    context = {
+        "month": f"{month:%Y-%m}",
+        "grid": roster_svc.roster_month(user=user, month=month),
+        "on_shift": roster_svc.on_shift(),
+        "shifts": roster_svc.shift_choices(),
+        "people": agents_for_handover(user=user),
+        "may_edit": P.has_perm(user, P.MANAGE_TASKS),
+        "errors": errors,
+    }
+    return render(request, "console/roster.html", context, status=422 if errors else 200)

@@ -14,6 +14,7 @@ from kefu.complaints.presenters import payload as complaint_payload
 from kefu.console.views.base import console
 from kefu.followups import selectors as followup_sel
 from kefu.interactions import selectors as interaction_sel
+from kefu.quality.roster import on_shift
 from kefu.tickets import selectors as ticket_sel
 
 LIST = 20  # the most urgent rows of each list
@@ -51,5 +52,6 @@ def team(request: HttpRequest) -> HttpResponse:
             "stalled": stalled,
             "complaints": [complaint_payload(c) for c in complaint_sel.near_limit(user=user)],
             "now": now,
+            "on_shift": on_shift(now=now),
         },
     )

@@ -29,6 +29,7 @@ CONFIGURATION = {
     "complaints.stagelimit",
     "complaints.approvallimit",
     "quality.forbiddenphrase",
+    "quality.shift",
     "followups.followuprule",
     "followups.script",
     "care.messagetemplate",

@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import secrets
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         self._recent_deliveries(admin)
         self._contacts_with_forbidden_phrases()
         self._qa_samples()
+        self._roster()
         care_run(timezone.localdate())
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
         self.stdout.write("用户 users: " + ", ".join(u[0] for u in USERS))
@@ -115,6 +117,28 @@ class Command(BaseCommand):
                       "caller_number": "13900000000", "content": "咨询保养项目",
                       "outcome": outcome},
             )  # fmt: skip
+
+    def _roster(self):
+        """This week's roster (R-7.6): agents 1–2 early, 3–4 the middle shift."""
+        from kefu.quality.roster import roster_set
+
+        lead = get_user_model().objects.get(username="lead")
+        monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+        for username, shift in (
+            ("agent1", "early"),
+            ("agent2", "early"),
+            ("agent3", "middle"),
+            ("agent4", "middle"),
+        ):
+            roster_set(
+                actor=lead,
+                data={
+                    "user": username,
+                    "shift": shift,
+                    "start": monday.isoformat(),
+                    "end": (monday + dt.timedelta(days=6)).isoformat(),
+                },
+            )
 
     def _qa_samples(self):
         """This month's QA samples of the demo contacts (R-7.1): two per agent, the first
