@@ -54,6 +54,7 @@ urlpatterns = [
     path("quality/", quality.qa_home, name="qa"),
     path("handover/", handover.handovers, name="handovers"),
     path("roster/", quality.roster, name="roster"),
+    path("duty/", quality.duty, name="duty"),
     path("handover/<int:handover_id>/", handover.handover, name="handover"),
     path("handover/<int:handover_id>/confirm/", handover.handover_confirm, name="handover-confirm"),
     path("quality/inspections/<int:inspection_id>/", quality.inspection, name="inspection"),

@@ -35,3 +35,10 @@ def followups_hand_over(*, actor: User, ids: list[int], giver: User, taker: User
         followup.save(update_fields=["owner"])
         moved += 1
     return moved
+
+
+def followups_done_between(*, since: dt.datetime, until: dt.datetime) -> int:
+    """Follow-ups recorded between `since` and `until` (proactive service in the duty log)."""
+    return FollowUp.objects.filter(
+        done_at__gte=since, done_at__lt=until, status=ch.Status.DONE
+    ).count()

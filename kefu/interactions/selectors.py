@@ -166,3 +166,23 @@ def tasks_by_assignee(*, user_ids: list[int], now: dt.datetime) -> dict[int, dic
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     )
     return {r["assignee_id"]: {"open": r["open"], "overdue": r["overdue"]} for r in rows}
+
+
+def shift_counts(*, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
+    """What a shift did (the duty log, R-7.3): contacts by category, outbound calls, and
+    callbacks and messages closed, between `since` and `until`."""
+    from django.db.models import Count
+
+    rows = (
+        Interaction.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+        .values("category")
+        .annotate(n=Count("id"))
+    )
+    out = {f"category_{r['category']}": r["n"] for r in rows}
+    out["outbound_calls"] = Interaction.objects.filter(
+        occurred_at__gte=since, occurred_at__lt=until, channel=ch.Channel.OUTBOUND_CALL
+    ).count()
+    out["callbacks_kept"] = CallbackTask.objects.filter(
+        done_at__gte=since, done_at__lt=until, status=ch.TaskStatus.DONE
+    ).count()
+    return out

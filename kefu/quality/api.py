@@ -16,6 +16,7 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.inputs import choice_error
 from kefu.core.wording import wording_check
 from kefu.quality import choices as ch
+from kefu.quality import duty as duty_svc
 from kefu.quality import handover as handover_svc
 from kefu.quality import inspections as qa
 from kefu.quality import phrases as svc
@@ -390,8 +391,52 @@ def roster_set(request: HttpRequest, payload: RosterIn):
     return {"days": roster_svc.roster_set(actor=request.user, data=payload.dict())}
 
 
+class ShiftsQuery(Schema):
+    limit: int = Field(20, ge=1, le=100)
+
+
 @router.get("/roster/now", response={200: list[OnShift], **ERRORS})
-def roster_now(request: HttpRequest):
+def roster_now(request: HttpRequest, params: Query[ShiftsQuery]):
     """Who is on shift now, by shift, with its seats."""
     sel.phrases(user=request.user)  # anyone who works in the center may see it
-    return roster_svc.on_shift()
+    return roster_svc.on_shift()[: params.limit]
+
+
+class DutyOpenIn(Schema):
+    day: dt.date
+    shift: str = Field(..., max_length=20)
+
+
+class DutyPatch(Schema):
+    problems: str | None = Field(None, max_length=5000)
+    roll_call: dict[str, str] | None = Field(None, description="username → on_time|late|absent")
+
+
+class DutyLogOut(Schema):
+    id: int
+    day: dt.date
+    shift: str
+    lead: str
+    counts: dict[str, int]
+    problems: str
+    roll_call: dict[str, str]
+
+
+def _duty(log) -> dict[str, Any]:
+    return {"id": log.pk, "day": log.day, "shift": log.shift.code, "lead": log.lead.username,
+            "counts": log.counts, "problems": log.problems, "roll_call": log.roll_call}  # fmt: skip
+
+
+@router.post("/duty-logs", response={200: DutyLogOut, **ERRORS}, summary="Open a duty log 值班日志")
+def duty_open(request: HttpRequest, payload: DutyOpenIn):
+    """Team leads: the duty log of a shift and day (made on first call), its counts filled
+    in from what was recorded in the shift's hours (R-7.3)."""
+    return _duty(duty_svc.duty_log_open(actor=request.user, day=payload.day,
+                                        shift_code=payload.shift))  # fmt: skip
+
+
+@router.patch("/duty-logs/{int:log_id}", response={200: DutyLogOut, **ERRORS})
+def duty_patch(request: HttpRequest, log_id: int, payload: DutyPatch):
+    """The problems of the shift and the roll call of the people rostered."""
+    data = payload.dict(exclude_none=True)
+    return _duty(duty_svc.duty_log_update(actor=request.user, log_id=log_id, data=data))

@@ -258,3 +258,29 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day} {self.shift.name}"
+
+
+class DutyLog(models.Model):
+    """The team lead's duty log 值班日志 for one shift of one day (R-7.3): the shift's counts
+    filled in by the system, the problems the lead writes down, and the roll call 点名 of the
+    people rostered (on time, late, absent)."""
+
+    day = models.DateField("日期 day")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    counts = models.JSONField(default=dict)
+    problems = models.TextField("问题 problems", blank=True)
+    roll_call = models.JSONField(default=dict)  # username → on_time | late | absent
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "值班日志 duty log"
+        verbose_name_plural = "值班日志 duty logs"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "shift"], name="dutylog_one_per_shift")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.shift.name}"

@@ -84,7 +84,7 @@ def roster_set(*, actor: User, data: dict[str, Any]) -> int:
     return len(days)
 
 
-def _span(shift: Shift, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def shift_span(shift: Shift, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, shift.starts, tzinfo=tz)
     end_day = day + dt.timedelta(days=1) if shift.ends <= shift.starts else day
@@ -99,7 +99,7 @@ def on_shift(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     entries = RosterEntry.objects.filter(day__in=[today - dt.timedelta(days=1), today])
     by_shift: dict[int, list[str]] = {}
     for e in entries.select_related("user", "shift").order_by("user__display_name"):
-        start, end = _span(e.shift, e.day)
+        start, end = shift_span(e.shift, e.day)
         if start <= now < end:
             by_shift.setdefault(e.shift_id, []).append(e.user.display_name or e.user.username)
     for shift in Shift.objects.all():

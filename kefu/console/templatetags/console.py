@@ -9,3 +9,9 @@ register = template.Library()
 def lang(label) -> str:
     """A bilingual choice label ("普通 normal") in the page's language only."""
     return bilingual(label) if label else ""
+
+
+@register.filter(name="get")
+def get(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -39,7 +39,7 @@ def pages() -> list[str]:
     urls = ["/", "/customers/?q=王", f"/customers/{customer.pk}/",
             f"/customers/{customer.pk}/edit/", "/customers/new/", f"/call/?phone={phone}",
             "/complaints/", "/work-orders/", "/reports/", "/notices/", "/approvals/", "/team/",
-            "/quality/phrases/", "/quality/", "/handover/", "/roster/",
+            "/quality/phrases/", "/quality/", "/handover/", "/roster/", "/duty/",
             "/search/?q=保养", "/import/"]  # fmt: skip
     urls += [f"/complaints/{pk}/" for pk in Complaint.objects.values_list("pk", flat=True)[:2]]
     urls += [

@@ -75,6 +75,7 @@ def pages() -> list[str]:
             f"/call/?phone={phone}", "/complaints/", "/complaints/?stage=", "/followups/next/",
             "/work-orders/", "/work-orders/?status=", "/reports/", "/notices/", "/approvals/",
             "/import/", "/team/", "/quality/phrases/", "/quality/", "/handover/", "/roster/",
+            "/duty/",
             "/search/?q=保养",
             "/search/?q=保养&part=orders",
             "/search/?q=保养&part=contacts"]  # fmt: skip

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import permissions as P
@@ -19,6 +20,7 @@ from kefu.accounts.selectors import agents_for_handover
 from kefu.console.views.base import console, field_errors, message, posted_id
 from kefu.core.errors import KefuError
 from kefu.core.wording import wording_check
+from kefu.quality import duty as duty_svc
 from kefu.quality import inspections as inspections_svc
 from kefu.quality import phrases as phrase_svc
 from kefu.quality import roster as roster_svc
@@ -191,3 +193,49 @@ def roster(request: HttpRequest) -> HttpResponse:
         "errors": errors,
     }
     return render(request, "console/roster.html", context, status=422 if errors else 200)
+
+
+@console
+def duty(request: HttpRequest) -> HttpResponse:
+    """值班日志 (R-7.3): the lead's log of a shift — counts filled in, roll call, problems."""
+    user = request.user
+    raw_day = request.GET.get("day") or request.POST.get("day") or ""
+    try:
+        day = dt.date.fromisoformat(raw_day) if raw_day else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    code = request.GET.get("shift") or request.POST.get("shift") or ""
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            log = duty_svc.duty_log_open(actor=user, day=day, shift_code=code)
+            roll = {k[len("roll_"):]: v for k, v in request.POST.items()
+                    if k.startswith("roll_") and v}  # fmt: skip
+            duty_svc.duty_log_update(
+                actor=user, log_id=log.pk,
+                data={"problems": request.POST.get("problems", ""), "roll_call": roll},
+            )  # fmt: skip
+            messages.success(request, _("值班日志已保存"))
+            return redirect(f"/duty/?day={day}&shift={log.shift.code}")
+        except KefuError as exc:
+            errors = field_errors(exc)
+    context = {
+        "log": duty_svc.duty_log_view(user=user, day=day, shift_code=code),
+        "shifts": roster_svc.shift_choices(),
+        "labels": COUNT_LABELS,
+        "roll_labels": duty_svc.ROLL_LABELS,
+        "errors": errors,
+    }
+    return render(request, "console/duty.html", context, status=422 if errors else 200)
+
+
+COUNT_LABELS = [
+    ("category_consultation", _l("咨询")),
+    ("category_repair", _l("报事报修")),
+    ("category_complaint", _l("投诉")),
+    ("category_praise", _l("表扬")),
+    ("category_suggestion", _l("建议")),
+    ("outbound_calls", _l("主动去电")),
+    ("followups_done", _l("回访完成")),
+    ("callbacks_kept", _l("回电兑现")),
+]
