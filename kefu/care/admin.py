@@ -13,6 +13,17 @@ class MessageTemplateAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "channel", "provider_template")
     list_filter = ("channel",)
 
+    def save_model(self, request, obj, form, change):
+        """Saved as written; a forbidden phrase in the text is named with what to say
+        instead (R-7.2), as agents are told when they write to customers."""
+        super().save_model(request, obj, form, change)
+        from django.contrib import messages
+
+        from kefu.core.wording import wording_check
+
+        for warning in wording_check({"subject": obj.subject, "body": obj.body}):
+            messages.warning(request, warning.message)
+
 
 @admin.register(CareRule)
 class CareRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):

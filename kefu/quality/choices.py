@@ -9,6 +9,7 @@ class Written(models.TextChoices):
     INTERACTION = "interaction", "接待记录 contact"
     CALLBACK = "callback", "回电·留言 callback"
     FOLLOWUP = "followup", "回访 follow-up"
+    WORK_ORDER = "work_order", "工单处理结果 work order result"
 
 
 class InspectionStatus(models.TextChoices):

@@ -102,6 +102,7 @@ WRITTEN_IN = {
     "interaction": ch.Written.INTERACTION,
     "callbacktask": ch.Written.CALLBACK,
     "followup": ch.Written.FOLLOWUP,
+    "workorder": ch.Written.WORK_ORDER,
 }
 
 

@@ -18,6 +18,7 @@ from kefu.core.audit import audit_as
 from kefu.core.calendar import add_working_minutes
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.services import center_settings, counter_reserve
+from kefu.core.wording import wording_keep
 from kefu.customers.selectors import customer_named
 from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.services import followup_open
@@ -213,6 +214,7 @@ def work_order_transition(
     note = str(fields.get("reason") or fields.get("result") or fields.get("note") or "")
     _event(order, ch.EventKind.TRANSITION, actor, note=note, from_status=before, to_status=to)
     if to == ch.Status.DONE:
+        wording_keep(actor=actor, record=order, fields={"result": order.result})
         _result_returns_to_cs(order, now)
     return order
 

@@ -295,3 +295,38 @@ def test_r_3_3_the_result_returns_to_cs_and_the_follow_up_verifies_or_reopens(ap
     api.post(f"/followups/{second.id}/result", {"result": "satisfied"})
     o.refresh_from_db()
     assert o.status == "verified" and o.verified_at is not None
+
+
+def test_a_forbidden_phrase_in_a_result_is_kept_for_the_lead(api, api_as, agent, handler, lead):
+    """R-7.2: the result a department writes back is checked like an agent's reply; the
+    order is done all the same and the lead's count has it."""
+    from kefu.quality.models import PhraseHit
+    from kefu.quality.phrases import phrases_seed
+
+    phrases_seed()
+    oid = api.post(
+        "/tickets", {"title": "楼道灯不亮", "category": "fault", "department": "engineering"}
+    ).json()["id"]
+    for client, body in (
+        (api_as(lead), {"to": "dispatched", "assignee": "fixer"}),
+        (api_as(handler), {"to": "in_progress"}),
+        (api_as(handler), {"to": "done", "result": "灯管没货，没办法"}),
+    ):
+        assert client.post(f"/tickets/{oid}/transition", body).status_code == 200
+    hit = PhraseHit.objects.get()
+    assert (hit.agent, hit.written_in, hit.phrase_text) == (handler, "work_order", "没办法")
+
+
+def test_a_template_with_a_forbidden_phrase_is_saved_with_a_warning(admin_client):
+    from kefu.care.models import MessageTemplate
+    from kefu.quality.phrases import phrases_seed
+
+    phrases_seed()
+    r = admin_client.post(
+        "/admin/care/messagetemplate/add/",
+        {"code": "t1", "name": "提醒", "channel": "sms", "subject": "",
+         "body": "保养预约已满，没办法安排", "provider_template": ""},
+        follow=True,
+    )  # fmt: skip
+    assert MessageTemplate.objects.filter(code="t1").exists()
+    assert "没办法" in r.content.decode() and "服务禁忌用语" in r.content.decode()
