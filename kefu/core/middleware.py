@@ -44,10 +44,11 @@ class ApiInputGuard:
             for key, values in request.GET.lists():
                 for value in values:
                     found = found or _first_control(value, key)
-            body: Any = None
+            body: Any = {}  # no body at all is fine
             if found is None and request.content_type == "application/json":
                 try:
-                    body = json.loads(request.body or b"null")
+                    if request.body.strip():
+                        body = json.loads(request.body)
                     found = _first_control(body, "")
                 except (ValueError, UnicodeDecodeError, RequestDataTooBig):
                     found = None  # malformed or too large: the API answers in its own shape
@@ -55,9 +56,9 @@ class ApiInputGuard:
                 field, value = found
                 error = control_error(field or "body", value, multiline=True)
                 return _refused(error.as_dict() if error is not None else {"field": field})
-            if body is not None and not isinstance(body, dict):
-                # every body of this API is an object; a list or a bare value must not pass
-                # as one whose fields all have defaults
+            if not isinstance(body, dict):
+                # every body of this API is an object; a list, null or a bare value must
+                # not pass as one whose fields all have defaults
                 return _refused(NOT_AN_OBJECT.as_dict())
         return self.get_response(request)
 

@@ -98,7 +98,7 @@ def test_a_body_that_is_not_an_object_is_refused_not_read_as_empty(api):
     """A list or a bare value is no request of this API: 422 naming the body — it must not
     pass as an object whose fields all have defaults (found by the schema fuzzer on
     POST /notices/read)."""
-    for body in ("[null, null]", "[1, 2]", '"all"', "3"):
+    for body in ("[null, null]", "[1, 2]", '"all"', "3", "null"):
         r = api.client.post("/api/v1/notices/read", body, content_type="application/json")
         err = _only_error(r, 422)
         assert (err["field"], err["code"]) == ("body", "not_an_object")
