@@ -14,7 +14,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.core.audit import audit_as
 from kefu.core.errors import FieldError, NotFound, ValidationFailed
-from kefu.core.inputs import text_value
+from kefu.core.inputs import text_value, year_in_range
 from kefu.followups.handover import followups_done_between
 from kefu.interactions.selectors import shift_counts
 from kefu.quality.models import DutyLog, RosterEntry, Shift
@@ -49,6 +49,7 @@ def rostered(shift: Shift, day: dt.date) -> list[User]:
 def duty_log_open(*, actor: User, day: dt.date, shift_code: str) -> DutyLog:
     """The duty log of a shift (made on first opening), its counts filled in again."""
     P.require(actor, P.MANAGE_TASKS)
+    year_in_range(day.year, field="day", value=day)
     shift = Shift.objects.filter(code=shift_code).first()
     if shift is None:
         raise ValidationFailed(

@@ -19,7 +19,7 @@ from kefu.accounts.selectors import active_user
 from kefu.complaints import selectors as complaint_sel
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from kefu.core.inputs import text_value
+from kefu.core.inputs import label_halves, text_value
 from kefu.followups.handover import followups_due_of, followups_hand_over
 from kefu.interactions import selectors as interaction_sel
 from kefu.interactions.choices import NoticeKind
@@ -38,7 +38,7 @@ def items_of(giver: User, day: dt.date) -> list[dict[str, Any]]:
     for t in interaction_sel.tasks_open(user=giver)[:LISTED]:
         who = t.customer.name if t.customer_id else t.caller_number
         items.append({"kind": "callback", "id": t.pk, "moves": True,
-                      "label": f"{t.get_kind_display().partition(' ')[0]} {who} {t.note[:40]}",
+                      "label": f"{label_halves(t.get_kind_display())[0]} {who} {t.note[:40]}",
                       "due": timezone.localtime(t.due_at).isoformat()})  # fmt: skip
     for f in followups_due_of(user=giver, day=day)[:LISTED]:
         label = f"{f.label} {f.customer.name if f.customer else ''}".strip()

@@ -18,7 +18,8 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from kefu.core.inputs import choice_error, text_value
+from kefu.core.inputs import choice_error, label_halves, text_value, year_in_range
+from kefu.followups.selectors import period_bounds
 from kefu.interactions.choices import Category, Channel, NoticeKind
 from kefu.interactions.models import Interaction
 from kefu.interactions.notices import notice_send, notices_send
@@ -62,7 +63,9 @@ def month_of(value: str | dt.date | None) -> dt.date:
     if isinstance(value, dt.date):
         return value.replace(day=1)
     try:
-        return dt.datetime.strptime(str(value)[:7], "%Y-%m").date()
+        month = dt.datetime.strptime(str(value)[:7], "%Y-%m").date()
+        year_in_range(month.year, field="month", value=value)
+        return month
     except ValueError:
         raise ValidationFailed(
             FieldError("month", "invalid_month", f"月份格式应为 YYYY-MM：{value}",
@@ -72,9 +75,9 @@ def month_of(value: str | dt.date | None) -> dt.date:
 
 def _month_range(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(month, dt.time(0), tzinfo=tz)
-    following = (month + dt.timedelta(days=32)).replace(day=1)
-    return start, dt.datetime.combine(following, dt.time(0), tzinfo=tz)
+    first, following = period_bounds("month", month)
+    return (dt.datetime.combine(first, dt.time(0), tzinfo=tz),
+            dt.datetime.combine(following, dt.time(0), tzinfo=tz))  # fmt: skip
 
 
 @transaction.atomic
@@ -157,7 +160,7 @@ def _locked(inspection_id: int) -> Inspection:
 
 def _state(inspection: Inspection, *allowed: str) -> None:
     if inspection.status not in allowed:
-        now = inspection.get_status_display().partition(" ")[0]
+        now = label_halves(inspection.get_status_display())[0]
         raise Conflict(
             FieldError(
                 "status",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kefu.core.inputs import label_halves
 from kefu.quality.models import ForbiddenPhrase, Handover, Inspection, PhraseHit
 
 
@@ -15,8 +16,7 @@ def phrase_payload(p: ForbiddenPhrase) -> dict:
 
 
 def hit_payload(h: PhraseHit) -> dict:
-    label = h.get_written_in_display()
-    zh, _, en = label.partition(" ")
+    zh, en = label_halves(h.get_written_in_display())
     return {
         "id": h.pk,
         "agent": h.agent.username,
@@ -32,14 +32,9 @@ def hit_payload(h: PhraseHit) -> dict:
     }
 
 
-def _halves(label: str) -> tuple[str, str]:
-    zh, _, en = label.partition(" ")
-    return zh, en
-
-
 def inspection_payload(i: Inspection, *, detail: bool = False) -> dict[str, Any]:
-    status, status_en = _halves(i.get_status_display())
-    decision, decision_en = _halves(i.get_decision_display()) if i.decision else ("", "")
+    status, status_en = label_halves(i.get_status_display())
+    decision, decision_en = label_halves(i.get_decision_display()) if i.decision else ("", "")
     contact = i.interaction
     out: dict[str, Any] = {
         "id": i.pk,
@@ -51,7 +46,7 @@ def inspection_payload(i: Inspection, *, detail: bool = False) -> dict[str, Any]
         "status_label_en": status_en,
         "interaction_id": i.interaction_id,
         "occurred_at": timezone.localtime(contact.occurred_at),
-        "channel_label": _halves(contact.get_channel_display())[0],
+        "channel_label": label_halves(contact.get_channel_display())[0],
         "score": i.score,
         "total": i.form.total,
         "comment": i.comment,
@@ -68,7 +63,7 @@ def inspection_payload(i: Inspection, *, detail: bool = False) -> dict[str, Any]
             "content": contact.content,
             "demand": contact.demand,
             "outcome": contact.outcome,
-            "category_label": _halves(contact.get_category_display())[0],
+            "category_label": label_halves(contact.get_category_display())[0],
             "call_id": contact.call_id or "",
         }
         out["items"] = [

@@ -15,6 +15,8 @@ from kefu.accounts.models import User
 from kefu.accounts.selectors import active_user
 from kefu.core.audit import audit_as
 from kefu.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kefu.core.inputs import year_in_range
+from kefu.followups.selectors import period_bounds
 from kefu.quality.models import RosterEntry, Shift
 
 MAX_DAYS = 62  # one request sets at most two months of one person's roster
@@ -37,7 +39,12 @@ def shifts_seed() -> int:
 
 def _day(value: Any, field: str, errors: list[FieldError]) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(value))
+        day = dt.date.fromisoformat(str(value))
+        year_in_range(day.year, field=field, value=value)
+        return day
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+        return None
     except (TypeError, ValueError):
         errors.append(FieldError(field, "invalid_date", f"{field} 应为 YYYY-MM-DD",
                                  f"{field} is YYYY-MM-DD"))  # fmt: skip
@@ -112,7 +119,7 @@ def roster_month(*, user: User, month: dt.date) -> dict[str, Any]:
     """The month's roster as a grid: days, and for each person their shift name per day."""
     if not P.has_perm(user, P.VIEW_INTERACTIONS):
         raise PermissionDenied()
-    following = (month + dt.timedelta(days=32)).replace(day=1)
+    month, following = period_bounds("month", month)
     days = [month + dt.timedelta(days=i) for i in range((following - month).days)]
     rows: dict[int, dict[str, Any]] = {}
     for e in (

@@ -63,3 +63,13 @@ def test_the_team_view_and_the_roster_page_show_the_shift(client, lead, agent, s
     r = client.post("/roster/", {"user": agent.username, "shift": "middle", "start": "2026-12-01",
                                  "end": "2026-12-05"}, follow=True)  # fmt: skip
     assert "已排 5 天" in r.content.decode()
+
+
+def test_roster_and_duty_dates_outside_the_years_kept_are_refused(api_as, lead, agent, shifts):
+    """Dates 1900–2100 on both databases (the project's rule since issue 10)."""
+    r = put(api_as(lead), agent.username, "early", "0001-01-01", "0001-01-02")
+    assert r.status_code == 422 and {e["field"] for e in r.json()["errors"]} >= {"start"}
+    r = api_as(lead).post("/quality/duty-logs", {"day": "1800-01-01", "shift": "early"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "day"
+    r = api_as(lead).get("/quality/inspections", month="0001-01")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "month"
