@@ -23,6 +23,7 @@ from kefu.followups.api import events_router
 from kefu.followups.api import router as followups_router
 from kefu.interactions.api import cti_router, notices_router, tasks_router
 from kefu.interactions.api import router as interactions_router
+from kefu.quality.api import cti_transcripts_router
 from kefu.quality.api import router as quality_router
 from kefu.tickets.api import router as tickets_router
 
@@ -159,6 +160,7 @@ api.add_router("/customers", customers_router)
 api.add_router("/imports", imports_router)
 api.add_router("/interactions", interactions_router)
 api.add_router("/cti", cti_router)
+api.add_router("/cti/transcripts", cti_transcripts_router)
 api.add_router("/callbacks", tasks_router)
 api.add_router("/notices", notices_router)
 api.add_router("/tickets", tickets_router)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from kefu.core.api import ERRORS, Id
-from kefu.core.errors import ValidationFailed
+from kefu.core.errors import FieldError, ValidationFailed
 from kefu.core.inputs import choice_error
 from kefu.core.wording import wording_check
 from kefu.quality import choices as ch
@@ -22,14 +22,18 @@ from kefu.quality import inspections as qa
 from kefu.quality import phrases as svc
 from kefu.quality import roster as roster_svc
 from kefu.quality import selectors as sel
+from kefu.quality import transcripts as tx
 from kefu.quality.presenters import (
     handover_payload,
     hit_payload,
     inspection_payload,
     phrase_payload,
+    rule_payload,
+    transcript_payload,
 )
 
 router = Router(tags=["quality 服务质量"])
+cti_transcripts_router = Router(tags=["cti 电话系统"])
 
 
 class PhraseOut(Schema):
@@ -163,6 +167,96 @@ class ItemOut(Schema):
     points: int
     given: int | None
     comment: str
+    suggested: int | None = Field(None, description="the points the automatic QA suggests")
+
+
+class SentenceIn(Schema):
+    speaker: str = Field(..., max_length=10, description="agent (坐席) or customer (客户)")
+    start: float = Field(..., ge=0, le=tx.MAX_SECONDS, description="seconds from the call's start")
+    end: float | None = Field(None, ge=0, le=tx.MAX_SECONDS)
+    text: str = Field(..., max_length=tx.MAX_SENTENCE)
+
+
+class TranscriptIn(Schema):
+    call_id: str = Field(..., min_length=1, max_length=64)
+    sentences: list[SentenceIn] = Field(..., min_length=1, max_length=tx.MAX_SENTENCES)
+    recording_url: str = Field("", max_length=tx.MAX_URL)
+
+
+class TranscriptUploadIn(Schema):
+    interaction_id: Id
+    sentences: list[SentenceIn] | None = Field(None, max_length=tx.MAX_SENTENCES)
+    text: str | None = Field(
+        None, max_length=tx.MAX_CHARS * 2,
+        description="the transcript as lines: [00:05-00:09] 坐席：您好，很高兴为您服务",
+    )  # fmt: skip
+    recording_url: str = Field("", max_length=tx.MAX_URL)
+
+
+class HitOutT(Schema):
+    at: float
+    clock: str
+    text: str
+    word: str = ""
+    seconds: float | None = None
+
+
+class FindingOut(Schema):
+    rule: str
+    name: str
+    kind: str
+    kind_label: str
+    kind_label_en: str
+    points: int
+    flags: bool
+    item_id: int | None
+    count: int
+    hits: list[HitOutT]
+
+
+class SentenceOut(Schema):
+    speaker: str
+    speaker_label: str
+    speaker_label_en: str
+    start: float
+    end: float
+    clock: str
+    text: str
+    marked: bool
+
+
+class TranscriptOut(Schema):
+    interaction_id: int
+    source: str
+    recording_url: str
+    seconds: int
+    length: str
+    score: int | None
+    flagged: bool
+    findings: list[FindingOut]
+    item_points: dict[str, int]
+    received_at: dt.datetime
+    sentences: list[SentenceOut] | None = None
+
+
+class TranscriptsQuery(Schema):
+    flagged: bool | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+class RuleOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    kind_label_en: str
+    words: list[str]
+    seconds: int
+    item: str
+    points: int
+    flags: bool
+    active: bool
 
 
 class InspectionOut(Schema):
@@ -185,8 +279,10 @@ class InspectionOut(Schema):
     decision_label: str
     decision_label_en: str
     decision_note: str
+    flagged: bool = False
     contact: ContactOut | None = None
     items: list[ItemOut] | None = None
+    transcript: TranscriptOut | None = None
 
 
 class HandoverItemOut(Schema):
@@ -440,3 +536,62 @@ def duty_patch(request: HttpRequest, log_id: int, payload: DutyPatch):
     """The problems of the shift and the roll call of the people rostered."""
     data = payload.dict(exclude_none=True)
     return _duty(duty_svc.duty_log_update(actor=request.user, log_id=log_id, data=data))
+
+
+@cti_transcripts_router.post("", response={200: TranscriptOut, **ERRORS},
+                             summary="Call transcript 通话转写")  # fmt: skip
+def cti_transcript(request: HttpRequest, payload: TranscriptIn):
+    """R-7.5: the phone system posts a call's transcript (sentences labelled agent or
+    customer, seconds from the call's start) after the call, with the recording's address.
+    It is scored at once by the center's rules; a flagged call goes first in the inspector's
+    queue and the team leads are told. The same call again replaces its transcript."""
+    done = tx.transcript_receive(
+        actor=request.user,
+        call_id=payload.call_id,
+        sentences=[s.dict() for s in payload.sentences],
+        recording_url=payload.recording_url,
+    )
+    return transcript_payload(done)
+
+
+@router.post("/transcripts", response={200: TranscriptOut, **ERRORS},
+             summary="Upload a transcript 上传通话转写")  # fmt: skip
+def upload_transcript(request: HttpRequest, payload: TranscriptUploadIn):
+    """An inspector uploads a contact's transcript — as sentences, or as the text lines
+    `[00:05-00:09] 坐席：…` — and it is scored like one from the phone system."""
+    if payload.sentences is None and payload.text is None:
+        raise ValidationFailed(FieldError("sentences", "required", "请提供 sentences 或 text",
+                                          "give sentences or text"))  # fmt: skip
+    rows = (
+        [s.dict() for s in payload.sentences]
+        if payload.sentences is not None
+        else tx.transcript_parse(payload.text or "")
+    )
+    done = tx.transcript_receive(
+        actor=request.user,
+        interaction_id=payload.interaction_id,
+        sentences=rows,
+        recording_url=payload.recording_url,
+        source=ch.TranscriptSource.UPLOAD,
+    )
+    return transcript_payload(done)
+
+
+@router.get("/transcripts", response={200: list[TranscriptOut], **ERRORS})
+def list_transcripts(request: HttpRequest, params: Query[TranscriptsQuery]):
+    """Scored calls newest first (`flagged=true`: the ones the rules flagged), without their
+    sentences."""
+    rows = sel.transcripts(user=request.user, flagged=params.flagged)[: params.limit]
+    return [transcript_payload(t, sentences=False) for t in rows]
+
+
+@router.get("/transcripts/{int:interaction_id}", response={200: TranscriptOut, **ERRORS})
+def get_transcript(request: HttpRequest, interaction_id: int):
+    """One call's transcript, its findings and the points per evaluation item."""
+    return transcript_payload(sel.transcript_get(user=request.user, interaction_id=interaction_id))
+
+
+@router.get("/transcript-rules", response={200: list[RuleOut], **ERRORS})
+def list_rules(request: HttpRequest, params: Query[PhrasesQuery]):
+    """The automatic QA rules (edited by an administrator in the admin)."""
+    return [rule_payload(r) for r in sel.transcript_rules(user=request.user)[: params.limit]]

@@ -25,3 +25,25 @@ class InspectionStatus(models.TextChoices):
 class AppealDecision(models.TextChoices):
     UPHELD = "upheld", "申诉成立 upheld"
     REJECTED = "rejected", "申诉驳回 rejected"
+
+
+class Speaker(models.TextChoices):
+    AGENT = "agent", "坐席 agent"
+    CUSTOMER = "customer", "客户 customer"
+
+
+class RuleKind(models.TextChoices):
+    """What an automatic QA rule looks for in a call's transcript (R-7.5)."""
+
+    GREETING = "greeting", "开头问候语 greeting"
+    CLOSING = "closing", "结束语 closing"
+    FORBIDDEN = "forbidden", "禁忌用语 forbidden phrase"
+    SILENCE = "silence", "静音过长 silence"
+    OVERTALK = "overtalk", "抢话 talking over"
+    ANGER = "anger", "客户情绪·投诉倾向 anger words"
+    PRAISE = "praise", "客户致谢 customer thanks"
+
+
+class TranscriptSource(models.TextChoices):
+    CTI = "cti", "电话系统 phone system"
+    UPLOAD = "upload", "上传 upload"

@@ -119,7 +119,7 @@ def samples_draw(
     added = 0
     agents = User.objects.filter(role=Role.AGENT, is_active=True, is_certified=True)
     for agent in agents.order_by("id"):
-        have = Inspection.objects.filter(agent=agent, month=month).count()
+        have = Inspection.objects.filter(agent=agent, month=month, flagged=False).count()
         if have >= per_agent:
             continue
         taken = Interaction.objects.filter(agent=agent, occurred_at__gte=start, occurred_at__lt=end)

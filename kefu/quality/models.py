@@ -139,6 +139,9 @@ class Inspection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True)
+    # drawn because the automatic QA of its transcript flagged it (R-7.5): first in the queue,
+    # beside the month's random sample rather than part of it
+    flagged = models.BooleanField("自动质检标记 flagged", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -284,3 +287,72 @@ class DutyLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.shift.name}"
+
+
+class TranscriptRule(models.Model):
+    """One rule of the automatic QA of call transcripts (智能质检, R-7.5), data the
+    administrator edits: what it looks for (`kind`), its words (one per line: greetings that
+    must be said, anger words of the customer …), its seconds (the first/last N seconds, the
+    longest silence, the overlap that counts as talking over), the points it takes from (or
+    gives back to) an item of the evaluation form, and whether it flags the call for the team
+    lead and the inspector."""
+
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    kind = models.CharField("类型 kind", max_length=12, choices=ch.RuleKind.choices)
+    words = models.TextField("词语 words (one per line)", blank=True, max_length=4000)
+    seconds = models.PositiveSmallIntegerField("秒数 seconds", default=0)
+    item = models.ForeignKey(
+        EvaluationItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    points = models.SmallIntegerField("分值 points (− deducts, + adds)", default=0)
+    flags = models.BooleanField("标记给班长 flags the call", default=False)
+    active = models.BooleanField("启用 active", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "智能质检规则 transcript rule"
+        verbose_name_plural = "智能质检规则 transcript rules"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transcript(models.Model):
+    """A call's transcript as the phone system gave it (speaker-labelled sentences with
+    seconds from the start of the call) and its automatic QA: the findings, the points per
+    evaluation item, the score and whether the call is flagged (R-7.5). One per call: a later
+    transcript of the same call replaces it and is scored again."""
+
+    interaction = models.OneToOneField(
+        "interactions.Interaction", on_delete=models.CASCADE, related_name="transcript"
+    )
+    source = models.CharField(max_length=8, choices=ch.TranscriptSource.choices)
+    recording_url = models.URLField("录音 recording", max_length=500, blank=True)
+    sentences = models.JSONField(default=list)  # [{speaker, start, end, text}]
+    seconds = models.PositiveIntegerField(default=0)
+    findings = models.JSONField(default=list)
+    item_points = models.JSONField(default=dict)  # evaluation item id → points
+    score = models.PositiveSmallIntegerField("自动得分 score", null=True)
+    flagged = models.BooleanField("标记 flagged", default=False)
+    received_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["sentences"])
+
+    class Meta:
+        verbose_name = "通话转写 transcript"
+        verbose_name_plural = "通话转写 transcripts"
+        indexes = [
+            models.Index(fields=["-received_at"], name="transcript_time"),
+            models.Index(
+                fields=["-received_at"],
+                condition=models.Q(flagged=True),
+                name="transcript_flagged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.interaction_id} {self.score}"

@@ -87,15 +87,18 @@ def phrases_found(text: str) -> list[Found]:
     """The active forbidden phrases in `text` as whole words: (phrase, instead, why, id),
     each once."""
     text = plain(text or "")[:MAX_TEXT]
-    found = []
-    for phrase in _active():
-        start = text.find(phrase[0])  # most texts hold none: nothing is cut
-        while start != -1:
-            if _whole_word(text, start, start + len(phrase[0])):
-                found.append(phrase)
-                break
-            start = text.find(phrase[0], start + 1)
-    return found
+    return [phrase for phrase in _active() if has_word(text, phrase[0])]
+
+
+def has_word(text: str, word: str) -> bool:
+    """Whether `word` occurs in `text` as a whole word (jieba's boundaries): the text is
+    searched first and cut only around an occurrence — most texts hold none."""
+    start = text.find(word)
+    while start != -1:
+        if _whole_word(text, start, start + len(word)):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 WRITTEN_IN = {

@@ -7,7 +7,15 @@ from typing import Any
 from django.utils import timezone
 
 from kefu.core.inputs import label_halves
-from kefu.quality.models import ForbiddenPhrase, Handover, Inspection, PhraseHit
+from kefu.quality import choices as ch
+from kefu.quality.models import (
+    ForbiddenPhrase,
+    Handover,
+    Inspection,
+    PhraseHit,
+    Transcript,
+    TranscriptRule,
+)
 
 
 def phrase_payload(p: ForbiddenPhrase) -> dict:
@@ -56,6 +64,7 @@ def inspection_payload(i: Inspection, *, detail: bool = False) -> dict[str, Any]
         "decision_label": decision,
         "decision_label_en": decision_en,
         "decision_note": i.decision_note,
+        "flagged": i.flagged,
     }
     if detail:
         given = {s.item_id: s for s in i.scores.all()}
@@ -73,7 +82,67 @@ def inspection_payload(i: Inspection, *, detail: bool = False) -> dict[str, Any]
              "comment": given[item.pk].comment if item.pk in given else ""}
             for item in i.form.items.all()
         ]  # fmt: skip
+        transcript = Transcript.objects.filter(interaction_id=i.interaction_id).first()
+        out["transcript"] = transcript_payload(transcript) if transcript else None
+        suggested = transcript.item_points if transcript else {}
+        for item in out["items"]:
+            item["suggested"] = suggested.get(str(item["id"]))
     return out
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def rule_payload(r: TranscriptRule) -> dict[str, Any]:
+    return {
+        "id": r.pk, "code": r.code, "name": r.name, "kind": r.kind,
+        "kind_label": label_halves(r.get_kind_display())[0],
+        "kind_label_en": label_halves(r.get_kind_display())[1],
+        "words": [w for w in r.words.splitlines() if w],
+        "seconds": r.seconds, "item": r.item.name if r.item else "", "points": r.points,
+        "flags": r.flags, "active": r.active,
+    }  # fmt: skip
+
+
+def transcript_payload(t: Transcript, *, sentences: bool = True) -> dict[str, Any]:
+    """A call's transcript and its automatic QA, ready to read: each sentence with who said
+    it and when (mm:ss), marked where a rule fired; each finding with its label."""
+    marked = {h["at"] for f in t.findings for h in f["hits"]}
+    findings = []
+    for f in t.findings:
+        kind, kind_en = label_halves(ch.RuleKind(f["kind"]).label)
+        findings.append({**f, "kind_label": kind, "kind_label_en": kind_en,
+                         "hits": [{**h, "clock": _clock(h["at"])} for h in f["hits"]]})  # fmt: skip
+    speakers = {k: label_halves(v) for k, v in ch.Speaker.choices}
+    return {
+        "interaction_id": t.interaction_id,
+        "source": t.source,
+        "recording_url": t.recording_url,
+        "seconds": t.seconds,
+        "length": _clock(t.seconds),
+        "score": t.score,
+        "flagged": t.flagged,
+        "findings": findings,
+        "item_points": t.item_points,
+        "received_at": timezone.localtime(t.received_at),
+        "sentences": None
+        if not sentences
+        else [
+            {
+                "speaker": s["speaker"],
+                "speaker_label": speakers[s["speaker"]][0],
+                "speaker_label_en": speakers[s["speaker"]][1],
+                "start": s["start"],
+                "end": s["end"],
+                "clock": _clock(s["start"]),
+                "text": s["text"],
+                "marked": round(s["start"], 1) in marked,
+            }
+            for s in t.sentences
+        ],
+    }
 
 
 KIND_LABELS = {

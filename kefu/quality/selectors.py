@@ -18,6 +18,8 @@ from kefu.quality.models import (
     Inspection,
     InspectionScore,
     PhraseHit,
+    Transcript,
+    TranscriptRule,
 )
 
 
@@ -100,9 +102,12 @@ def inspection_queue(*, user: Any, month: dt.date) -> dict[str, Any]:
     if not (P.has_perm(user, P.INSPECT) or P.has_perm(user, P.DECIDE_APPEALS)):
         raise PermissionDenied()
     qs = inspections(user=user)
+    due = qs.filter(status=ch.InspectionStatus.DUE)
     return {
-        "due": list(qs.filter(month=month, status=ch.InspectionStatus.DUE)[:100]),
-        "late": list(qs.filter(month__lt=month, status=ch.InspectionStatus.DUE)[:100]),
+        # calls the automatic QA flagged (R-7.5), whatever the month: first
+        "flagged": list(due.filter(flagged=True)[:100]),
+        "due": list(due.filter(month=month, flagged=False)[:100]),
+        "late": list(due.filter(month__lt=month, flagged=False)[:100]),
         "appeals": list(qs.filter(status=ch.InspectionStatus.APPEALED)[:100]),
     }
 
@@ -161,3 +166,35 @@ def handover_get(*, user: Any, handover_id: int) -> Handover:
     if found is None:
         raise NotFound(f"handover {handover_id}")
     return found
+
+
+def transcripts(*, user: Any, flagged: bool | None = None) -> QuerySet[Transcript]:
+    """Calls' transcripts and their automatic QA, newest first (inspectors and leads)."""
+    if not (P.has_perm(user, P.INSPECT) or P.has_perm(user, P.VIEW_QUALITY)):
+        raise PermissionDenied()
+    qs = Transcript.objects.select_related("interaction", "interaction__agent").defer("sentences")
+    if flagged is not None:
+        qs = qs.filter(flagged=flagged)
+    return qs.order_by("-received_at", "-id")
+
+
+def transcript_get(*, user: Any, interaction_id: int) -> Transcript:
+    """One call's transcript: inspectors and leads; an agent their own calls'."""
+    found = (
+        Transcript.objects.select_related("interaction")
+        .filter(interaction_id=interaction_id)
+        .first()
+    )
+    if found is None or not (
+        P.has_perm(user, P.INSPECT)
+        or P.has_perm(user, P.VIEW_QUALITY)
+        or found.interaction.agent_id == user.pk
+    ):
+        raise NotFound(f"transcript {interaction_id}")
+    return found
+
+
+def transcript_rules(*, user: Any) -> QuerySet[TranscriptRule]:
+    if not (P.has_perm(user, P.INSPECT) or P.has_perm(user, P.VIEW_QUALITY)):
+        raise PermissionDenied()
+    return TranscriptRule.objects.select_related("item").order_by("id")

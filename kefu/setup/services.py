@@ -19,6 +19,7 @@ from kefu.followups.services import followup_rules_retire, preset_apply_followup
 from kefu.quality.inspections import form_seed
 from kefu.quality.phrases import phrases_seed
 from kefu.quality.roster import shifts_seed
+from kefu.quality.transcripts import rules_seed
 from kefu.tickets.services import preset_apply_ticket_data
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
@@ -90,6 +91,7 @@ def preset_load(*, code: str, force: bool = False) -> Preset:
         phrases_seed()  # the default forbidden phrases, unless the center has its own list
         form_seed()  # the seed's QA evaluation form, unless the center has one
         shifts_seed()  # 早班, 中班, 晚班, unless the center has its shifts
+        rules_seed()  # the automatic QA rules of transcripts, unless the center has its own
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

@@ -25,6 +25,8 @@ from kefu.quality import inspections as inspections_svc
 from kefu.quality import phrases as phrase_svc
 from kefu.quality import roster as roster_svc
 from kefu.quality import selectors as quality_sel
+from kefu.quality import transcripts as transcripts_svc
+from kefu.quality.choices import TranscriptSource
 from kefu.quality.presenters import hit_payload, inspection_payload, phrase_payload
 
 CHECKED = 20_000  # characters of one live check
@@ -134,6 +136,14 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
                     data={"scores": scores, "comment": request.POST.get("comment", "")},
                 )  # fmt: skip
                 messages.success(request, _("评分已保存，已通知坐席"))
+            elif action == "transcript":
+                transcripts_svc.transcript_receive(
+                    actor=user, interaction_id=found.interaction_id,
+                    sentences=transcripts_svc.transcript_parse(request.POST.get("text", "")),
+                    recording_url=request.POST.get("recording_url", ""),
+                    source=TranscriptSource.UPLOAD,
+                )  # fmt: skip
+                messages.success(request, _("转写已上传并自动评分"))
             elif action == "appeal":
                 inspections_svc.inspection_appeal(
                     actor=user, inspection_id=found.pk, reason=request.POST.get("reason", "")

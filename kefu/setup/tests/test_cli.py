@@ -104,6 +104,12 @@ def test_demo_center_has_a_user_per_role_and_customers_with_vehicles(monkeypatch
 
     stages = set(Complaint.objects.values_list("stage", flat=True))
     assert {"judgment", "investigation", "solution", "implementation", "closed"} <= stages
+    from kefu.quality.models import Inspection, Transcript
+
+    # three calls with transcripts; the angry customer's is flagged for the inspector
+    assert Transcript.objects.count() == 3
+    flagged = Transcript.objects.get(flagged=True)
+    assert Inspection.objects.get(interaction=flagged.interaction).flagged
 
 
 def test_demo_center_routes_repairs_and_correspondence():
