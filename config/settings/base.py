@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "kefu.complaints",
     "kefu.followups",
     "kefu.care",
+    "kefu.knowledge",
     "kefu.quality",
     "kefu.setup",
     "kefu.console",

@@ -26,6 +26,10 @@ VIEW_QUALITY = "quality.view"  # every agent's QA findings (forbidden phrases us
 MANAGE_PHRASES = "quality.manage_phrases"  # the center's forbidden-phrase list
 INSPECT = "quality.inspect"  # draw QA samples and score them
 DECIDE_APPEALS = "quality.decide_appeals"  # decide an agent's appeal of a QA score
+READ_KNOWLEDGE = "knowledge.read"  # the published knowledge base
+WRITE_ARTICLES = "knowledge.write"  # draft articles and propose changes
+APPROVE_ARTICLES = "knowledge.approve"  # publish, reject, retire, review articles
+MANAGE_TRAINING = "knowledge.training"  # courses, sessions, attendance, exams
 
 _AGENT = {
     VIEW_CUSTOMERS,
@@ -37,6 +41,8 @@ _AGENT = {
     VIEW_INTERACTIONS,
     VIEW_COMPLAINTS,
     HANDLE_COMPLAINTS,
+    READ_KNOWLEDGE,
+    WRITE_ARTICLES,
 }
 _LEAD = _AGENT | {
     EDIT_ANY_CUSTOMER,
@@ -50,14 +56,19 @@ _LEAD = _AGENT | {
     MANAGE_PHRASES,
     INSPECT,
     DECIDE_APPEALS,
+    APPROVE_ARTICLES,
+    MANAGE_TRAINING,
 }
 _MANAGER = _LEAD | {EXPORT_CUSTOMERS}
-_READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS}
+_READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS, READ_KNOWLEDGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
-    Role.QA: frozenset(_READER | {VIEW_REPORTS, VIEW_QUALITY, MANAGE_PHRASES, INSPECT}),
+    Role.QA: frozenset(
+        _READER
+        | {VIEW_REPORTS, VIEW_QUALITY, MANAGE_PHRASES, INSPECT, WRITE_ARTICLES, MANAGE_TRAINING}
+    ),
     Role.MANAGER: frozenset(_MANAGER),
     Role.GM: frozenset(
         _READER | {REVEAL_PII, EXPORT_CUSTOMERS, APPROVE_COMPLAINTS, VIEW_REPORTS, VIEW_QUALITY}

@@ -171,25 +171,32 @@ RANK_AT_MOST = 1000  # matches ranked by relevance; a commoner query lists the n
 
 
 def matching(
-    qs: QuerySet[Any], q: str, *, rank: bool = True, newest: tuple[str, ...] = ("-id",)
+    qs: QuerySet[Any],
+    q: str,
+    *,
+    rank: bool = True,
+    newest: tuple[str, ...] = ("-id",),
+    any_word: bool = False,
 ) -> QuerySet[Any]:
     """The rows of `qs` whose words hold every word of `q`. With `rank`, the best matches
     first (PostgreSQL ts_rank, SQLite bm25) when there are at most RANK_AT_MOST of them; a
     query that matches more (a common word like 异响) lists the newest first instead —
     ranking tens of thousands of rows would cost a second, and the agent then adds a word.
     `newest` is that order (an index the caller has for it: the recent contacts' time).
-    An empty query matches nothing."""
+    With `any_word`, a row holding any one of the words matches (unranked: the caller
+    orders). An empty query matches nothing."""
     words = query_words(q)
     if not words:
         return qs.none()
     table = qs.model._meta.db_table
     if connection.vendor == "postgresql":
-        query = SearchQuery(" & ".join(_pg_quote(w) for w in words), config="simple",
+        joint = " | " if any_word else " & "
+        query = SearchQuery(joint.join(_pg_quote(w) for w in words), config="simple",
                             search_type="raw")  # fmt: skip
         found = qs.annotate(_words=SearchVector("search_words", config="simple")).filter(
             _words=query
         )
-        if not rank:
+        if not rank or any_word:
             return found
         matches = _estimate(found)  # the planner's guess first: no rows are read
         # a guess far below the bound is trusted (even four times too low it stays within
@@ -208,11 +215,12 @@ def matching(
                 found = found.filter(id__gt=(ids.first() or 0) - max(span, 20_000))
             return found.order_by((F("id") + 0).desc())
         return found.order_by(*newest)  # a common word: the newest rows soon hold it
-    match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    joint = " OR " if any_word else " AND "
+    match = joint.join('"' + w.replace('"', '""') + '"' for w in words)
     found = qs.filter(
         id__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])
     )
-    if rank and _few(found):
+    if rank and not any_word and _few(found):
         ranked = RawSQL(
             f"(SELECT bm25({table}_fts) FROM {table}_fts "
             f"WHERE {table}_fts MATCH %s AND rowid = {table}.id)",

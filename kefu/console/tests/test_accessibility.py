@@ -13,6 +13,7 @@ from kefu.complaints.models import Complaint
 from kefu.console.tests.test_browser import CHROMIUM, browser, chromium  # noqa: F401
 from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
+from kefu.knowledge.models import Article
 from kefu.quality.models import Inspection
 from kefu.tickets.models import WorkOrder
 
@@ -43,8 +44,12 @@ def pages() -> list[str]:
             "/search/?q=保养", "/import/"]  # fmt: skip
     urls += [f"/complaints/{pk}/" for pk in Complaint.objects.values_list("pk", flat=True)[:2]]
     urls += [
-        f"/quality/inspections/{pk}/" for pk in Inspection.objects.values_list("pk", flat=True)[:2]
-    ]
+        f"/quality/inspections/{pk}/"
+        for pk in Inspection.objects.order_by("-flagged", "id").values_list("pk", flat=True)[:2]
+    ]  # the first a call with its transcript
+    urls += ["/knowledge/", "/knowledge/?q=baoyang"]
+    urls += [f"/knowledge/{pk}/" for pk in Article.objects.order_by("status", "id")
+             .values_list("pk", flat=True)[:2]]  # fmt: skip
     urls += [f"/work-orders/{pk}/" for pk in WorkOrder.objects.values_list("pk", flat=True)[:1]]
     urls += [f"/followups/{pk}/" for pk in FollowUp.objects.values_list("pk", flat=True)[:1]]
     return urls

@@ -20,6 +20,7 @@ LAYERS = [
     "tickets",
     "complaints",
     "care",
+    "knowledge",
     "quality",
 ]
 

@@ -177,3 +177,61 @@ document.addEventListener("click", (e) => {
     if (area.value) check();
   });
 })();
+
+// ---- Knowledge base (R-7.2): the panel beside a contact or a follow-up call. Its search
+// asks as the agent pauses typing; its suggestions follow the contact's category and what
+// is typed in its content; "引用到答复" copies the answer into the reply (and counts one
+// use); "有帮助 / 没帮助" rates it.
+(() => {
+  const panel = document.querySelector("[data-kb]");
+  if (!panel) return;
+  const token = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+  const post = (url, data) => fetch(url, {
+    method: "POST", body: new URLSearchParams(data),
+    headers: { "X-CSRFToken": token() }, credentials: "same-origin",
+  });
+  const results = panel.querySelector(".kb-results");
+  const suggested = panel.querySelector(".kb-suggested");
+  const search = panel.querySelector("[data-kb-search]");
+  const form = document;
+  const content = form.querySelector("textarea[name=content], textarea[name=note]");
+  const category = form.querySelector("select[name=category]");
+  const reply = () => form.querySelector(panel.dataset.kbTarget || "textarea[name=outcome]");
+  let timer = null;
+  let typed = null;
+  search?.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const r = await fetch(`/knowledge/panel/?q=${encodeURIComponent(search.value)}`,
+                            { credentials: "same-origin" });
+      if (r.ok) results.innerHTML = await r.text();
+    }, 300);
+  });
+  const suggest = async () => {
+    const r = await post("/knowledge/suggest/", {
+      category: category?.value || "", text: content?.value || "",
+    });
+    if (r.ok) suggested.innerHTML = await r.text();
+  };
+  content?.addEventListener("input", () => { clearTimeout(typed); typed = setTimeout(suggest, 800); });
+  category?.addEventListener("change", suggest);
+  panel.addEventListener("click", async (event) => {
+    const item = event.target.closest("[data-article]");
+    if (!item) return;
+    if (event.target.matches("[data-kb-copy]")) {
+      const area = reply();
+      const answer = item.querySelector(".kb-answer")?.textContent || "";
+      if (area) {
+        area.value = area.value ? `${area.value}\n${answer}` : answer;
+        area.dispatchEvent(new Event("input"));
+        area.focus();
+      }
+      post(`/knowledge/${item.dataset.article}/use/`, {});
+    } else if (event.target.matches("[data-kb-feedback]")) {
+      const r = await post(`/knowledge/${item.dataset.article}/feedback/`,
+                           { helpful: event.target.dataset.kbFeedback });
+      if (r.ok) item.querySelector(".kb-feedback").innerHTML = await r.text();
+    }
+  });
+  if (category?.value) suggest();
+})();

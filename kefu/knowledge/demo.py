@@ -1,0 +1,81 @@
+"""The demo center's knowledge base (R-7.2): common questions of a car dealer's customers
+with their standard answers, published by the team lead; one waiting for approval and one
+not reviewed for a long time, so the lead's lists have rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from kefu.accounts.models import User
+from kefu.knowledge.models import Article
+from kefu.knowledge.services import article_approve, article_create
+
+ARTICLES = [
+    (
+        "保养周期是多久？",
+        "您好，新车首保在 5000 公里或 6 个月（以先到者为准），之后每 10000 公里或 12 个月保养一次。我帮您查一下您车辆的下次保养时间。",  # noqa: E501
+        "consultation",
+        "保养 首保",
+    ),
+    (
+        "怎么预约保养？",
+        "您可以通过服务热线、微信公众号或直接告诉我方便的时间，我为您登记并由服务顾问提前一天电话确认。",
+        "consultation",
+        "保养 预约",
+    ),
+    (
+        "车门或底盘有异响怎么办？",
+        "很抱歉给您带来不便。异响需要到店检查才能确定原因，我为您预约最近的维修时间，并请技师重点检查。",
+        "repair",
+        "异响 维修",
+    ),
+    (
+        "空调不制冷怎么办？",
+        "请先确认 A/C 按钮已打开、温度调至最低。如仍不制冷，可能是冷媒不足或压缩机故障，我为您预约到店检测。",  # noqa: E501
+        "repair",
+        "空调 维修",
+    ),
+    (
+        "发票怎么补开？",
+        "请携带购车人身份证和原购车合同到店前台办理，一般 3 个工作日内开出，我可以先帮您登记。",
+        "other",
+        "发票",
+    ),
+    (
+        "保险快到期了怎么续保？",
+        "我们可以为您提供续保报价，多家保险公司可选，续保还可享受保养优惠。我请续保专员今天给您回电。",
+        "consultation",
+        "保险 续保",
+    ),
+    (
+        "延保包含哪些项目？",
+        "延保覆盖发动机、变速箱等主要总成的非人为故障，不含易损件和保养项目，具体以延保合同为准。",
+        "consultation",
+        "延保",
+    ),
+    (
+        "对维修结果不满意怎么办？",
+        "非常抱歉让您不满意。我先记录您的情况，由售后经理在 24 小时内联系您，给您一个明确的处理方案。",  # noqa: E501
+        "complaint",
+        "投诉 返修",
+    ),
+]
+
+
+def demo_articles() -> int:
+    """The articles, written by an agent and published by the lead; the last one waits."""
+    writer = User.objects.get(username="agent1")
+    lead = User.objects.get(username="lead")
+    for n, (question, answer, category, tags) in enumerate(ARTICLES):
+        data = {"question": question, "answer": answer, "category": category, "tags": tags}
+        article = article_create(actor=writer, data=data)
+        if n < len(ARTICLES) - 1:
+            article_approve(actor=lead, article_id=article.pk)
+    # one not reviewed for eight months: on the lead's stale list
+    Article.objects.filter(question=ARTICLES[4][0]).update(
+        reviewed_at=timezone.now() - dt.timedelta(days=240), uses=12
+    )
+    Article.objects.filter(question=ARTICLES[0][0]).update(uses=35, helpful=6)
+    return len(ARTICLES)
