@@ -24,6 +24,7 @@ from kefu.followups.api import router as followups_router
 from kefu.interactions.api import cti_router, notices_router, tasks_router
 from kefu.interactions.api import router as interactions_router
 from kefu.knowledge.api import router as knowledge_router
+from kefu.knowledge.api import training_router
 from kefu.quality.api import cti_transcripts_router
 from kefu.quality.api import router as quality_router
 from kefu.tickets.api import router as tickets_router
@@ -171,3 +172,4 @@ api.add_router("/events", events_router)
 api.add_router("/care", care_router)
 api.add_router("/quality", quality_router)
 api.add_router("/knowledge", knowledge_router)
+api.add_router("/training", training_router)

@@ -14,6 +14,7 @@ from kefu.console.views import (
     reports,
     search,
     team,
+    training,
     work_orders,
 )
 from kefu.console.views import workbench as home
@@ -53,6 +54,9 @@ urlpatterns = [
     path("wording/", quality.wording, name="wording"),
     path("quality/phrases/", quality.phrases, name="phrases"),
     path("knowledge/", knowledge.knowledge, name="knowledge"),
+    path("training/", training.training, name="training"),
+    path("training/courses/<int:course_id>/", training.course, name="course"),
+    path("quality/week/", training.qa_week, name="qa-week"),
     path("knowledge/panel/", knowledge.panel, name="knowledge-panel"),
     path("knowledge/suggest/", knowledge.suggest, name="knowledge-suggest"),
     path("knowledge/<int:article_id>/", knowledge.article, name="article"),

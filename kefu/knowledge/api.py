@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from kefu.accounts import permissions as P
 from kefu.core.api import ERRORS
 from kefu.core.errors import ValidationFailed
 from kefu.core.inputs import choice_error
@@ -17,7 +18,16 @@ from kefu.interactions.choices import Category
 from kefu.knowledge import choices as ch
 from kefu.knowledge import selectors as sel
 from kefu.knowledge import services as svc
-from kefu.knowledge.presenters import article_payload
+from kefu.knowledge import training
+from kefu.knowledge.presenters import (
+    CERT_STATES,
+    article_payload,
+    attempt_payload,
+    course_payload,
+    plan_payload,
+    question_payload,
+    session_payload,
+)
 
 router = Router(tags=["knowledge 知识库"])
 
@@ -213,3 +223,268 @@ def feedback(request: HttpRequest, article_id: int, payload: FeedbackIn):
     article = svc.article_feedback(actor=request.user, article_id=article_id,
                                    helpful=payload.helpful, comment=payload.comment)  # fmt: skip
     return article_payload(article, detail=True)
+
+
+# -- /api/v1/training (R-7.4) ----------------------------------------------------------------
+
+training_router = Router(tags=["training 培训"])
+
+
+class CourseIn(Schema):
+    title: str = Field(..., max_length=100)
+    description: str = Field("", max_length=1000)
+    article_ids: list[int] = Field([], max_length=100, description="the study articles")
+    certifies: bool = Field(False, description="passing certifies the agent to take calls")
+    cert_months: int = Field(12, ge=1, le=60)
+    pass_percent: int = Field(80, ge=1, le=100)
+
+
+class ArticleRef(Schema):
+    id: int
+    question: str
+
+
+class CourseOut(Schema):
+    id: int
+    title: str
+    description: str
+    certifies: bool
+    cert_months: int
+    pass_percent: int
+    active: bool
+    articles: list[ArticleRef]
+    questions: int
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    kind_label_en: str
+    text: str
+    options: list[str]
+    points: int
+    order: int
+    answer: str | None = Field(None, description="trainers only")
+
+
+class AddedOut(Schema):
+    added: int
+
+
+class SessionIn(Schema):
+    starts_at: str = Field(..., max_length=40)
+    place: str = Field("", max_length=100)
+    invited: list[str] = Field([], max_length=200, description="usernames")
+    plan_id: int | None = Field(None, description="the training plan it fulfils")
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+    status: str
+    status_label: str
+    status_label_en: str
+
+
+class SessionOut(Schema):
+    id: int
+    course_id: int
+    course: str
+    starts_at: dt.datetime
+    place: str
+    trainer: str
+    plan_id: int | None
+    attendance: list[PersonOut]
+
+
+class MarksIn(Schema):
+    marks: dict[str, str] = Field(..., description="username → present, late or absent")
+
+
+class AnswersIn(Schema):
+    answers: dict[str, str] = Field(..., description="question id → the answer (an option's "
+                                    "index for a choice question)")  # fmt: skip
+
+
+class GradeIn(Schema):
+    points: dict[str, int] = Field(..., description="open question id → points")
+
+
+class AttemptOut(Schema):
+    id: int
+    course_id: int
+    course: str
+    user: str
+    name: str
+    status: str
+    status_label: str
+    status_label_en: str
+    score: int | None
+    total: int
+    passed: bool | None
+    answers: dict[str, str]
+    points: dict[str, int]
+    submitted_at: dt.datetime
+    graded_by: str
+
+
+class PlanIn(Schema):
+    title: str = Field(..., max_length=100)
+    reason: str = Field(..., max_length=1000)
+    agents: list[str] = Field([], max_length=200, description="usernames; none: whole team")
+    course_id: int | None = None
+    week: dt.date | None = None
+
+
+class PlanAgent(Schema):
+    username: str
+    name: str
+
+
+class PlanSession(Schema):
+    id: int
+    starts_at: dt.datetime
+
+
+class PlanOut(Schema):
+    id: int
+    week: dt.date
+    title: str
+    reason: str
+    agents: list[PlanAgent]
+    whole_team: bool
+    course_id: int | None
+    course: str
+    status: str
+    status_label: str
+    status_label_en: str
+    sessions: list[PlanSession]
+    created_by: str
+
+
+class CertOut(Schema):
+    username: str
+    name: str
+    certified_until: dt.date | None
+    state: str
+    state_label: str
+    state_label_en: str
+
+
+class AttemptsQuery(Schema):
+    course: int | None = None
+    status: str = Field("", max_length=10)
+    limit: int = Field(50, ge=1, le=500)
+
+
+class PlansQuery(Schema):
+    status: str = Field("", max_length=8)
+    limit: int = Field(50, ge=1, le=500)
+
+
+@training_router.get("/courses", response={200: list[CourseOut], **ERRORS})
+def list_courses(request: HttpRequest, params: Query[ListQuery]):
+    return [course_payload(c) for c in sel.courses(user=request.user)[: params.limit]]
+
+
+@training_router.post(
+    "/courses", response={201: CourseOut, **ERRORS}, summary="New course 新建课程"
+)
+def create_course(request: HttpRequest, payload: CourseIn):
+    """A course with its study articles; `certifies`: passing its exam is the 上岗认证."""
+    course = training.course_create(actor=request.user, data=payload.dict())
+    return Status(201, course_payload(course))
+
+
+@training_router.get("/courses/{int:course_id}", response={200: CourseOut, **ERRORS})
+def get_course(request: HttpRequest, course_id: int):
+    return course_payload(sel.course_get(user=request.user, course_id=course_id))
+
+
+@training_router.post("/courses/{int:course_id}/questions/from-articles",
+                      response={200: AddedOut, **ERRORS})  # fmt: skip
+def questions_from_articles(request: HttpRequest, course_id: int):
+    """The exam from the course's articles: a choice of the standard answer among others',
+    and the open question asking for it, per article."""
+    return {"added": training.questions_from_articles(actor=request.user, course_id=course_id)}
+
+
+@training_router.get("/courses/{int:course_id}/exam", response={200: list[QuestionOut], **ERRORS})
+def exam(request: HttpRequest, course_id: int, params: Query[ListQuery]):
+    """The exam's questions (with the answers for trainers only)."""
+    trainer = P.has_perm(request.user, P.MANAGE_TRAINING)
+    rows = sel.exam_questions(user=request.user, course_id=course_id)[: params.limit]
+    return [question_payload(q, answer=trainer) for q in rows]
+
+
+@training_router.post("/courses/{int:course_id}/attempts", response={201: AttemptOut, **ERRORS},
+                      summary="Hand in the exam 交卷")  # fmt: skip
+def submit(request: HttpRequest, course_id: int, payload: AnswersIn):
+    """Choice questions are scored at once; open ones wait for a trainer."""
+    done = training.exam_submit(actor=request.user, course_id=course_id, answers=payload.answers)
+    return Status(201, attempt_payload(done))
+
+
+@training_router.get("/attempts", response={200: list[AttemptOut], **ERRORS})
+def list_attempts(request: HttpRequest, params: Query[AttemptsQuery]):
+    """Exam attempts: an agent's own; every one for trainers (`status=submitted`: to grade)."""
+    if params.status and params.status not in ch.AttemptStatus.values:
+        raise ValidationFailed(choice_error("status", params.status, ch.AttemptStatus.values))
+    rows = sel.attempts(user=request.user, course_id=params.course, status=params.status)
+    return [attempt_payload(a) for a in rows[: params.limit]]
+
+
+@training_router.post("/attempts/{int:attempt_id}/grade", response={200: AttemptOut, **ERRORS})
+def grade(request: HttpRequest, attempt_id: int, payload: GradeIn):
+    """A trainer grades the open questions; passing a certifying course certifies."""
+    done = training.exam_grade(actor=request.user, attempt_id=attempt_id, points=payload.points)
+    return attempt_payload(done)
+
+
+@training_router.post("/courses/{int:course_id}/sessions", response={201: SessionOut, **ERRORS})
+def schedule(request: HttpRequest, course_id: int, payload: SessionIn):
+    """A session: when, where, who (a plan's agents when `plan_id` and nobody named)."""
+    done = training.session_schedule(actor=request.user, course_id=course_id, data=payload.dict())
+    return Status(201, session_payload(done))
+
+
+@training_router.get("/sessions", response={200: list[SessionOut], **ERRORS})
+def list_sessions(request: HttpRequest, params: Query[ListQuery]):
+    return [session_payload(s) for s in sel.sessions(user=request.user)[: params.limit]]
+
+
+@training_router.post("/sessions/{int:session_id}/attendance", response={200: SessionOut, **ERRORS})
+def attendance(request: HttpRequest, session_id: int, payload: MarksIn):
+    """The roll call: each invited person present, late or absent."""
+    done = training.attendance_mark(actor=request.user, session_id=session_id,
+                                    marks=payload.marks)  # fmt: skip
+    return session_payload(done)
+
+
+@training_router.get("/plans", response={200: list[PlanOut], **ERRORS})
+def list_plans(request: HttpRequest, params: Query[PlansQuery]):
+    if params.status and params.status not in ch.PlanStatus.values:
+        raise ValidationFailed(choice_error("status", params.status, ch.PlanStatus.values))
+    return [
+        plan_payload(p) for p in sel.plans(user=request.user, status=params.status)[: params.limit]
+    ]
+
+
+@training_router.post("/plans", response={201: PlanOut, **ERRORS}, summary="Training plan 培训计划")
+def create_plan(request: HttpRequest, payload: PlanIn):
+    """A plan from the weekly QA analysis: the issue found, for whom, which course."""
+    return Status(201, plan_payload(training.plan_create(actor=request.user, data=payload.dict())))
+
+
+@training_router.post("/plans/{int:plan_id}/done", response={200: PlanOut, **ERRORS})
+def plan_done(request: HttpRequest, plan_id: int):
+    return plan_payload(training.plan_done(actor=request.user, plan_id=plan_id))
+
+
+@training_router.get("/certifications", response={200: list[CertOut], **ERRORS})
+def certifications(request: HttpRequest, params: Query[ListQuery]):
+    """Every agent's 上岗认证: none, expired, expiring within 30 days, valid."""
+    rows = sel.certifications(user=request.user)[: params.limit]
+    return [{**r, "state_label": CERT_STATES[r["state"]][0],
+             "state_label_en": CERT_STATES[r["state"]][1]} for r in rows]  # fmt: skip

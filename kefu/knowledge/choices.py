@@ -26,3 +26,10 @@ class AttemptStatus(models.TextChoices):
 class PlanStatus(models.TextChoices):
     OPEN = "open", "待落实 open"
     DONE = "done", "已完成 done"
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "已通知 invited"
+    PRESENT = "present", "出席 present"
+    LATE = "late", "迟到 late"
+    ABSENT = "absent", "缺席 absent"

@@ -79,3 +79,33 @@ def demo_articles() -> int:
     )
     Article.objects.filter(question=ARTICLES[0][0]).update(uses=35, helpful=6)
     return len(ARTICLES)
+
+
+def demo_training() -> int:
+    """The 上岗培训 course on the first four articles with its exam, next Monday's session
+    for agent4, a plan from last week's QA, and agent4's exam waiting to be graded."""
+    from kefu.knowledge import training
+    from kefu.knowledge.models import Question
+
+    lead = User.objects.get(username="lead")
+    ids = list(
+        Article.objects.filter(status="published").order_by("id").values_list("id", flat=True)[:4]
+    )
+    course = training.course_create(actor=lead, data={
+        "title": "新坐席上岗培训", "description": "常见问题规范用语与服务礼仪",
+        "article_ids": ids, "certifies": True, "cert_months": 12})  # fmt: skip
+    training.questions_from_articles(actor=lead, course_id=course.pk, seed=1)
+    today = timezone.localdate()
+    why = "上周抽检“服务用语”失分最多，禁忌用语“不知道”出现多次"
+    plan = training.plan_create(actor=lead, data={
+        "title": "服务用语专项培训", "reason": why,
+        "agents": ["agent2", "agent4"], "course_id": course.pk,
+        "week": (today - dt.timedelta(days=7)).isoformat()})  # fmt: skip
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    training.session_schedule(actor=lead, course_id=course.pk, data={
+        "starts_at": f"{monday}T14:00:00", "place": "二楼培训室", "plan_id": plan.pk})  # fmt: skip
+    answers = {str(q.pk): (q.answer if q.kind == "choice" else "我帮您登记，稍后回电")
+               for q in Question.objects.filter(course=course)}  # fmt: skip
+    training.exam_submit(actor=User.objects.get(username="agent4"), course_id=course.pk,
+                         answers=answers)  # fmt: skip
+    return 1

@@ -14,11 +14,20 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
+from kefu.accounts.choices import Role
+from kefu.accounts.models import User
 from kefu.core.errors import NotFound, PermissionDenied
 from kefu.core.inputs import plain
 from kefu.core.search import jieba_cutter, matching
 from kefu.knowledge import choices as ch
-from kefu.knowledge.models import Article
+from kefu.knowledge.models import (
+    Article,
+    Course,
+    ExamAttempt,
+    Question,
+    TrainingPlan,
+    TrainingSession,
+)
 
 SUGGESTED = 3
 KEYWORDS = 5  # words of what is typed that suggestions are searched by
@@ -184,3 +193,86 @@ def articles_waiting(*, user: Any) -> QuerySet[Article]:
         .select_related("author")
         .order_by("updated_at", "id")
     )
+
+
+# -- training (R-7.4) ------------------------------------------------------------------------
+
+
+def courses(*, user: Any) -> QuerySet[Course]:
+    """The active courses (everyone who reads the knowledge base sees them)."""
+    _readable(user)
+    return Course.objects.filter(active=True).order_by("-certifies", "title", "id")
+
+
+def course_get(*, user: Any, course_id: int) -> Course:
+    _readable(user)
+    found = Course.objects.filter(pk=course_id).first()
+    if found is None or not (found.active or P.has_perm(user, P.MANAGE_TRAINING)):
+        raise NotFound(f"course {course_id}")
+    return found
+
+
+def exam_questions(*, user: Any, course_id: int) -> QuerySet[Question]:
+    """A course's exam in order (the caller hides the answers from agents)."""
+    return course_get(user=user, course_id=course_id).questions.order_by("order", "id")
+
+
+def attempts(*, user: Any, course_id: int | None = None, status: str = "") -> QuerySet[ExamAttempt]:
+    """Exam attempts newest first: trainers see everyone's, an agent their own."""
+    _readable(user)
+    qs = ExamAttempt.objects.select_related("user", "course", "graded_by")
+    if not P.has_perm(user, P.MANAGE_TRAINING):
+        qs = qs.filter(user=user)
+    if course_id:
+        qs = qs.filter(course_id=course_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-submitted_at", "-id")
+
+
+def sessions(*, user: Any, course_id: int | None = None) -> QuerySet[TrainingSession]:
+    """Sessions newest first: trainers see all, others those they are invited to."""
+    _readable(user)
+    qs = TrainingSession.objects.select_related("course", "trainer", "plan")
+    if not P.has_perm(user, P.MANAGE_TRAINING):
+        qs = qs.filter(attendance__user=user)
+    if course_id:
+        qs = qs.filter(course_id=course_id)
+    return qs.prefetch_related("attendance__user").order_by("-starts_at", "-id")
+
+
+def plans(*, user: Any, status: str = "") -> QuerySet[TrainingPlan]:
+    """Training plans, open first and newest week first: trainers see all; an agent the
+    plans naming them and the whole team's."""
+    _readable(user)
+    qs = TrainingPlan.objects.select_related("course", "created_by").prefetch_related(
+        "agents", "sessions"
+    )
+    if not P.has_perm(user, P.MANAGE_TRAINING):
+        qs = qs.filter(Q(agents=user) | Q(agents__isnull=True)).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-status", "-week", "-id")
+
+
+def certifications(*, user: Any, within_days: int = 30) -> list[dict[str, Any]]:
+    """Every active agent's certification: not certified, expired, expiring within
+    `within_days`, or valid — the lead's list of who may take calls."""
+    if not P.has_perm(user, P.MANAGE_TRAINING):
+        raise PermissionDenied()
+    today = timezone.localdate()
+    out = []
+    for u in User.objects.filter(role=Role.AGENT, is_active=True).order_by("username")[:500]:
+        if not u.is_certified:
+            state = "none"
+        elif u.certified_until is not None and u.certified_until < today:
+            state = "expired"
+        elif u.certified_until is not None and u.certified_until <= today + dt.timedelta(
+            days=within_days
+        ):
+            state = "expiring"
+        else:
+            state = "valid"
+        out.append({"username": u.username, "name": u.display_name or u.username,
+                    "certified_until": u.certified_until, "state": state})  # fmt: skip
+    return out

@@ -14,7 +14,7 @@ from kefu.accounts.models import User
 from kefu.complaints.models import Complaint
 from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
-from kefu.knowledge.models import Article
+from kefu.knowledge.models import Article, Course
 from kefu.quality.models import Inspection
 from kefu.tickets.models import WorkOrder
 
@@ -85,7 +85,8 @@ def pages() -> list[str]:
         f"/quality/inspections/{pk}/"
         for pk in Inspection.objects.order_by("-flagged", "id").values_list("pk", flat=True)[:2]
     ]  # the first a call with its transcript
-    urls += ["/knowledge/", "/knowledge/?q=baoyang"]
+    urls += ["/knowledge/", "/knowledge/?q=baoyang", "/training/", "/quality/week/"]
+    urls += [f"/training/courses/{pk}/" for pk in Course.objects.values_list("pk", flat=True)[:1]]
     urls += [f"/knowledge/{pk}/" for pk in Article.objects.order_by("status", "id")
              .values_list("pk", flat=True)[:2]]  # fmt: skip
     urls += [f"/work-orders/{pk}/" for pk in WorkOrder.objects.values_list("pk", flat=True)[:5]]

@@ -18,7 +18,7 @@ from kefu.customers.models import Asset
 from kefu.customers.services import asset_file_open
 from kefu.customers.transfer import import_customers
 from kefu.followups.events import event_record
-from kefu.knowledge.demo import demo_articles
+from kefu.knowledge.demo import demo_articles, demo_training
 from kefu.quality.demo import demo_transcripts
 from kefu.setup.services import preset_load
 
@@ -98,6 +98,7 @@ class Command(BaseCommand):
         self._qa_samples()
         demo_transcripts()  # three calls with transcripts, one flagged
         demo_articles()  # the knowledge base: published answers, one waiting, one stale
+        demo_training()  # a certifying course with its exam, a session, a plan, an exam to grade
         self._roster()
         care_run(timezone.localdate())
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
