@@ -101,6 +101,7 @@ class ComplaintOut(Schema):
     compensations: list[dict] = []
     events: list[dict] = []
     followups: list[dict] = []
+    warnings: list[dict] = Field([], description="forbidden phrases in what was just written")
 
 
 def _full(request: HttpRequest, complaint_id: int) -> dict:
@@ -228,14 +229,15 @@ def get_complaint(request: HttpRequest, complaint_id: int):
 )
 def advance(request: HttpRequest, complaint_id: int, body: AdvanceIn):
     complaint = sel.complaint_get(user=request.user, complaint_id=complaint_id)
-    svc.complaint_advance(
+    done = svc.complaint_advance(
         actor=request.user,
         complaint=complaint,
         to=body.to,
         fields=body.dict(exclude={"to", "version"}),
         version=body.version,
     )
-    return _full(request, complaint_id)
+    warned = [w.as_dict() for w in getattr(done, "wording_warnings", [])]
+    return {**_full(request, complaint_id), "warnings": warned}
 
 
 @router.post("/{int:complaint_id}/reopen", response={200: ComplaintOut, **ERRORS})

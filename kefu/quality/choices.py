@@ -10,6 +10,7 @@ class Written(models.TextChoices):
     CALLBACK = "callback", "回电·留言 callback"
     FOLLOWUP = "followup", "回访 follow-up"
     WORK_ORDER = "work_order", "工单处理结果 work order result"
+    COMPLAINT = "complaint", "投诉处理记录 complaint record"
 
 
 class InspectionStatus(models.TextChoices):

@@ -106,6 +106,7 @@ WRITTEN_IN = {
     "callbacktask": ch.Written.CALLBACK,
     "followup": ch.Written.FOLLOWUP,
     "workorder": ch.Written.WORK_ORDER,
+    "complaint": ch.Written.COMPLAINT,
 }
 
 

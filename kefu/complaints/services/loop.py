@@ -35,6 +35,7 @@ from kefu.complaints.services.common import (
 )
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kefu.core.inputs import amount_value, choice_error, text_value
+from kefu.core.wording import wording_keep
 from kefu.followups.choices import Kind as FollowUpKind
 from kefu.followups.models import FollowUp
 from kefu.followups.services import followup_open
@@ -252,6 +253,12 @@ def complaint_advance(
         complaint.closed_at = now
     _save(complaint, actor)
     _open_record(complaint)
+    # what the handler wrote in the stage's record, checked for forbidden phrases —
+    # saved all the same, the warnings returned with the complaint and kept for the lead
+    written = {f"{to}.{f.name}": str(values.get(f.name) or "") for f in step.fields
+               if f.kind in ("text", "line") and values.get(f.name)}  # fmt: skip
+    warnings = wording_keep(actor=actor, record=complaint, fields=written)
+    setattr(complaint, "wording_warnings", warnings)  # noqa: B010 - what the caller shows
     note = str(values.get("reason") or values.get("note") or "")
     kind = ch.EventKind.REOPENED if reopening else ch.EventKind.ADVANCED
     _event(complaint, kind, actor, note, from_stage=before, to_stage=to)

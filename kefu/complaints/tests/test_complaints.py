@@ -508,3 +508,20 @@ def test_r_4_3_whoever_proposed_a_remedy_never_approves_it(api, api_as, lead, ce
     assert (
         api_as(other).post(f"/complaints/{c['id']}/proposals/{pid}/approve", {}).status_code == 200
     )
+
+
+def test_forbidden_phrases_in_a_stage_record_are_saved_with_a_warning(api, center, agent):
+    """R-7.2 on the complaint loop: the stage's texts are checked like every reply."""
+    from kefu.quality.models import PhraseHit
+    from kefu.quality.phrases import phrases_seed
+
+    phrases_seed()
+    c = open_complaint(api)
+    advance(api, c, "investigation", **VALID)
+    r = advance(api, c, "solution", **{**FOUND, "root_cause": "原因不清楚，没办法"})
+    assert r.status_code == 200 and r.json()["stage"] == "solution"
+    warned = r.json()["warnings"]
+    assert {w["field"] for w in warned} == {"solution.root_cause"}
+    assert any("没办法" in w["message"] for w in warned)
+    hit = PhraseHit.objects.get(phrase_text="没办法")
+    assert (hit.agent, hit.written_in, hit.record_id) == (agent, "complaint", c["id"])

@@ -23,6 +23,7 @@ from kefu.console.views.base import (
     console,
     field_errors,
     in_english,
+    message,
     posted_id,
     query_without_page,
 )
@@ -232,13 +233,15 @@ def _complaint_action(request: HttpRequest, c, action: str) -> None:
     if action == "advance":
         to = post.get("to", "")
         version = int(post["version"]) if post.get("version", "").isdigit() else None
-        complaint_svc.complaint_advance(
+        done = complaint_svc.complaint_advance(
             actor=request.user,
             complaint=c,
             to=to,
             fields=_posted_fields(request, workflow.step(c.stage, to, c.outcome)),
             version=version,
         )
+        for w in getattr(done, "wording_warnings", []):  # saved, with the warning
+            messages.warning(request, message(w))
     elif action == "propose":
         complaint_svc.proposal_add(
             actor=request.user,
