@@ -469,6 +469,7 @@ class RosterIn(Schema):
     shift: str = Field("", max_length=20, description="a shift code; empty: off those days")
     start: str = Field(..., max_length=10, description="YYYY-MM-DD")
     end: str = Field(..., max_length=10, description="YYYY-MM-DD, at most 62 days on")
+    seat: str = Field("", max_length=16, description="the seat or phone extension (座席·分机)")
 
 
 class RosterOut(Schema):
@@ -478,6 +479,7 @@ class RosterOut(Schema):
 class OnShift(Schema):
     shift: str
     seats: int
+    used: int
     people: list[str]
 
 

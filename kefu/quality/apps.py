@@ -17,3 +17,7 @@ class QualityConfig(AppConfig):
         job_register(
             Job("kefu.quality.handover_alert", 300, "kefu.quality.handover.handovers_alert")
         )
+        # the handover drafted by the system before each shift ends
+        job_register(
+            Job("kefu.quality.handover_draft", 300, "kefu.quality.handover.handovers_draft_due")
+        )

@@ -77,9 +77,13 @@ def handover_draft(*, actor: User, data: dict[str, Any]) -> Handover:
                                  "the one taking over is an agent or a team lead"))  # fmt: skip
     if errors:
         raise ValidationFailed(errors)
-    handover = Handover(giver=actor, taker=taker, notes=notes,
-                        items=items_of(actor, timezone.localdate()))  # fmt: skip
-    audit_as(handover, actor)
+    return _draft(actor, taker, notes, items_of(actor, timezone.localdate()), by=actor)
+
+
+def _draft(giver: User, taker: User, notes: str, items: list[dict[str, Any]], *,
+           by: User | None) -> Handover:  # fmt: skip
+    handover = Handover(giver=giver, taker=taker, notes=notes, items=items)
+    audit_as(handover, by, reason=None if by else "drafted at the shift change")
     try:
         with transaction.atomic():
             handover.save()
@@ -88,7 +92,7 @@ def handover_draft(*, actor: User, data: dict[str, Any]) -> Handover:
             FieldError("taker", "open_handover", "您还有一份未确认的交接班，请先完成它",
                        "you have a handover still unconfirmed; finish it first")
         ) from None  # fmt: skip
-    who = actor.display_name or actor.username
+    who = giver.display_name or giver.username
     moving = sum(1 for i in handover.items if i["moves"])
     notice_send(
         kind=NoticeKind.MESSAGE,
@@ -126,6 +130,50 @@ def handover_confirm(*, actor: User, handover_id: int) -> Handover:
     audit_as(handover, actor)
     handover.save()
     return handover
+
+
+DRAFT_BEFORE = dt.timedelta(minutes=15)  # a shift's handovers are drafted this long before it ends
+
+
+def handovers_draft_due(now: dt.datetime | None = None) -> int:
+    """At the shift change the system drafts the handover (R-7.3): each agent whose shift
+    ends within DRAFT_BEFORE and who holds something (callbacks, follow-ups, work orders,
+    complaints) gets a draft to the colleague on shift after them — the first by name of
+    those whose shift runs past this one's end — and both are told to confirm. Once per agent
+    and shift end (a job every five minutes); how many were drafted."""
+    from kefu.quality.models import RosterEntry
+    from kefu.quality.roster import shift_span
+
+    now = timezone.localtime(now or timezone.now())
+    today = now.date()
+    entries = list(
+        RosterEntry.objects.filter(day__in=[today - dt.timedelta(days=1), today])
+        .select_related("user", "shift")
+        .order_by("user__display_name", "user__username")
+    )
+    spans = [(e, *shift_span(e.shift, e.day)) for e in entries]
+    drafted = 0
+    for entry, start, end in spans:
+        if not now < end <= now + DRAFT_BEFORE or not entry.user.is_active:
+            continue
+        giver = entry.user
+        if Handover.objects.filter(giver=giver, drafted_at__gte=start).exists():
+            continue  # drafted already this shift (by the agent or an earlier run)
+        takers = [e.user for e, s, until in spans
+                  if e.user_id != giver.pk and e.user.is_active and s <= end < until]  # fmt: skip
+        items = items_of(giver, end.date())
+        if not takers or not items:
+            continue
+        try:
+            with transaction.atomic():
+                handover = _draft(giver, takers[0], "", items, by=None)
+        except Conflict:
+            continue  # an open handover of theirs waits: not a second one
+        notice_send(kind=NoticeKind.MESSAGE, user=giver, link=f"/handover/{handover.pk}/",
+                    text=f"{end:%H:%M} 交班：系统已起草交接班表（{len(items)} 项），"
+                    "请核对、补充说明后确认")  # fmt: skip
+        drafted += 1
+    return drafted
 
 
 def handovers_alert(now: dt.datetime | None = None) -> int:

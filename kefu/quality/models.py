@@ -248,6 +248,7 @@ class RosterEntry(models.Model):
     )
     day = models.DateField("日期 day")
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT)
+    seat = models.CharField("座席·分机 seat", max_length=16, blank=True)
 
     history = HistoricalRecords()
 

@@ -69,6 +69,10 @@ def roster_set(*, actor: User, data: dict[str, Any]) -> int:
     shift = Shift.objects.filter(code=code).first() if code else None
     if code and shift is None:
         errors.append(FieldError("shift", "unknown_shift", f"没有班次 {code}", f"no shift {code}"))
+    seat = str(data.get("seat") or "").strip()
+    if len(seat) > 16 or (seat and not seat.replace("-", "").isalnum()):
+        errors.append(FieldError("seat", "invalid_seat", "座席·分机号最多 16 位字母或数字",
+                                 "seat is at most 16 letters or digits"))  # fmt: skip
     if start and end and not 0 <= (end - start).days < MAX_DAYS:
         errors.append(FieldError("end", "out_of_range", f"结束日期须在开始后 {MAX_DAYS} 天内",
                                  f"end is within {MAX_DAYS} days after start"))  # fmt: skip
@@ -85,10 +89,36 @@ def roster_set(*, actor: User, data: dict[str, Any]) -> int:
                 entry.delete()
             continue
         entry = entry or RosterEntry(user=user, day=day)
-        entry.shift = shift
+        entry.shift, entry.seat = shift, seat
+        _seats_left(entry, errors)
         audit_as(entry, actor)
         entry.save()
+    if errors:  # the transaction rolls back every day written
+        raise ValidationFailed(errors[:10])
     return len(days)
+
+
+def _seats_left(entry: RosterEntry, errors: list[FieldError]) -> None:
+    """A shift seats at most `seats` people a day (合理安排座席, R-7.6), and a seat is one
+    person's in a shift: a day that breaks either is named."""
+    others = RosterEntry.objects.filter(day=entry.day, shift=entry.shift).exclude(
+        user_id=entry.user_id
+    )
+    shift = entry.shift
+    if shift.seats and others.count() >= shift.seats:
+        errors.append(FieldError("shift", "seats_full",
+                                 f"{entry.day:%m-%d} {shift.name}的 {shift.seats} 个座席已排满",
+                                 f"{entry.day:%m-%d}: all {shift.seats} seats of {shift.code} "
+                                 "are taken"))  # fmt: skip
+    if entry.seat:
+        holder = others.filter(seat=entry.seat).select_related("user").first()
+        if holder is not None:
+            who = holder.user.display_name or holder.user.username
+            day = f"{entry.day:%m-%d}"
+            errors.append(FieldError("seat", "seat_taken",
+                                     f"{day} {shift.name}的座席 {entry.seat} 已排给{who}",
+                                     f"{entry.day:%m-%d}: seat {entry.seat} of {shift.code} is "
+                                     f"{holder.user.username}'s"))  # fmt: skip
 
 
 def shift_span(shift: Shift, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -108,10 +138,12 @@ def on_shift(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     for e in entries.select_related("user", "shift").order_by("user__display_name"):
         start, end = shift_span(e.shift, e.day)
         if start <= now < end:
-            by_shift.setdefault(e.shift_id, []).append(e.user.display_name or e.user.username)
+            name = e.user.display_name or e.user.username
+            by_shift.setdefault(e.shift_id, []).append(f"{name}（{e.seat}）" if e.seat else name)
     for shift in Shift.objects.all():
         if shift.pk in by_shift:
-            out.append({"shift": shift.name, "seats": shift.seats, "people": by_shift[shift.pk]})
+            out.append({"shift": shift.name, "seats": shift.seats, "people": by_shift[shift.pk],
+                        "used": len(by_shift[shift.pk])})  # fmt: skip
     return out
 
 
@@ -130,7 +162,7 @@ def roster_month(*, user: User, month: dt.date) -> dict[str, Any]:
         row = rows.setdefault(
             e.user_id, {"name": e.user.display_name or e.user.username, "cells": {}}
         )
-        row["cells"][e.day] = e.shift.name
+        row["cells"][e.day] = f"{e.shift.name} {e.seat}".strip()
     return {
         "days": days,
         "rows": [

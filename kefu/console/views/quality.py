@@ -186,7 +186,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         month = inspections_svc.month_of(None)
     errors: dict = {}
     if request.method == "POST":
-        data = {k: request.POST.get(k, "") for k in ("user", "shift", "start", "end")}
+        data = {k: request.POST.get(k, "") for k in ("user", "shift", "start", "end", "seat")}
         try:
             days = roster_svc.roster_set(actor=user, data=data)
             messages.success(request, _("已排 %(n)s 天") % {"n": days})

@@ -100,3 +100,27 @@ def test_the_console_hands_over_and_each_agent_confirms_with_their_own_sign_in(
     client.force_login(taker)
     r = client.post(f"/handover/{hid}/confirm/", follow=True)
     assert "交接完成：1 条回电、1 条回访已转给 周晓东" in r.content.decode()
+
+
+def test_the_system_drafts_the_handover_before_the_shift_ends(agent, taker, holding, lead):
+    """R-7.3: 15 minutes before the early shift ends, agent1 (holding a callback and a
+    follow-up) gets a draft to agent2 of the middle shift; once only; nobody is drafted for
+    who holds nothing."""
+    from kefu.quality.handover import handovers_draft_due
+    from kefu.quality.roster import roster_set, shifts_seed
+
+    shifts_seed()  # early 08–16, middle 12–20
+    today = timezone.localdate()
+    for who, shift in (("agent1", "early"), ("agent2", "middle"), ("lead", "early")):
+        roster_set(actor=lead, data={"user": who, "shift": shift, "start": str(today),
+                                     "end": str(today)})  # fmt: skip
+    tz = timezone.get_current_timezone()
+    before_end = dt.datetime.combine(today, dt.time(15, 50), tzinfo=tz)
+    assert handovers_draft_due(now=before_end - dt.timedelta(hours=1)) == 0  # not yet
+    assert handovers_draft_due(now=before_end) == 1  # agent1; the lead holds nothing
+    h = Handover.objects.get()
+    assert (h.giver, h.taker) == (agent, taker)
+    assert {i["kind"] for i in h.items} == {"callback", "followup"}
+    assert Notice.objects.filter(user=agent, text__contains="系统已起草").exists()
+    assert Notice.objects.filter(user=taker, text__contains="交接班").exists()
+    assert handovers_draft_due(now=before_end + dt.timedelta(minutes=5)) == 0  # once

@@ -32,7 +32,9 @@ def test_the_lead_sets_a_run_of_days_and_sees_who_is_on_shift(api_as, lead, agen
     assert r.json() == {"days": 7}
     put(api_as(lead), "agent2", "late", "2026-11-23", "2026-11-23")
     at_nine = dt.datetime(2026, 11, 24, 9, tzinfo=TZ)
-    assert on_shift(now=at_nine) == [{"shift": "早班", "seats": 10, "people": [agent.display_name]}]
+    assert on_shift(now=at_nine) == [
+        {"shift": "早班", "seats": 10, "used": 1, "people": [agent.display_name]}
+    ]
     after_midnight = dt.datetime(2026, 11, 23, 23, 30, tzinfo=TZ)
     assert on_shift(now=after_midnight)[0]["people"] == ["周晓东"]  # 16:00–24:00
     # a day off clears it; the history keeps who changed it
@@ -73,3 +75,24 @@ def test_roster_and_duty_dates_outside_the_years_kept_are_refused(api_as, lead, 
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "day"
     r = api_as(lead).get("/quality/inspections", month="0001-01")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "month"
+
+
+def test_a_shift_seats_at_most_its_seats_and_a_seat_is_one_persons(api_as, lead, agent):
+    """R-7.6 合理安排座席: the lead is refused, naming the day, when a shift is full or a
+    seat is taken; nothing of the run is written."""
+    from kefu.quality.models import RosterEntry, Shift
+    from kefu.quality.roster import shifts_seed
+
+    shifts_seed()
+    Shift.objects.filter(code="late").update(seats=1)
+    other = UserFactory(username="agent9", role=Role.AGENT)
+    put = {"shift": "early", "start": "2026-12-01", "end": "2026-12-03", "seat": "8012"}
+    assert api_as(lead).post("/quality/roster", {**put, "user": "agent1"}).status_code == 200
+    r = api_as(lead).post("/quality/roster", {**put, "user": "agent9"})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "seat_taken"
+    assert "12-01" in r.json()["errors"][0]["message"]
+    assert not RosterEntry.objects.filter(user=other).exists()
+    late = {"shift": "late", "start": "2026-12-01", "end": "2026-12-01"}
+    assert api_as(lead).post("/quality/roster", {**late, "user": "agent1"}).status_code == 200
+    r = api_as(lead).post("/quality/roster", {**late, "user": "agent9"})
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "seats_full"
