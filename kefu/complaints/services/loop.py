@@ -255,8 +255,11 @@ def complaint_advance(
     _open_record(complaint)
     # what the handler wrote in the stage's record, checked for forbidden phrases —
     # saved all the same, the warnings returned with the complaint and kept for the lead
-    written: dict[str, str | None] = {f"{to}.{f.name}": str(values.get(f.name) or "") for f in step.fields
-               if f.kind in ("text", "line") and values.get(f.name)}  # fmt: skip
+    written: dict[str, str | None] = {
+        f"{to}.{f.name}": str(values.get(f.name) or "")
+        for f in step.fields
+        if f.kind in ("text", "line") and values.get(f.name)
+    }
     warnings = wording_keep(actor=actor, record=complaint, fields=written)
     setattr(complaint, "wording_warnings", warnings)  # noqa: B010 - what the caller shows
     note = str(values.get("reason") or values.get("note") or "")
