@@ -98,3 +98,65 @@ def test_a_forbidden_phrase_is_flagged_as_the_agent_types(browser, live_server, 
     page.fill("textarea[name=outcome]", "车辆不行驶时会熄火")
     page.wait_for_selector(".wording .warning", state="detached")
     assert not Interaction.objects.exists()  # only checked, nothing saved
+
+
+def test_the_call_page_suggests_an_answer_and_copies_it_into_the_reply(
+    browser, live_server, center
+):
+    """R-7.2: as the agent types what the customer says, the knowledge base suggests the
+    standard answer; one click copies it into 处理结果·答复 (and counts a use)."""
+    from kefu.knowledge.models import Article
+    from kefu.knowledge.services import article_approve, article_create
+
+    article = article_create(actor=center["agent1"], data={
+        "question": "车门异响怎么办？", "answer": "很抱歉给您带来不便，我为您预约到店检查。",
+        "category": "repair", "tags": "异响 车门"})  # fmt: skip
+    article_approve(actor=center["lead"], article_id=article.pk)
+    page = page_as(browser, live_server, "agent1")
+    page.goto(f"{live_server.url}/call/?phone=13812345678")
+    page.fill("textarea[name=content]", "客户说车门有异响，开关门咯吱响")
+    page.wait_for_selector(".kb-suggested .kb-item")
+    assert "车门异响怎么办？" in page.inner_text(".kb-suggested")
+    page.fill("[data-kb-search]", "yixiang")
+    page.wait_for_selector(".kb-results .kb-item")
+    shot(page, "knowledge-panel")
+    page.click(".kb-suggested [data-kb-copy]")
+    assert "预约到店检查" in page.input_value("textarea[name=outcome]")
+    # the use is counted by a request of its own: wait for it
+    for _ in range(50):
+        if Article.objects.get(pk=article.pk).uses == 1:
+            break
+        page.wait_for_timeout(100)
+    assert Article.objects.get(pk=article.pk).uses == 1
+
+
+def test_the_inspector_reads_a_flagged_call_with_its_transcript(browser, live_server, center):
+    """R-7.5: a call the rules flagged is first in the queue; its page shows the transcript
+    with the sentences marked and the points suggested."""
+    from kefu.accounts.models import User
+    from kefu.quality.transcripts import rules_seed, transcript_receive
+
+    signed_up("inspector", Role.QA, "钱质检")
+    rules_seed()
+    call = Interaction.objects.create(channel="inbound_call", category="consultation",
+                                      agent=center["agent1"], call_id="B-1", content="异响",
+                                      occurred_at=timezone.now())  # fmt: skip
+    pbx = User.objects.get(username="lead")  # an admin's token in production; any actor here
+    pbx.role = Role.ADMIN
+    pbx.save()
+    transcript_receive(actor=pbx, call_id="B-1", recording_url="http://pbx.local/B-1.mp3",
+                       sentences=[
+                           {"speaker": "agent", "start": 0, "end": 3, "text": "喂，说吧。"},
+                           {"speaker": "customer", "start": 4, "end": 9,
+                            "text": "车门异响修了三次都没好，我要打12315投诉！"},
+                           {"speaker": "agent", "start": 10, "end": 14,
+                            "text": "这个我不知道，你自己看说明书。"},
+                       ])  # fmt: skip
+    qa = page_as(browser, live_server, "inspector")
+    qa.goto(f"{live_server.url}/quality/")
+    qa.click("text=智能质检标记 · 先看 >> xpath=../.. >> a[href^='/quality/inspections/']")
+    qa.wait_for_selector("#transcript")
+    assert "12315" in qa.inner_text("#transcript .marked >> nth=1")
+    assert "智能质检建议" in qa.inner_text("main")
+    shot(qa, "transcript-qa")
+    assert f"/quality/inspections/{call.inspection.pk}/" in qa.url
