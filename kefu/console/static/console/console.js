@@ -199,23 +199,30 @@ document.addEventListener("click", (e) => {
   const reply = () => form.querySelector(panel.dataset.kbTarget || "textarea[name=outcome]");
   let timer = null;
   let typed = null;
+  let searches = 0;
+  let suggestions = 0;  // an answer older than the latest question is dropped
   search?.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
+      const mine = ++searches;
       const r = await fetch(`/knowledge/panel/?q=${encodeURIComponent(search.value)}`,
                             { credentials: "same-origin" });
-      if (r.ok) results.innerHTML = await r.text();
+      const html = r.ok ? await r.text() : null;
+      if (html !== null && mine === searches) results.innerHTML = html;
     }, 300);
   });
   const suggest = async () => {
+    const mine = ++suggestions;
     const r = await post("/knowledge/suggest/", {
       category: category?.value || "", text: content?.value || "",
     });
-    if (r.ok) suggested.innerHTML = await r.text();
+    const html = r.ok ? await r.text() : null;
+    if (html !== null && mine === suggestions) suggested.innerHTML = html;
   };
   content?.addEventListener("input", () => { clearTimeout(typed); typed = setTimeout(suggest, 800); });
   category?.addEventListener("change", suggest);
   panel.addEventListener("click", async (event) => {
+
     const item = event.target.closest("[data-article]");
     if (!item) return;
     if (event.target.matches("[data-kb-copy]")) {
