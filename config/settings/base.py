@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kefu.care",
     "kefu.knowledge",
     "kefu.quality",
+    "kefu.reports",
     "kefu.setup",
     "kefu.console",
 ]

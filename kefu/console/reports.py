@@ -17,8 +17,9 @@ from kefu.complaints.choices import Stage
 from kefu.console.lang import bilingual
 from kefu.core.errors import PermissionDenied
 from kefu.core.tables import xlsx_bytes
-from kefu.followups import selectors as followup_sel
 from kefu.interactions import selectors as interaction_sel
+from kefu.reports import selectors as report_sel
+from kefu.reports.periods import range_of
 
 TITLES = {
     "followups": gettext_noop("回访完成率与满意度"),
@@ -39,22 +40,18 @@ def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
         raise PermissionDenied("只有班长、质检、经理和总经理可查看报表", "Reports: leads and above")
     today = today or timezone.localdate()
     week_start = today - dt.timedelta(days=today.weekday())
-    families = followup_sel.families_due(since=week_start, until=today)
-    follow_rows = []
-    for family in sorted(families):
-        day = followup_sel.summary(user=user, family=family, period="day", day=today)
-        week = followup_sel.summary(user=user, family=family, period="week", day=today)
-        scores = [q["average"] for q in week["questions"] if "average" in q]
-        follow_rows.append(
-            [
-                family,
-                _pct(day["completion_rate"]),
-                _pct(week["completion_rate"]),
-                round(sum(scores) / len(scores), 2) if scores else None,
-                week["due"],
-                week["done"],
-            ]
-        )
+    # the counting rules of kefu.reports.aggregate: completion = done on time / due; done is
+    # counted in the week it was done, whenever it was due; scores are on the follow-ups
+    # report, each question on its own scale
+    day_rows = report_sel.followups(range_of("today", today=today), "day", None, "")[0]["rows"]
+    week_rows = report_sel.followups(range_of("this_week", today=today), "week", None, "")[0][
+        "rows"
+    ]
+    by_day = {r[0]: r for r in day_rows}
+    follow_rows = [
+        [family, by_day[family][3] if family in by_day else None, pct, due, on_time, done]
+        for family, due, on_time, pct, done, _unsatisfied in week_rows
+    ]
     tz = timezone.get_current_timezone()
     month_start = dt.datetime.combine(today.replace(day=1), dt.time.min, tzinfo=tz)
     stats = complaint_sel.classification(user=user, since=month_start)
@@ -76,8 +73,8 @@ def dashboard(user, today: dt.date | None = None) -> dict[str, dict]:
                 _("回访类型"),
                 _("今日完成率%"),
                 _("本周完成率%"),
-                _("本周平均分(5分制)"),
                 _("本周应回访"),
+                _("本周按时完成"),
                 _("本周已回访"),
             ],
             "rows": follow_rows,

@@ -70,5 +70,6 @@ urlpatterns = [
     path("handover/<int:handover_id>/confirm/", handover.handover_confirm, name="handover-confirm"),
     path("quality/inspections/<int:inspection_id>/", quality.inspection, name="inspection"),
     path("approvals/<int:proposal_id>/", approvals.decide, name="approval-decide"),
-    path("reports/<slug:name>.xlsx", reports.report_xlsx, name="report-xlsx"),
+    path("reports/<slug:name>.xlsx", reports.report_xlsx_download, name="report-xlsx"),
+    path("reports/r/<slug:name>/", reports.report_page, name="report"),
 ]

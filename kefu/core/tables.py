@@ -38,27 +38,47 @@ def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet, streamed (write-only), text cells typed as strings."""
+    return xlsx_book([(title, header, rows)])
+
+
+def xlsx_book(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]]) -> bytes:
+    """A sheet per (title, header, rows), streamed (write-only), text cells typed as
+    strings, the header bold and the columns wide enough for Chinese labels."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
+    used: set[str] = set()
+    for title, header, rows in sheets:
+        name = ILLEGAL_CHARACTERS_RE.sub("", title)[:31] or "Sheet"
+        for bad in "[]:*?/\\":
+            name = name.replace(bad, " ")
+        while name in used:
+            name = f"{name[:28]}_{len(used)}"
+        used.add(name)
+        sheet = book.create_sheet(name)
+        for i in range(len(header)):
+            sheet.column_dimensions[chr(ord("A") + i) if i < 26 else "A"].width = 14
 
-    def cells(values: Sequence[Any]) -> list[Any]:
-        out = []
-        for value in values:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", safe_text(value)))
-                cell.data_type = "s"  # text, even when it looks like a formula
-                out.append(cell)
-            else:
-                out.append(value)
-        return out
+        def cells(values: Sequence[Any], bold: bool = False, sheet: Any = sheet) -> list[Any]:
+            out = []
+            for value in values:
+                if isinstance(value, str) or bold:
+                    text = ILLEGAL_CHARACTERS_RE.sub("", safe_text(str(value)))
+                    cell = WriteOnlyCell(sheet, value=text)
+                    cell.data_type = "s"  # text, even when it looks like a formula
+                    if bold:
+                        cell.font = Font(bold=True)
+                    out.append(cell)
+                else:
+                    out.append(value)
+            return out
 
-    sheet.append(cells(header))
-    for row in rows:
-        sheet.append(cells(row))
+        sheet.append(cells(header, bold=True))
+        for row in rows:
+            sheet.append(cells(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

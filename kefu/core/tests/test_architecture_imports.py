@@ -22,6 +22,7 @@ LAYERS = [
     "care",
     "knowledge",
     "quality",
+    "reports",
 ]
 
 

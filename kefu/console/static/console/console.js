@@ -242,3 +242,8 @@ document.addEventListener("click", (e) => {
   });
   if (category?.value) suggest();
 })();
+
+// ---- Reports print themselves from a button (no inline script: CSP).
+document.addEventListener("click", (e) => {
+  if (e.target.closest("[data-print]")) window.print();
+});

@@ -1,0 +1,134 @@
+"""The daily aggregates behind the reports (R-8.1), and the counting rules, written once:
+
+- a contact counts on the day it occurred, for its agent, by channel and category;
+- an inbound call counts on the day it rang; answered in time when answered within the
+  center's "3 rings" seconds;
+- a follow-up counts as due on the day it was due (`due_on`), for its owner, and as done on
+  the day it was done (`done_at`, local) — a task due in October and done in November is
+  November's work and October's miss; done on time means done by its `due_by`, and counts
+  on its due day (completion = done on time / due);
+- a score counts on the day it was given, on its question's own scale (a 0–10 item stays
+  0–10: its sum, count and scale are kept).
+
+`day_rebuild` recomputes one day from the raw records (idempotent: the day's rows are
+replaced in one transaction); the jobs keep today and yesterday fresh every ten minutes and
+the last 35 days once a day (a follow-up done late changes its due day's figure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from kefu.core.services import center_settings
+from kefu.followups import choices as fch
+from kefu.followups.models import FollowUp
+from kefu.interactions.choices import Channel
+from kefu.interactions.models import Interaction
+from kefu.reports.models import DailyCount
+
+WINDOW_DAYS = 35
+Key = tuple[str, int | None, str]  # metric, agent id, key
+
+
+def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+
+
+def day_counts(day: dt.date) -> Counter[Key]:
+    """Every metric of one local day, from the raw records."""
+    start, end = _bounds(day)
+    out: Counter[Key] = Counter()
+    contacts = (
+        Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .values("agent_id", "channel", "category")
+        .annotate(n=Count("id"))
+    )
+    for r in contacts:
+        out["contacts", r["agent_id"], f"{r['channel']}|{r['category']}"] += r["n"]
+    seconds = dt.timedelta(seconds=center_settings().answer_seconds)
+    calls = (
+        Interaction.objects.filter(
+            channel=Channel.INBOUND_CALL, ring_at__gte=start, ring_at__lt=end
+        )
+        .values("agent_id")
+        .annotate(
+            n=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            within=Count("id", filter=Q(answered_at__lte=F("ring_at") + seconds)),
+        )
+    )
+    for c in calls:
+        out["calls_in", c["agent_id"], ""] += c["n"]
+        out["calls_answered", c["agent_id"], ""] += c["answered"]
+        out["calls_in_time", c["agent_id"], ""] += c["within"]
+    due = FollowUp.objects.filter(due_on=day).exclude(status=fch.Status.CANCELLED)
+    for owner, family, status, done_at, due_by in due.values_list(
+        "owner_id", "family", "status", "done_at", "due_by"
+    ):
+        out["fu_due", owner, family] += 1
+        if status == fch.Status.DONE and done_at and timezone.localdate(done_at) <= due_by:
+            out["fu_on_time", owner, family] += 1
+    done = FollowUp.objects.filter(
+        status=fch.Status.DONE, done_at__gte=start, done_at__lt=end
+    ).select_related("rule__script")
+    for f in done.only("owner_id", "family", "result", "answers", "rule__script__questions"):
+        out["fu_done", f.owner_id, f.family] += 1
+        if f.result == fch.Result.UNSATISFIED:
+            out["fu_unsatisfied", f.owner_id, f.family] += 1
+        script = f.rule.script if f.rule_id and f.rule else None
+        for q in script.questions if script else []:
+            value = f.answers.get(q.get("key"))
+            if q.get("kind") == "score" and isinstance(value, int):
+                key = f"{f.family}|{q['key']}|{int(q.get('max', 5))}"
+                out["score_sum", None, key] += value
+                out["score_n", None, key] += 1
+    return out
+
+
+@transaction.atomic
+def day_rebuild(day: dt.date) -> int:
+    """Replace one day's aggregates with a fresh count; how many rows."""
+    counts = day_counts(day)
+    DailyCount.objects.filter(day=day).delete()
+    DailyCount.objects.bulk_create(
+        DailyCount(day=day, metric=m, agent_id=a, key=k, n=n)
+        for (m, a, k), n in counts.items()
+        if n
+    )
+    return len(counts)
+
+
+def days_rebuild(since: dt.date, until: dt.date) -> int:
+    """Rebuild every day of [since, until): after an import, or to check the jobs' work."""
+    day, rows = since, 0
+    while day < until:
+        rows += day_rebuild(day)
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def recent_rebuild(now: Any = None) -> int:
+    """Today and yesterday (the job every ten minutes)."""
+    today = timezone.localdate()
+    return days_rebuild(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+
+
+def window_rebuild(day: dt.date | None = None) -> int:
+    """The last WINDOW_DAYS days up to `day` (the daily job)."""
+    day = day or timezone.localdate()
+    return days_rebuild(day - dt.timedelta(days=WINDOW_DAYS), day + dt.timedelta(days=1))
+
+
+def as_of() -> dt.datetime | None:
+    """When today's figures were last counted (shown under every report)."""
+    from kefu.core.models import JobStatus
+
+    found = JobStatus.objects.filter(job="kefu.reports.today").first()
+    return found.last_ok_at if found else None

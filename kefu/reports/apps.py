@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "kefu.reports"
+    verbose_name = "报表 Reports"
+
+    def ready(self) -> None:
+        from kefu.core.scheduler import Job, job_register
+
+        # today's and yesterday's figures, every ten minutes; the last 35 days (a follow-up
+        # done late still changes its due day's figures) once a day
+        job_register(Job("kefu.reports.today", 600, "kefu.reports.aggregate.recent_rebuild"))
+        job_register(
+            Job("kefu.reports.days", 86400, "kefu.reports.aggregate.window_rebuild", daily=True)
+        )

@@ -1,0 +1,166 @@
+"""The reports (R-8.1) and their counting rules on fixed dates: a follow-up counts as done in
+the period it was done and as due in the period it was due (the "done late in a later week"
+case of issue 13), completion is done on time over due, a 0–10 item stays 0–10; the daily
+aggregates match raw counts over random ranges; ranges, groups and filters are checked."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from kefu.followups.models import FollowUp, FollowUpRule, Script
+from kefu.interactions.models import Interaction
+from kefu.reports.aggregate import days_rebuild
+from kefu.reports.periods import range_of
+from kefu.reports.selectors import report
+
+pytestmark = pytest.mark.django_db
+
+TZ = timezone.get_current_timezone()
+
+
+def at(day, hour=10):
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
+
+
+@pytest.fixture
+def rule(db):
+    script = Script.objects.create(code="7dc", name="7DC", opening="您好", questions=[
+        {"key": "nps", "text": "推荐意愿", "kind": "score", "max": 10},
+        {"key": "service", "text": "服务满意度", "kind": "score", "max": 5}])  # fmt: skip
+    return FollowUpRule.objects.create(code="7dc", family="7DC", name="7DC", trigger="event",
+                                       event_type="delivery", offset_days=7, window_days=3,
+                                       script=script)  # fmt: skip
+
+
+def followup(agent, rule, n, due, *, done=None, answers=None, result="satisfied"):
+    return FollowUp.objects.create(
+        kind="rule", family="7DC", rule=rule, owner=agent, due_on=due,
+        due_by=due + dt.timedelta(days=2), source_key=f"k{n}",
+        status="done" if done else "pending", done_at=at(done) if done else None,
+        answers=answers or {}, result=result if done else "",
+    )  # fmt: skip
+
+
+def test_a_followup_done_late_counts_as_done_in_its_week_and_missed_in_its_due_week(
+    agent, lead, rule
+):
+    """Issue 13's case: two follow-ups due in October, done in the week of 11-23 — that
+    week shows them done; October's completion stays 0 % (not done on time)."""
+    followup(agent, rule, 1, dt.date(2026, 10, 12), done=dt.date(2026, 11, 24))
+    followup(agent, rule, 2, dt.date(2026, 10, 13), done=dt.date(2026, 11, 25))
+    followup(agent, rule, 3, dt.date(2026, 11, 23), done=dt.date(2026, 11, 24))  # on time
+    days_rebuild(dt.date(2026, 10, 1), dt.date(2026, 12, 1))
+    week = range_of("this_week", today=dt.date(2026, 11, 25))
+    rows = report(user=lead, name="followups", r=week, group="week")["tables"][0]["rows"]
+    #         family, due, on time, completion %, done in the week, dissatisfied
+    assert rows == [["7DC", 1, 1, 100.0, 3, 0]]
+    october = range_of("custom", "2026-10-01", "2026-10-31")
+    rows = report(user=lead, name="followups", r=october, group="month")["tables"][0]["rows"]
+    assert rows == [["7DC", 2, 0, 0.0, 0, 0]]
+
+
+def test_a_0_to_10_item_stays_on_its_scale(agent, lead, rule):
+    followup(agent, rule, 1, dt.date(2026, 11, 2), done=dt.date(2026, 11, 3),
+             answers={"nps": 9, "service": 4})  # fmt: skip
+    followup(agent, rule, 2, dt.date(2026, 11, 2), done=dt.date(2026, 11, 3),
+             answers={"nps": 6, "service": 5})  # fmt: skip
+    days_rebuild(dt.date(2026, 11, 1), dt.date(2026, 11, 8))
+    r = range_of("custom", "2026-11-01", "2026-11-30")
+    questions = report(user=lead, name="followups", r=r)["tables"][2]["rows"]
+    assert ["7DC", "nps", "0–10", 2, 7.5] in questions
+    assert ["7DC", "service", "0–5", 2, 4.5] in questions
+
+
+def test_workload_and_answer_speed_by_agent_and_period(agent, other_agent, lead):
+    day = dt.date(2026, 11, 10)
+    for who, channel, category, ring, answer in (
+        (agent, "inbound_call", "consultation", 0, 5),
+        (agent, "inbound_call", "repair", 0, 40),  # answered after the 15 s
+        (other_agent, "visit", "consultation", None, None),
+    ):
+        Interaction.objects.create(
+            agent=who, channel=channel, category=category, content="x", occurred_at=at(day),
+            ring_at=at(day) if ring is not None else None,
+            answered_at=at(day) + dt.timedelta(seconds=answer) if answer else None,
+        )  # fmt: skip
+    days_rebuild(day, day + dt.timedelta(days=1))
+    r = range_of("custom", "2026-11-09", "2026-11-15")
+    load = report(user=lead, name="workload", r=r, group="day")
+    by_agent = {row[0]: row for row in load["tables"][0]["rows"]}
+    assert by_agent[agent.display_name][1] == 2 and by_agent[other_agent.display_name][1] == 1
+    assert len(load["tables"][1]["rows"]) == 7  # a row per day, empty days included
+    only_calls = report(user=lead, name="workload", r=r, channel="inbound_call")
+    assert [row[1] for row in only_calls["tables"][0]["rows"]] == [2]
+    speed = report(user=lead, name="answer_speed", r=r)["tables"][0]["rows"]
+    assert speed == [[agent.display_name, 2, 2, 1, 50.0]]
+
+
+def test_ranges_groups_and_filters_are_checked(lead, agent):
+    from kefu.core.errors import PermissionDenied, ValidationFailed
+
+    with pytest.raises(ValidationFailed) as e:
+        range_of("custom", "2026-11-30", "2026-11-01")
+    assert e.value.errors[0].field == "until"
+    with pytest.raises(ValidationFailed) as e:
+        range_of("custom", "2020-01-01", "2026-01-01")  # over three years
+    assert e.value.errors[0].code == "too_long"
+    with pytest.raises(ValidationFailed) as e:
+        report(user=lead, name="workload", r=range_of("this_year"), group="hour")
+    assert e.value.errors[0].field == "group"
+    with pytest.raises(PermissionDenied):
+        report(user=agent, name="workload", r=range_of("today"))
+    assert range_of("last_month", today=dt.date(2026, 1, 15)).label() == "2025-12-01–2025-12-31"
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    days=st.lists(st.integers(0, 59), min_size=1, max_size=25),
+    since=st.integers(0, 59),
+    length=st.integers(0, 59),
+)
+def test_the_aggregates_match_raw_counts_for_any_range(agent, lead, days, since, length):
+    """Whatever contacts exist and whatever range is asked, the report's total is the raw
+    count of contacts in that range (local days)."""
+    Interaction.objects.all().delete()
+    first = dt.date(2026, 9, 1)
+    for n, offset in enumerate(days):
+        Interaction.objects.create(agent=agent, channel="inbound_call", category="consultation",
+                                   content=str(n), occurred_at=at(first + dt.timedelta(days=offset),
+                                                                  hour=n % 24))  # fmt: skip
+    days_rebuild(first, first + dt.timedelta(days=61))
+    start = first + dt.timedelta(days=since)
+    last = start + dt.timedelta(days=length)
+    r = range_of("custom", str(start), str(last))
+    rows = report(user=lead, name="workload", r=r, group="week")["tables"][0]["rows"]
+    total = rows[0][1] if rows else 0
+    tz_start = dt.datetime.combine(start, dt.time(0), tzinfo=TZ)
+    tz_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+    assert total == Interaction.objects.filter(occurred_at__gte=tz_start,
+                                               occurred_at__lt=tz_end).count()  # fmt: skip
+
+
+def test_the_report_page_and_its_xlsx_named_by_period(agent, lead):
+    Interaction.objects.create(agent=agent, channel="visit", category="consultation",
+                               content="x", occurred_at=at(dt.date(2026, 11, 10)))  # fmt: skip
+    days_rebuild(dt.date(2026, 11, 10), dt.date(2026, 11, 11))
+    c = Client()
+    c.force_login(lead)
+    query = {"range": "custom", "since": "2026-11-01", "until": "2026-11-30", "group": "week"}
+    page = c.get("/reports/r/workload/", query).content.decode()
+    assert "2026-11-01–2026-11-30" in page and "2026-W46" in page
+    r = c.get("/reports/r/workload/", {**query, "format": "xlsx"})
+    assert 'filename="workload-20261101-20261130.xlsx"' in r["Content-Disposition"]
+    book = load_workbook(io.BytesIO(r.content))
+    assert len(book.sheetnames) == 2
+    assert book.worksheets[0]["B2"].value == 1
+    bad = c.get("/reports/r/workload/", {"range": "custom", "since": "x", "until": ""})
+    assert bad.status_code == 422 and "since" in bad.content.decode()
+    api = Client(HTTP_AUTHORIZATION="")
+    assert api.get("/api/v1/reports/workload").status_code == 401
