@@ -32,6 +32,19 @@ def _rows(metrics: list[str], r: Range, agent: User | None = None) -> QuerySet[D
     return qs.filter(agent=agent) if agent is not None else qs
 
 
+def _summed(rows: QuerySet[DailyCount], head: str) -> Any:
+    """(head, key, total) of `rows` grouped by `head` (agent_id or day) and key."""
+    return rows.order_by().values(head, "key").annotate(t=Sum("n")).values_list(head, "key", "t")
+
+
+def _by_metric(rows: QuerySet[DailyCount], head: str) -> Any:
+    """(head, metric, total) of `rows` grouped by `head` and metric."""
+    return (
+        rows.order_by().values(head, "metric").annotate(t=Sum("n"))
+        .values_list(head, "metric", "t")
+    )  # fmt: skip
+
+
 def _names(ids: set[int | None]) -> dict[int | None, str]:
     names: dict[int | None, str] = {None: _("未分配")}
     for pk, name, username in User.objects.filter(pk__in=[i for i in ids if i]).values_list(
@@ -59,13 +72,14 @@ def workload(r: Range, group: str, agent: User | None, channel: str) -> list[dic
     cats = list(Category)
     per: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for day, agent_id, key, n in _rows(["contacts"], r, agent).values_list(
-        "day", "agent_id", "key", "n"
-    ):
-        ch, cat = key.split("|", 1)
-        if channel and ch != channel:
-            continue
-        for target in (per[agent_id], by[bucket_of(day, group)]):
+    rows = _rows(["contacts"], r, agent)
+    if channel:
+        rows = rows.filter(key__startswith=f"{channel}|")
+    # summed by the database: a year of 200 agents is ~700,000 daily rows
+    for target_of, fields in ((per, "agent_id"), (by, "day")):
+        for head, key, n in _summed(rows, fields):
+            ch, cat = key.split("|", 1)
+            target = target_of[bucket_of(head, group) if fields == "day" else head]
             target[cat] += n
             target["total"] += n
             target[ch] += n
@@ -93,10 +107,15 @@ def followups(r: Range, group: str, agent: User | None, family: str) -> list[dic
     metrics = ["fu_due", "fu_on_time", "fu_done", "fu_unsatisfied"]
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for day, metric, key, n in _rows(metrics, r, agent).values_list("day", "metric", "key", "n"):
-        if family and key != family:
-            continue
+    rows = _rows(metrics, r, agent)
+    if family:
+        rows = rows.filter(key=family)
+    for key, metric, n in (
+        rows.order_by().values("key", "metric").annotate(t=Sum("n"))
+        .values_list("key", "metric", "t")
+    ):  # fmt: skip
         per[key][metric] += n
+    for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
     scores: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     if agent is None:  # scores are kept for the center, not per person
@@ -140,10 +159,10 @@ def answer_speed(r: Range, group: str, agent: User | None, channel: str) -> list
     metrics = ["calls_in", "calls_answered", "calls_in_time"]
     per: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for day, agent_id, metric, n in _rows(metrics, r, agent).values_list(
-        "day", "agent_id", "metric", "n"
-    ):
+    rows = _rows(metrics, r, agent)
+    for agent_id, metric, n in _by_metric(rows, "agent_id"):
         per[agent_id][metric] += n
+    for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
     names = _names(set(per))
     columns = [_("坐席"), _("来电"), _("已接听"), _("及时接听"), _("及时率%")]
