@@ -23,7 +23,7 @@ HEADER = ["投诉编号", "受理时间", "投诉人", "电话", "渠道", "内�
 
 def _line(c: Complaint) -> list[Any]:
     stages = " | ".join(
-        f"{r.get_stage_display()}@{r.completed_at:%Y-%m-%d %H:%M}"
+        f"{r.get_stage_display()}@{timezone.localtime(r.completed_at):%Y-%m-%d %H:%M}"
         + (f" {r.data}" if r.data else "")
         for r in c.stages.all()
         if r.completed_at

@@ -413,6 +413,10 @@ def test_r_4_4_the_archive_is_searchable_and_exportable_with_every_stage(
     assert rows[0][0] == "投诉编号" and len(rows) == 3
     exported = next(row for row in rows if row[0] == a["number"])
     assert exported[3] == "138****5678" and "不属于本店责任" in exported[-1]
+    # every time in the center's time zone, the stage times too (issue 13 found them in UTC)
+    closed = Complaint.objects.get(number=a["number"]).closed_at
+    local = f"{timezone.localtime(closed):%Y-%m-%d %H:%M}"
+    assert exported[17] == local and f"@{local}" in exported[-1]
     assert PiiAccessLog.objects.get(action="export").count == 2
 
 
