@@ -72,4 +72,5 @@ urlpatterns = [
     path("approvals/<int:proposal_id>/", approvals.decide, name="approval-decide"),
     path("reports/<slug:name>.xlsx", reports.report_xlsx_download, name="report-xlsx"),
     path("reports/r/<slug:name>/", reports.report_page, name="report"),
+    path("points/", reports.points_page, name="points"),
 ]

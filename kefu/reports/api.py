@@ -4,10 +4,17 @@ per table and the period in the file name."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+import datetime as dt
+from decimal import Decimal
 
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from kefu.accounts import permissions as P
 from kefu.core.api import ERRORS
+from kefu.core.errors import FieldError, PermissionDenied, ValidationFailed
+from kefu.reports import points
 from kefu.reports import selectors as sel
 from kefu.reports.periods import range_of
 from kefu.reports.presenters import report_xlsx
@@ -61,3 +68,78 @@ def get_report(request: HttpRequest, name: str, params: Query[ReportQuery]):
 def get_report_xlsx(request: HttpRequest, name: str, params: Query[ReportQuery]):
     """The same report as an XLSX: a sheet per table; the file named by report and period."""
     return report_xlsx(_report(request, name, params))
+
+
+# -- /api/v1/points (R-8.3) ------------------------------------------------------------------
+
+points_router = Router(tags=["points 绩效积分"])
+
+
+class MonthQuery(Schema):
+    month: str = Field("", max_length=7, description="YYYY-MM (default: this month)")
+    limit: int = Field(200, ge=1, le=1000)
+
+
+class YearQuery(Schema):
+    year: int | None = Field(None, ge=2000, le=2100, description="default: this year")
+    pool: Decimal = Field(Decimal(0), ge=0, le=100_000_000, description="the bonus pool, yuan")
+    limit: int = Field(500, ge=1, le=1000)
+
+
+class AdjustmentIn(Schema):
+    agent: str = Field(..., max_length=150)
+    month: str = Field(..., max_length=7)
+    points: int = Field(..., ge=-50, le=50)
+    reason: str = Field(..., max_length=500)
+
+
+class DecideIn(Schema):
+    approve: bool
+
+
+def _month(raw: str) -> dt.date:
+    if not raw:
+        return timezone.localdate().replace(day=1)
+    try:
+        return dt.date.fromisoformat(f"{raw[:7]}-01")
+    except ValueError:
+        raise ValidationFailed(FieldError("month", "invalid_month", "月份格式应为 YYYY-MM",
+                                          "month is YYYY-MM")) from None  # fmt: skip
+
+
+@points_router.get("", response={200: list[dict], **ERRORS}, summary="Points of a month 月度积分")
+def month_points(request: HttpRequest, params: Query[MonthQuery]):
+    """Each agent's month: computed entries (rule, points, count, the records as
+    `evidence`), adjustments and the total (an agent: their own)."""
+    return points.points_month(user=request.user, month=_month(params.month))[: params.limit]
+
+
+@points_router.post("/compute", response={200: dict, **ERRORS})
+def compute(request: HttpRequest, params: Query[MonthQuery]):
+    """Compute the month again from the records now (the daily job does it too)."""
+    if not P.has_perm(request.user, P.VIEW_REPORTS):
+        raise PermissionDenied()
+    return {"entries": points.points_compute(_month(params.month))}
+
+
+@points_router.post("/adjustments", response={201: dict, **ERRORS})
+def adjust(request: HttpRequest, payload: AdjustmentIn):
+    """A team lead's adjustment with a reason; counts once a CS manager approves it."""
+    row = points.adjustment_request(actor=request.user, data=payload.dict())
+    return Status(201, {"id": row.pk, "status": row.status})
+
+
+@points_router.post("/adjustments/{int:adjustment_id}/decide", response={200: dict, **ERRORS})
+def decide(request: HttpRequest, adjustment_id: int, payload: DecideIn):
+    row = points.adjustment_decide(actor=request.user, adjustment_id=adjustment_id,
+                                   approve=payload.approve)  # fmt: skip
+    return {"id": row.pk, "status": row.status}
+
+
+@points_router.get("/year", response={200: list[dict], **ERRORS}, summary="Year and bonus 年度奖金")
+def year_points(request: HttpRequest, params: Query[YearQuery]):
+    """The year's points per agent, bonus eligibility (≥ 110 points, still employed, three
+    months of service) and each eligible agent's share of `pool`."""
+    year = params.year or timezone.localdate().year
+    rows = points.bonus_year(user=request.user, year=year, pool=params.pool)
+    return rows[: params.limit]

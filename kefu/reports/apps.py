@@ -14,3 +14,6 @@ class ReportsConfig(AppConfig):
         job_register(
             Job("kefu.reports.days", 86400, "kefu.reports.aggregate.window_rebuild", daily=True)
         )
+        # this month's and last month's performance points, from the records
+        job_register(Job("kefu.reports.points", 86400, "kefu.reports.points.points_job",
+                         daily=True))  # fmt: skip

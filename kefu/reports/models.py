@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class DailyCount(models.Model):
@@ -23,3 +24,87 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.agent_id} {self.key}={self.n}"
+
+
+class PointRule(models.Model):
+    """A performance-points rule 绩效积分 (R-8.3), data per center; the preset loads the
+    seed's table. `kind` says what it counts from the records, `threshold` the bar (or the
+    QA score band), `points` what each hit earns (negative deducts), `params` the rest (a
+    follow-up family …)."""
+
+    KINDS = [
+        ("followups_week", "每周回访达标 follow-ups a week"),
+        ("followups_month", "每月回访达标 follow-ups a month"),
+        ("deals_revisited", "上月成交首周回访完 last month's deals revisited in week one"),
+        ("records_verified", "核实档案达标 records verified"),
+        ("attitude_complaint", "服务态度投诉 attitude complaint"),
+        ("late_file", "档案交接逾期 late file hand-over"),
+        ("qa_band", "质检得分段 QA score band"),
+    ]
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    kind = models.CharField("类型 kind", max_length=20, choices=KINDS)
+    threshold = models.IntegerField("门槛 threshold", default=0)
+    points = models.SmallIntegerField("分值 points")
+    params = models.JSONField(default=dict, blank=True)
+    active = models.BooleanField("启用 active", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "绩效积分规则 point rule"
+        verbose_name_plural = "绩效积分规则 point rules"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.points:+d})"
+
+
+class PointEntry(models.Model):
+    """Points one agent earned (or lost) by one rule in one month, computed from the records
+    — `evidence` names them ({"type": "followup", "ids": […]}) so each point is traceable.
+    Recomputed whole for a month: never typed in."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    rule = models.ForeignKey(PointRule, on_delete=models.CASCADE, related_name="entries")
+    points = models.SmallIntegerField()
+    count = models.IntegerField(default=0)
+    evidence = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "agent"], name="pointentry_month")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.month:%Y-%m} {self.points:+d}"
+
+
+class PointAdjustment(models.Model):
+    """A manual adjustment of an agent's month, with the reason, requested by a team lead
+    and approved (or rejected) by a CS manager; only approved ones count."""
+
+    STATUSES = [("pending", "待审批 pending"), ("approved", "已批准 approved"),
+                ("rejected", "已驳回 rejected")]  # fmt: skip
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    points = models.SmallIntegerField()
+    reason = models.CharField("原因 reason", max_length=500)
+    status = models.CharField(max_length=8, choices=STATUSES, default="pending")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "积分调整 point adjustment"
+        verbose_name_plural = "积分调整 point adjustments"
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.month:%Y-%m} {self.points:+d}"

@@ -76,10 +76,10 @@ def workload(r: Range, group: str, agent: User | None, channel: str) -> list[dic
     if channel:
         rows = rows.filter(key__startswith=f"{channel}|")
     # summed by the database: a year of 200 agents is ~700,000 daily rows
-    for target_of, fields in ((per, "agent_id"), (by, "day")):
+    for fields in ("agent_id", "day"):
         for head, key, n in _summed(rows, fields):
             ch, cat = key.split("|", 1)
-            target = target_of[bucket_of(head, group) if fields == "day" else head]
+            target = by[bucket_of(head, group)] if fields == "day" else per[head]
             target[cat] += n
             target["total"] += n
             target[ch] += n

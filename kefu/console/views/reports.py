@@ -5,14 +5,23 @@ with a sheet per table, and a page that prints."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
+from decimal import Decimal
 
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.accounts import permissions as P
+from kefu.accounts.choices import Role
 from kefu.accounts.selectors import agents_for_handover
 from kefu.console.reports import dashboard, xlsx
-from kefu.console.views.base import console, field_errors
+from kefu.console.views.base import console, field_errors, posted_id
 from kefu.core.errors import KefuError, NotFound
 from kefu.interactions.choices import Channel
+from kefu.reports import points as points_svc
 from kefu.reports import selectors as report_sel
 from kefu.reports.aggregate import as_of
 from kefu.reports.periods import GROUPS, PRESETS, range_of
@@ -78,3 +87,51 @@ def report_xlsx_download(request: HttpRequest, name: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+@console
+def points_page(request: HttpRequest) -> HttpResponse:
+    """绩效积分 (R-8.3): the month's points per agent with the records behind each entry, the
+    adjustments (a lead asks, a manager decides), and the year's bonus shares."""
+    user = request.user
+    today = timezone.localdate()
+    month_raw = request.GET.get("month", "")[:7] or f"{today:%Y-%m}"
+    try:
+        month = dt.date.fromisoformat(f"{month_raw}-01")
+    except ValueError:
+        month = today.replace(day=1)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("decide"):
+                decided = posted_id(request, "decide") or 0
+                approve = request.POST.get("approve") == "1"
+                points_svc.adjustment_decide(actor=user, adjustment_id=decided, approve=approve)
+                messages.success(request, _("已处理"))
+            else:
+                points_svc.adjustment_request(actor=user, data={
+                    "agent": request.POST.get("agent", ""), "month": f"{month:%Y-%m}",
+                    "points": request.POST.get("points", ""),
+                    "reason": request.POST.get("reason", "")})  # fmt: skip
+                messages.success(request, _("已提交，客服经理审批后计入"))
+            return redirect(f"/points/?month={month:%Y-%m}")
+        except KefuError as exc:
+            errors = field_errors(exc)
+    year_rows = []
+    pool = Decimal(0)
+    if P.has_perm(user, P.VIEW_REPORTS):
+        raw = request.GET.get("pool", "")[:12]
+        pool = Decimal(raw) if raw.replace(".", "", 1).isdigit() else Decimal(0)
+        year_rows = points_svc.bonus_year(user=user, year=month.year, pool=pool)
+    context = {
+        "month": f"{month:%Y-%m}",
+        "rows": points_svc.points_month(user=user, month=month),
+        "year": month.year,
+        "year_rows": year_rows,
+        "pool": pool,
+        "may_request": P.has_perm(user, P.MANAGE_TASKS),
+        "may_decide": user.role in (Role.MANAGER, Role.ADMIN),
+        "people": agents_for_handover(user=user),
+        "errors": errors,
+    }
+    return render(request, "console/points.html", context, status=422 if errors else 200)

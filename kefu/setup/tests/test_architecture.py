@@ -33,6 +33,7 @@ CONFIGURATION = {
     "quality.evaluationform",
     "quality.evaluationitem",
     "quality.transcriptrule",
+    "reports.pointrule",
     "followups.followuprule",
     "followups.script",
     "care.messagetemplate",

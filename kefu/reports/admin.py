@@ -1,0 +1,20 @@
+"""Admin: the performance-point rules are the center's data (R-8.3); the computed points
+and the adjustments are read here, changed only through their services."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
+from kefu.reports.models import PointAdjustment, PointRule
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "kind", "threshold", "points", "active")
+    list_filter = ("kind", "active")
+
+
+@admin.register(PointAdjustment)
+class PointAdjustmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("agent", "month", "points", "status", "requested_by", "decided_by")
+    list_filter = ("status",)

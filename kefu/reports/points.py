@@ -1,0 +1,311 @@
+"""Performance points 绩效积分 (R-8.3; seed 004's table as the default rules): each agent's
+month computed from what was recorded — follow-ups done, last month's deals revisited in the
+first week, records verified, attitude complaints, late file hand-overs (R-1.4), the QA
+score — each entry naming the records behind it; manual adjustments with a reason, requested
+by a team lead and approved by a CS manager; the year's total, the bonus eligibility (at
+least 110 points; not for who left during the year or served under three months) and each
+eligible agent's share of a bonus pool, in proportion to points."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Avg, Sum
+from django.utils import timezone
+
+from kefu.accounts import permissions as P
+from kefu.accounts.choices import Role
+from kefu.accounts.models import User
+from kefu.accounts.selectors import active_user
+from kefu.complaints.models import Complaint
+from kefu.core.audit import audit_as
+from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from kefu.core.inputs import label_halves, text_value
+from kefu.customers.models import AssetFile, Customer
+from kefu.followups import choices as fch
+from kefu.followups.models import FollowUp
+from kefu.followups.selectors import period_bounds
+from kefu.interactions.choices import NoticeKind
+from kefu.interactions.notices import notice_send, notices_send
+from kefu.quality.models import Inspection
+from kefu.reports.models import PointAdjustment, PointEntry, PointRule
+
+BONUS_AT_LEAST = 110  # points a year for a bonus
+SERVICE_MONTHS = 3  # of service before the year ends, for a bonus
+EVIDENCE_KEPT = 500  # record ids kept on one entry
+
+# seed 004: code, name, kind, threshold, points, params
+DEFAULT_RULES = [
+    ("deals_revisited", "上月成交客户首周回访完毕", "deals_revisited", 0, 3, {"family": "7DC"}),
+    ("followups_week", "每周回访≥30个", "followups_week", 30, 3, {}),
+    ("followups_month", "每月回访≥120个", "followups_month", 120, 3, {}),
+    ("records_verified", "核实档案≥1200条", "records_verified", 1200, 5, {}),
+    ("attitude_complaint", "服务态度投诉", "attitude_complaint", 0, -5, {}),
+    ("late_file", "档案交接逾期", "late_file", 0, -1, {}),
+    ("qa_excellent", "质检月均≥95分", "qa_band", 95, 2, {}),
+    ("qa_poor", "质检月均<80分", "qa_band", 80, -2, {"below": True}),
+]
+
+
+def rules_seed() -> int:
+    if PointRule.objects.exists():
+        return 0
+    for code, name, kind, threshold, points, params in DEFAULT_RULES:
+        PointRule.objects.create(code=code, name=name, kind=kind, threshold=threshold,
+                                 points=points, params=params)  # fmt: skip
+    return len(DEFAULT_RULES)
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
+
+
+def _hits(rule: PointRule, month: dt.date, today: dt.date) -> dict[int, tuple[int, str, list[int]]]:
+    """agent id → (how many times the rule scores, the record type, the records)."""
+    start, end = period_bounds("month", month)
+    out: dict[int, tuple[int, str, list[int]]] = {}
+    done = FollowUp.objects.filter(status=fch.Status.DONE, owner__isnull=False)
+    if rule.params.get("family"):
+        done = done.filter(family=rule.params["family"])
+    if rule.kind in ("followups_month", "followups_week"):
+        by: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+        for owner, pk, at in done.filter(done_at__gte=_aware(start), done_at__lt=_aware(end)) \
+                .values_list("owner_id", "id", "done_at"):  # fmt: skip
+            by[owner].append((pk, timezone.localdate(at)))
+        for owner, rows in by.items():
+            if rule.kind == "followups_month":
+                if len(rows) >= rule.threshold:
+                    out[owner] = (1, "followup", [pk for pk, _ in rows])
+                continue
+            weeks: dict[dt.date, list[int]] = defaultdict(list)
+            for pk, day in rows:  # a week counts in the month of its Monday
+                weeks[day - dt.timedelta(days=day.weekday())].append(pk)
+            good = [ids for monday, ids in weeks.items()
+                    if start <= monday < end and len(ids) >= rule.threshold]  # fmt: skip
+            if good:
+                out[owner] = (len(good), "followup", [pk for ids in good for pk in ids])
+    elif rule.kind == "deals_revisited":
+        previous = (start - dt.timedelta(days=1)).replace(day=1)
+        first_week_end = _aware(start + dt.timedelta(days=7))
+        by_owner: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+        family = rule.params.get("family", "7DC")
+        for owner, pk, status, at in (
+            FollowUp.objects.filter(family=family, due_on__gte=previous, due_on__lt=start,
+                                    owner__isnull=False)
+            .exclude(status=fch.Status.CANCELLED)
+            .values_list("owner_id", "id", "status", "done_at")
+        ):  # fmt: skip
+            in_time = status == fch.Status.DONE and at is not None and at < first_week_end
+            by_owner[owner].append((pk, in_time))
+        for owner, checked in by_owner.items():
+            if all(ok for _, ok in checked):
+                out[owner] = (1, "followup", [pk for pk, _ in checked])
+    elif rule.kind == "records_verified":
+        by = defaultdict(list)
+        for who, pk in Customer.objects.filter(
+            verified_at__gte=_aware(start), verified_at__lt=_aware(end), verified_by__isnull=False
+        ).values_list("verified_by_id", "id"):
+            by[who].append((pk, start))
+        for who, rows in by.items():
+            if len(rows) >= rule.threshold:
+                out[who] = (1, "customer", [pk for pk, _ in rows])
+    elif rule.kind == "attitude_complaint":
+        counted: dict[int, list[int]] = defaultdict(list)
+        for who, pk in Complaint.objects.filter(
+            complaint_class="service_attitude", responsible_user__isnull=False,
+            received_at__gte=_aware(start), received_at__lt=_aware(end),
+        ).values_list("responsible_user_id", "id"):  # fmt: skip
+            counted[who].append(pk)
+        out = {who: (len(ids), "complaint", ids) for who, ids in counted.items()}
+    elif rule.kind == "late_file":
+        late: dict[int, list[int]] = defaultdict(list)
+        for who, pk, due, completed in AssetFile.objects.filter(
+            due_on__gte=start, due_on__lt=min(end, today), responsible_user__isnull=False
+        ).values_list("responsible_user_id", "id", "due_on", "completed_on"):
+            if completed is None or completed > due:
+                late[who].append(pk)
+        out = {who: (len(ids), "asset_file", ids) for who, ids in late.items()}
+    elif rule.kind == "qa_band":
+        for row in (
+            Inspection.objects.filter(month=start, score__isnull=False)
+            .values("agent_id").annotate(avg=Avg("score"))
+        ):  # fmt: skip
+            below = bool(rule.params.get("below"))
+            if (row["avg"] < rule.threshold) if below else (row["avg"] >= rule.threshold):
+                ids = list(Inspection.objects.filter(month=start, agent_id=row["agent_id"],
+                                                     score__isnull=False)
+                           .values_list("id", flat=True))  # fmt: skip
+                out[row["agent_id"]] = (1, "inspection", ids)
+    return out
+
+
+@transaction.atomic
+def points_compute(month: dt.date, *, today: dt.date | None = None) -> int:
+    """Every active rule for every agent for `month`, replacing the month's computed
+    entries (idempotent); how many entries."""
+    start = month.replace(day=1)
+    today = today or timezone.localdate()
+    PointEntry.objects.filter(month=start).delete()
+    agents = set(User.objects.filter(role__in=[Role.AGENT, Role.TEAM_LEAD])
+                 .values_list("id", flat=True))  # fmt: skip
+    made = []
+    for rule in PointRule.objects.filter(active=True).order_by("id"):
+        for agent_id, (times, kind, ids) in _hits(rule, start, today).items():
+            if agent_id in agents and times:
+                made.append(PointEntry(agent_id=agent_id, month=start, rule=rule,
+                                       points=rule.points * times, count=times,
+                                       evidence={"type": kind, "ids": ids[:EVIDENCE_KEPT],
+                                                 "total": len(ids)}))  # fmt: skip
+    PointEntry.objects.bulk_create(made)
+    return len(made)
+
+
+def points_job(day: dt.date | None = None) -> int:
+    """The daily job: this month so far, and last month (late records still change it)."""
+    day = day or timezone.localdate()
+    this = day.replace(day=1)
+    return points_compute(this, today=day) + points_compute(
+        (this - dt.timedelta(days=1)).replace(day=1), today=day
+    )
+
+
+@transaction.atomic
+def adjustment_request(*, actor: User, data: dict[str, Any]) -> PointAdjustment:
+    """A team lead asks to add or take points from an agent's month, saying why; the CS
+    managers are told."""
+    P.require(actor, P.MANAGE_TASKS)
+    errors: list[FieldError] = []
+    agent = None
+    try:
+        agent = active_user(data.get("agent"), field="agent")
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+    reason = text_value(data, "reason", 500, errors)
+    if not reason:
+        errors.append(FieldError("reason", "required", "请说明调整原因", "say why"))
+    try:
+        points = int(data.get("points"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        points = 0
+    if not points or not -50 <= points <= 50:
+        errors.append(FieldError("points", "out_of_range", "调整分值须为 −50 到 50 之间的非零整数",
+                                 "points is a non-zero whole number from −50 to 50"))  # fmt: skip
+    try:
+        month = dt.date.fromisoformat(f"{str(data.get('month'))[:7]}-01")
+    except ValueError:
+        errors.append(FieldError("month", "invalid_month", "月份格式应为 YYYY-MM",
+                                 "month is YYYY-MM"))  # fmt: skip
+        month = None
+    if errors or agent is None or month is None:
+        raise ValidationFailed(errors)
+    row = PointAdjustment(agent=agent, month=month, points=points, reason=reason,
+                          requested_by=actor)  # fmt: skip
+    audit_as(row, actor)
+    row.save()
+    notices_send(kind=NoticeKind.APPROVAL, users=User.objects.filter(role=Role.MANAGER,
+                                                                     is_active=True),
+                 link="/points/", text=f"积分调整待审批：{agent.display_name or agent.username} "
+                 f"{month:%Y-%m} {points:+d}（{reason[:60]}）")  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def adjustment_decide(*, actor: User, adjustment_id: int, approve: bool) -> PointAdjustment:
+    """A CS manager approves or rejects; only approved adjustments count."""
+    if actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied("积分调整由客服经理审批", "A CS manager decides adjustments")
+    row = PointAdjustment.objects.select_for_update().filter(pk=adjustment_id).first()
+    if row is None:
+        raise NotFound(f"adjustment {adjustment_id}")
+    if row.status != "pending":
+        raise Conflict(FieldError("status", "decided", "已审批", "already decided"))
+    if row.requested_by_id == actor.pk:
+        raise PermissionDenied("不能审批自己提出的调整", "You cannot decide your own request")
+    row.status = "approved" if approve else "rejected"
+    row.decided_by, row.decided_at = actor, timezone.now()
+    audit_as(row, actor)
+    row.save()
+    notice_send(kind=NoticeKind.APPROVAL, user=row.requested_by, link="/points/",
+                text=f"积分调整{'已批准' if approve else '被驳回'}：{row.points:+d}")  # fmt: skip
+    return row
+
+
+def _reader(user: Any) -> None:
+    if not P.has_perm(user, P.VIEW_REPORTS) and not P.has_perm(user, P.VIEW_INTERACTIONS):
+        raise PermissionDenied()
+
+
+def points_month(*, user: Any, month: dt.date) -> list[dict[str, Any]]:
+    """Each agent's month: the computed entries (with their records), the approved
+    adjustments, the total — an agent sees their own; leads and above everyone's."""
+    _reader(user)
+    start = month.replace(day=1)
+    entries = PointEntry.objects.filter(month=start).select_related("agent", "rule")
+    adjustments = PointAdjustment.objects.filter(month=start).select_related("agent")
+    if not P.has_perm(user, P.VIEW_REPORTS):
+        entries, adjustments = entries.filter(agent=user), adjustments.filter(agent=user)
+    people: dict[int, dict[str, Any]] = {}
+
+    def person(u: User) -> dict[str, Any]:
+        return people.setdefault(u.pk, {"agent": u.username,
+                                        "name": u.display_name or u.username, "total": 0,
+                                        "entries": [], "adjustments": []})  # fmt: skip
+
+    for e in entries.order_by("rule_id"):
+        p = person(e.agent)
+        p["entries"].append({"rule": e.rule.name, "points": e.points, "count": e.count,
+                             "evidence": e.evidence})  # fmt: skip
+        p["total"] += e.points
+    for a in adjustments.order_by("id"):
+        p = person(a.agent)
+        label, label_en = label_halves(dict(PointAdjustment.STATUSES)[a.status])
+        p["adjustments"].append({"id": a.pk, "points": a.points, "reason": a.reason,
+                                 "status": a.status, "status_label": label,
+                                 "status_label_en": label_en})  # fmt: skip
+        if a.status == "approved":
+            p["total"] += a.points
+    return sorted(people.values(), key=lambda p: (-p["total"], p["name"]))
+
+
+def bonus_year(*, user: Any, year: int, pool: Decimal = Decimal(0)) -> list[dict[str, Any]]:
+    """The year's points per agent, bonus eligibility and each eligible agent's share of
+    `pool` (yuan, in proportion to points): at least BONUS_AT_LEAST points; nobody who left
+    during the year (inactive), nor who joined less than SERVICE_MONTHS months before the
+    year's end."""
+    if not P.has_perm(user, P.VIEW_REPORTS):
+        raise PermissionDenied()
+    first, following = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    totals: dict[int, int] = defaultdict(int)
+    for agent_id, t in (PointEntry.objects.filter(month__gte=first, month__lt=following)
+                        .values("agent_id").annotate(t=Sum("points"))
+                        .values_list("agent_id", "t")):  # fmt: skip
+        totals[agent_id] += t
+    for agent_id, t in (PointAdjustment.objects.filter(month__gte=first, month__lt=following,
+                                                        status="approved")
+                        .values("agent_id").annotate(t=Sum("points"))
+                        .values_list("agent_id", "t")):  # fmt: skip
+        totals[agent_id] += t
+    joined_by = dt.date(year, 12, 31) - dt.timedelta(days=SERVICE_MONTHS * 30)
+    rows: list[dict[str, Any]] = []
+    for u in User.objects.filter(pk__in=list(totals)).order_by("username"):
+        total = totals[u.pk]
+        why = ""
+        if total < BONUS_AT_LEAST:
+            why = f"不足 {BONUS_AT_LEAST} 分"
+        elif not u.is_active:
+            why = "年内离职"
+        elif timezone.localdate(u.date_joined) > joined_by:
+            why = f"入职不满 {SERVICE_MONTHS} 个月"
+        rows.append({"agent": u.username, "name": u.display_name or u.username,
+                     "points": total, "eligible": not why, "why_not": why,
+                     "share": Decimal(0)})  # fmt: skip
+    counted = sum(r["points"] for r in rows if r["eligible"])
+    for r in rows:
+        if r["eligible"] and counted and pool:
+            r["share"] = (pool * r["points"] / counted).quantize(Decimal("0.01"),
+                                                                 ROUND_HALF_UP)  # fmt: skip
+    return sorted(rows, key=lambda r: (-r["points"], r["name"]))
