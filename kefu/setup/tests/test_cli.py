@@ -110,6 +110,13 @@ def test_demo_center_has_a_user_per_role_and_customers_with_vehicles(monkeypatch
     assert Transcript.objects.count() == 3
     flagged = Transcript.objects.get(flagged=True)
     assert Inspection.objects.get(interaction=flagged.interaction).flagged
+    from kefu.knowledge.models import Article, Course
+    from kefu.quality.models import Handover
+
+    # issue 12's demo: articles (one waiting), a course with its exam, a handover to confirm
+    assert Article.objects.filter(status="published").count() == 7
+    assert Course.objects.get().questions.exists()
+    assert Handover.objects.get().giver_confirmed_at and not Handover.objects.get().confirmed
 
 
 def test_demo_center_routes_repairs_and_correspondence():

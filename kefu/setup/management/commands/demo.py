@@ -102,6 +102,7 @@ class Command(BaseCommand):
         demo_articles()  # the knowledge base: published answers, one waiting, one stale
         demo_training()  # a certifying course with its exam, a session, a plan, an exam to grade
         self._roster()
+        self._handover()
         care_run(timezone.localdate())
         window_rebuild()  # the reports' daily figures of the last 35 days (R-8.1)
         points_job()  # this month's and last month's performance points (R-8.3)
@@ -126,6 +127,17 @@ class Command(BaseCommand):
                       "caller_number": "13900000000", "content": "咨询保养项目",
                       "outcome": outcome},
             )  # fmt: skip
+
+    def _handover(self):
+        """agent1 hands over to agent2 (R-7.3): drafted and confirmed by agent1, waiting for
+        agent2's own confirmation — the handover page and the taker's notice have a row."""
+        from kefu.quality.handover import handover_confirm, handover_draft
+
+        User = get_user_model()
+        giver = User.objects.get(username="agent1")
+        notes = "张先生的报价明早回电；异响车辆周三到店"
+        draft = handover_draft(actor=giver, data={"taker": "agent2", "notes": notes})
+        handover_confirm(actor=giver, handover_id=draft.pk)
 
     def _roster(self):
         """This week's roster (R-7.6): agents 1–2 early, 3–4 the middle shift."""
