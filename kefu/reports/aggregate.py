@@ -7,6 +7,9 @@
   the day it was done (`done_at`, local) — a task due in October and done in November is
   November's work and October's miss; done on time means done by its `due_by`, and counts
   on its due day (completion = done on time / due);
+- a work order counts as created on its day and as done on the day it was done, on time
+  when done by its due time; a complaint as received and as closed on those days, by class
+  and department;
 - a score counts on the day it was given, on its question's own scale (a 0–10 item stays
   0–10: its sum, count and scale are kept).
 
@@ -24,12 +27,14 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from kefu.complaints.models import Complaint
 from kefu.core.services import center_settings
 from kefu.followups import choices as fch
 from kefu.followups.models import FollowUp
 from kefu.interactions.choices import Channel
 from kefu.interactions.models import Interaction
 from kefu.reports.models import DailyCount
+from kefu.tickets.models import WorkOrder
 
 WINDOW_DAYS = 35
 Key = tuple[str, int | None, str]  # metric, agent id, key
@@ -68,6 +73,29 @@ def day_counts(day: dt.date) -> Counter[Key]:
         out["calls_in", c["agent_id"], ""] += c["n"]
         out["calls_answered", c["agent_id"], ""] += c["answered"]
         out["calls_in_time", c["agent_id"], ""] += c["within"]
+    # work orders: created on the day, done on the day (on time when by their due time),
+    # by department
+    for dept, n in (WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end)
+                    .values("department_id").annotate(n=Count("id"))
+                    .values_list("department_id", "n")):  # fmt: skip
+        out["wo_created", None, str(dept or "")] += n
+    for dept, n, in_time in (
+        WorkOrder.objects.filter(done_at__gte=start, done_at__lt=end)
+        .values("department_id")
+        .annotate(n=Count("id"), t=Count("id", filter=Q(due_at__isnull=True)
+                                         | Q(done_at__lte=F("due_at"))))
+        .values_list("department_id", "n", "t")
+    ):  # fmt: skip
+        out["wo_done", None, str(dept or "")] += n
+        out["wo_done_on_time", None, str(dept or "")] += in_time
+    # complaints: received and closed on the day, by class and department
+    for metric, field in (("cp_received", "received_at"), ("cp_closed", "closed_at")):
+        for cls, dept, n in (
+            Complaint.objects.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+            .values("complaint_class", "department_id").annotate(n=Count("id"))
+            .values_list("complaint_class", "department_id", "n")
+        ):  # fmt: skip
+            out[metric, None, f"{cls or ''}|{dept or ''}"] += n
     due = FollowUp.objects.filter(due_on=day).exclude(status=fch.Status.CANCELLED)
     for owner, family, status, done_at, due_by in due.values_list(
         "owner_id", "family", "status", "done_at", "due_by"

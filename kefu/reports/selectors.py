@@ -24,6 +24,8 @@ TITLES = {
     "workload": ("工作量", "Workload"),
     "followups": ("回访完成与满意度", "Follow-up completion and satisfaction"),
     "answer_speed": ("接听及时率", "Answer speed"),
+    "work_orders": ("工单及时率", "Work-order timeliness"),
+    "complaints": ("顾客投诉分类统计", "Complaints by class"),
 }
 
 
@@ -179,7 +181,81 @@ def answer_speed(r: Range, group: str, agent: User | None, channel: str) -> list
     ]  # fmt: skip
 
 
-BUILDERS = {"workload": workload, "followups": followups, "answer_speed": answer_speed}
+def _departments() -> dict[str, str]:
+    from kefu.accounts.models import Department
+
+    names = {str(pk): name for pk, name in Department.objects.values_list("pk", "name")}
+    names[""] = _("未指定")
+    return names
+
+
+def work_orders(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
+    """Per department: work orders created, done, done on time and the on-time rate; per
+    period the same."""
+    metrics = ["wo_created", "wo_done", "wo_done_on_time"]
+    per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = _rows(metrics, r)
+    for key, metric, n in (
+        rows.order_by().values("key", "metric").annotate(t=Sum("n"))
+        .values_list("key", "metric", "t")
+    ):  # fmt: skip
+        per[key][metric] += n
+    for day, metric, n in _by_metric(rows, "day"):
+        by[bucket_of(day, group)][metric] += n
+    names = _departments()
+    columns = [_("部门"), _("新建"), _("完成"), _("按时完成"), _("及时率%")]
+
+    def row(head: str, d: dict[str, int]) -> list[Any]:
+        return [head, d["wo_created"], d["wo_done"], d["wo_done_on_time"],
+                _pct(d["wo_done_on_time"], d["wo_done"])]  # fmt: skip
+
+    return [
+        {"title": _("按部门"), "columns": columns,
+         "rows": [row(names.get(k, k), d) for k, d in sorted(per.items())]},
+        {"title": _("按时段"), "chart": True, "columns": [_("时段"), *columns[1:]],
+         "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
+    ]  # fmt: skip
+
+
+def complaints(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
+    """顾客投诉分类统计: complaints received and closed by class, by department, by period."""
+    from kefu.complaints.choices import ComplaintClass
+
+    metrics = ["cp_received", "cp_closed"]
+    per_class: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_dept: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = _rows(metrics, r)
+    for key, metric, n in (
+        rows.order_by().values("key", "metric").annotate(t=Sum("n"))
+        .values_list("key", "metric", "t")
+    ):  # fmt: skip
+        cls, dept = key.split("|", 1)
+        per_class[cls][metric] += n
+        per_dept[dept][metric] += n
+    for day, metric, n in _by_metric(rows, "day"):
+        by[bucket_of(day, group)][metric] += n
+    names = _departments()
+    classes = {c.value: _label(c) for c in ComplaintClass}
+    classes[""] = _("未分类")
+
+    def row(head: str, d: dict[str, int]) -> list[Any]:
+        return [head, d["cp_received"], d["cp_closed"]]
+
+    counts = [_("受理"), _("结案")]
+    return [
+        {"title": _("按类别"), "columns": [_("类别"), *counts],
+         "rows": [row(classes.get(k, k), d) for k, d in sorted(per_class.items())]},
+        {"title": _("按部门"), "columns": [_("部门"), *counts],
+         "rows": [row(names.get(k, k), d) for k, d in sorted(per_dept.items())]},
+        {"title": _("按时段"), "chart": True, "columns": [_("时段"), *counts],
+         "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
+    ]  # fmt: skip
+
+
+BUILDERS = {"workload": workload, "followups": followups, "answer_speed": answer_speed,
+            "work_orders": work_orders, "complaints": complaints}  # fmt: skip
 
 
 def report(

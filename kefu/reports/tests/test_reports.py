@@ -164,3 +164,37 @@ def test_the_report_page_and_its_xlsx_named_by_period(agent, lead):
     assert bad.status_code == 422 and "since" in bad.content.decode()
     api = Client(HTTP_AUTHORIZATION="")
     assert api.get("/api/v1/reports/workload").status_code == 401
+
+
+def test_work_order_timeliness_and_complaints_by_class_and_department(lead, agent):
+    """Work orders: created and done on their days, on time when done by their due time;
+    complaints received and closed by class and department (顾客投诉分类统计)."""
+    from kefu.accounts.models import Department
+    from kefu.complaints.models import Complaint
+    from kefu.tickets.models import WorkOrder
+
+    service = Department.objects.create(code="service", name="售后服务部")
+    day = dt.date(2026, 11, 10)
+    for n, (due_hours, done_hours) in enumerate(((24, 2), (1, 5))):  # on time, late
+        due, done = (
+            at(day) + dt.timedelta(hours=due_hours),
+            at(day) + dt.timedelta(hours=done_hours),
+        )
+        order = WorkOrder.objects.create(number=f"WO{n}", category="fault", title="漏水",
+                                         department=service, status="done", due_at=due,
+                                         done_at=done)  # fmt: skip
+        WorkOrder.objects.filter(pk=order.pk).update(created_at=at(day))
+    for n, cls in enumerate(("service_attitude", "service_attitude", "repair_quality")):
+        Complaint.objects.create(number=f"TS{n}", complainant_name="王", channel="inbound_call",
+                                 received_at=at(day), content="x", handler=agent,
+                                 created_by=agent,
+                                 stage="judgment", stage_entered_at=at(day),
+                                 complaint_class=cls, department=service)  # fmt: skip
+    days_rebuild(day, day + dt.timedelta(days=1))
+    r = range_of("custom", "2026-11-01", "2026-11-30")
+    orders = report(user=lead, name="work_orders", r=r, group="week")["tables"][0]["rows"]
+    assert orders == [["售后服务部", 2, 2, 1, 50.0]]
+    tables = report(user=lead, name="complaints", r=r)["tables"]
+    by_class = {row[0]: row[1] for row in tables[0]["rows"]}
+    assert by_class == {"服务态度": 2, "维修质量": 1}
+    assert tables[1]["rows"] == [["售后服务部", 3, 0]]
