@@ -40,7 +40,8 @@ def _summed(rows: QuerySet[DailyCount], head: str) -> Any:
 
 
 def _by_metric(rows: QuerySet[DailyCount], head: str) -> Any:
-    """(head, metric, total) of `rows` grouped by `head` and metric."""
+    """(head, metric, total) of `rows` grouped by `head` (agent_id, day or key) and
+    metric."""
     return (
         rows.order_by().values(head, "metric").annotate(t=Sum("n"))
         .values_list(head, "metric", "t")
@@ -112,10 +113,7 @@ def followups(r: Range, group: str, agent: User | None, family: str) -> list[dic
     rows = _rows(metrics, r, agent)
     if family:
         rows = rows.filter(key=family)
-    for key, metric, n in (
-        rows.order_by().values("key", "metric").annotate(t=Sum("n"))
-        .values_list("key", "metric", "t")
-    ):  # fmt: skip
+    for key, metric, n in _by_metric(rows, "key"):
         per[key][metric] += n
     for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
@@ -196,10 +194,7 @@ def work_orders(r: Range, group: str, agent: User | None, channel: str) -> list[
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = _rows(metrics, r)
-    for key, metric, n in (
-        rows.order_by().values("key", "metric").annotate(t=Sum("n"))
-        .values_list("key", "metric", "t")
-    ):  # fmt: skip
+    for key, metric, n in _by_metric(rows, "key"):
         per[key][metric] += n
     for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
@@ -227,10 +222,7 @@ def complaints(r: Range, group: str, agent: User | None, channel: str) -> list[d
     per_dept: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = _rows(metrics, r)
-    for key, metric, n in (
-        rows.order_by().values("key", "metric").annotate(t=Sum("n"))
-        .values_list("key", "metric", "t")
-    ):  # fmt: skip
+    for key, metric, n in _by_metric(rows, "key"):
         cls, dept = key.split("|", 1)
         per_class[cls][metric] += n
         per_dept[dept][metric] += n
