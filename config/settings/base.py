@@ -244,3 +244,6 @@ EMAIL_HOST_PASSWORD = os.environ.get("KEFU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("KEFU_EMAIL_TLS", "") == "1"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("KEFU_EMAIL_FROM", "kefu@localhost")
+
+# a published knowledge-base article not reviewed for this many months is listed as stale
+KEFU_KB_STALE_MONTHS = int(os.environ.get("KEFU_KB_STALE_MONTHS", "6"))

@@ -1,10 +1,15 @@
 """Security headers for every page; a Content-Security-Policy that the vendored assets
 satisfy (no inline scripts, nothing from other origins) on the console."""
 
+import os
+
+# The phone system's recording server(s), for the QA page's player (R-7.5): space-separated
+# origins (http://pbx.local), or none — then the link to the recording still opens it.
+RECORDINGS = " ".join(os.environ.get("KEFU_RECORDING_ORIGINS", "").replace(",", " ").split())
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    f"font-src 'self'; connect-src 'self'; media-src 'self' {RECORDINGS}".rstrip()
+    + "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
 

@@ -366,3 +366,20 @@ def test_a_complaints_stage_records_show_labels_not_codes(signed_in, agent):
     )
     html = signed_in.get(f"/complaints/{c.pk}/").content.decode()
     assert "渠道：来访" in html and "渠道：visit" not in html
+
+
+def test_the_recording_server_may_be_allowed_to_play_in_the_qa_page(monkeypatch):
+    """R-7.5: the QA page's player loads the phone system's recording only from the origins
+    the administrator names (KEFU_RECORDING_ORIGINS); nothing else is allowed."""
+    import importlib
+
+    import kefu.console.middleware as middleware
+
+    assert "media-src 'self';" in middleware.CSP
+    monkeypatch.setenv("KEFU_RECORDING_ORIGINS", "http://pbx.local, https://rec.example")
+    try:
+        importlib.reload(middleware)
+        assert "media-src 'self' http://pbx.local https://rec.example;" in middleware.CSP
+    finally:
+        monkeypatch.delenv("KEFU_RECORDING_ORIGINS")
+        importlib.reload(middleware)
