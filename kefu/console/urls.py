@@ -73,4 +73,6 @@ urlpatterns = [
     path("reports/<slug:name>.xlsx", reports.report_xlsx_download, name="report-xlsx"),
     path("reports/r/<slug:name>/", reports.report_page, name="report"),
     path("points/", reports.points_page, name="points"),
+    path("reports/archive/", reports.archive_page, name="report-archive"),
+    path("reports/archive/<int:archive_id>.xlsx", reports.archive_download, name="archive-xlsx"),
 ]

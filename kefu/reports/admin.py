@@ -5,7 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
-from kefu.reports.models import PointAdjustment, PointRule
+from kefu.reports.models import PointAdjustment, PointRule, ReportArchive, ScheduledReport
 
 
 @admin.register(PointRule)
@@ -18,3 +18,16 @@ class PointRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 class PointAdjustmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("agent", "month", "points", "status", "requested_by", "decided_by")
     list_filter = ("status",)
+
+
+@admin.register(ScheduledReport)
+class ScheduledReportAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Which report is sent when, to whom (one e-mail a line)."""
+
+    list_display = ("code", "name", "report", "range", "every", "day", "active")
+
+
+@admin.register(ReportArchive)
+class ReportArchiveAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("title", "stamp", "sent_to", "error", "made_at")
+    exclude = ("content",)

@@ -15,5 +15,8 @@ class ReportsConfig(AppConfig):
             Job("kefu.reports.days", 86400, "kefu.reports.aggregate.window_rebuild", daily=True)
         )
         # this month's and last month's performance points, from the records
+        # the scheduled reports due today, e-mailed as XLSX and archived
+        job_register(Job("kefu.reports.scheduled", 86400, "kefu.reports.scheduled.reports_send",
+                         daily=True))  # fmt: skip
         job_register(Job("kefu.reports.points", 86400, "kefu.reports.points.points_job",
                          daily=True))  # fmt: skip

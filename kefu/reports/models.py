@@ -108,3 +108,53 @@ class PointAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.month:%Y-%m} {self.points:+d}"
+
+
+class ScheduledReport(models.Model):
+    """A report sent by itself (R-8.1): which report, for which period, when (every day,
+    every Monday, or on a day of the month), to whom — e-mailed as XLSX and kept in the
+    report archive. Data the administrator edits; the preset loads the seed's three."""
+
+    EVERY = [("daily", "每天 daily"), ("weekly", "每周一 every Monday"),
+             ("monthly", "每月 monthly")]  # fmt: skip
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    report = models.CharField("报表 report", max_length=20)
+    range = models.CharField("区间 range", max_length=12, default="yesterday")
+    group = models.CharField("分组 group", max_length=5, default="day")
+    every = models.CharField("频率 every", max_length=8, choices=EVERY)
+    day = models.PositiveSmallIntegerField("每月几号 day of month", default=1)
+    recipients = models.TextField("收件人 recipients (one e-mail a line)", blank=True)
+    active = models.BooleanField("启用 active", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "定时报表 scheduled report"
+        verbose_name_plural = "定时报表 scheduled reports"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportArchive(models.Model):
+    """One scheduled report as made: its period, the XLSX, who it was sent to, or why not.
+    Made once per report and period (the job may run again)."""
+
+    scheduled = models.ForeignKey(ScheduledReport, on_delete=models.CASCADE, related_name="runs")
+    stamp = models.CharField(max_length=20)  # the period, 20261101-20261130
+    title = models.CharField(max_length=120)
+    content = models.BinaryField()
+    sent_to = models.TextField(blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "报表存档 report archive"
+        verbose_name_plural = "报表存档 report archive"
+        constraints = [models.UniqueConstraint(fields=["scheduled", "stamp"], name="archive_once")]
+        indexes = [models.Index(fields=["-made_at"], name="archive_time")]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.stamp}"

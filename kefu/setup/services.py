@@ -21,6 +21,7 @@ from kefu.quality.phrases import phrases_seed
 from kefu.quality.roster import shifts_seed
 from kefu.quality.transcripts import rules_seed
 from kefu.reports.points import rules_seed as point_rules_seed
+from kefu.reports.scheduled import scheduled_seed
 from kefu.tickets.services import preset_apply_ticket_data
 
 PRESET_DIR = Path(__file__).resolve().parent / "presets"
@@ -94,6 +95,7 @@ def preset_load(*, code: str, force: bool = False) -> Preset:
         shifts_seed()  # 早班, 中班, 晚班, unless the center has its shifts
         rules_seed()  # the automatic QA rules of transcripts, unless the center has its own
         point_rules_seed()  # seed 004's performance points, unless the center has its own
+        scheduled_seed()  # the daily, weekly and monthly reports (recipients set in the admin)
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

@@ -22,10 +22,11 @@ from kefu.console.views.base import console, field_errors, posted_id
 from kefu.core.errors import KefuError, NotFound
 from kefu.interactions.choices import Channel
 from kefu.reports import points as points_svc
+from kefu.reports import scheduled as scheduled_svc
 from kefu.reports import selectors as report_sel
 from kefu.reports.aggregate import as_of
 from kefu.reports.periods import GROUPS, PRESETS, range_of
-from kefu.reports.presenters import report_xlsx
+from kefu.reports.presenters import XLSX, report_xlsx
 
 FILTERS = ("range", "since", "until", "group", "agent", "channel", "family")
 
@@ -135,3 +136,20 @@ def points_page(request: HttpRequest) -> HttpResponse:
         "errors": errors,
     }
     return render(request, "console/points.html", context, status=422 if errors else 200)
+
+
+@console
+def archive_page(request: HttpRequest) -> HttpResponse:
+    """报表存档: the scheduled reports as made and sent, newest first."""
+    rows = scheduled_svc.archive(user=request.user)[:100]
+    return render(request, "console/report_archive.html", {"rows": rows})
+
+
+@console
+def archive_download(request: HttpRequest, archive_id: int) -> HttpResponse:
+    found = scheduled_svc.archive_get(user=request.user, archive_id=archive_id)
+    response = HttpResponse(bytes(found.content), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{found.scheduled.code}-{found.stamp}.xlsx"'
+    )
+    return response

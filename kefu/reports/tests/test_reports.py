@@ -198,3 +198,36 @@ def test_work_order_timeliness_and_complaints_by_class_and_department(lead, agen
     by_class = {row[0]: row[1] for row in tables[0]["rows"]}
     assert by_class == {"服务态度": 2, "维修质量": 1}
     assert tables[1]["rows"] == [["售后服务部", 3, 0]]
+
+
+def test_scheduled_reports_are_mailed_once_and_archived(lead, agent, settings):
+    """R-8.1: the 7DC/3DC daily report every morning, the weekly summary on Mondays — made
+    once per period, e-mailed as XLSX to the recipients, kept in the archive."""
+    from django.core import mail
+
+    from kefu.reports.models import ReportArchive, ScheduledReport
+    from kefu.reports.scheduled import reports_send, scheduled_seed
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    scheduled_seed()
+    ScheduledReport.objects.filter(code="followups-daily").update(recipients="lead@example.cn")
+    monday = dt.date(2026, 11, 23)
+    assert reports_send(monday) == 1
+    assert reports_send(monday) == 0  # the same period is not sent twice
+    (sent,) = mail.outbox
+    assert sent.to == ["lead@example.cn"] and sent.subject.startswith("回访日报 2026-11-22")
+    name, content, _kind = sent.attachments[0]
+    assert name == "followups-daily-20261122-20261122.xlsx"
+    assert load_workbook(io.BytesIO(content)).sheetnames[0] == "按回访类型"
+    # the weekly one has no recipients yet: made and archived, not sent
+    weekly = ReportArchive.objects.get(scheduled__code="workload-weekly")
+    assert weekly.stamp == "20261116-20261122" and not weekly.sent_to
+    assert not ReportArchive.objects.filter(scheduled__code="monthly").exists()  # the 1st
+    c = Client()
+    c.force_login(lead)
+    page = c.get("/reports/archive/").content.decode()
+    assert "回访日报" in page and "lead@example.cn" in page
+    r = c.get(f"/reports/archive/{weekly.pk}.xlsx")
+    assert r.status_code == 200 and load_workbook(io.BytesIO(r.content)).sheetnames
+    c.force_login(agent)
+    assert c.get("/reports/archive/").status_code == 403

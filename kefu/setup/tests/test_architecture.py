@@ -34,6 +34,7 @@ CONFIGURATION = {
     "quality.evaluationitem",
     "quality.transcriptrule",
     "reports.pointrule",
+    "reports.scheduledreport",
     "followups.followuprule",
     "followups.script",
     "care.messagetemplate",
