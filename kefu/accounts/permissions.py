@@ -30,6 +30,7 @@ READ_KNOWLEDGE = "knowledge.read"  # the published knowledge base (R-7.2)
 WRITE_ARTICLES = "knowledge.write"  # draft articles and propose changes
 APPROVE_ARTICLES = "knowledge.approve"  # publish, reject, retire, review articles
 MANAGE_TRAINING = "knowledge.training"  # courses, sessions, attendance, exams
+DECIDE_POINTS = "reports.decide_points"  # approve or reject point adjustments
 
 _AGENT = {
     VIEW_CUSTOMERS,
@@ -59,7 +60,7 @@ _LEAD = _AGENT | {
     APPROVE_ARTICLES,
     MANAGE_TRAINING,
 }
-_MANAGER = _LEAD | {EXPORT_CUSTOMERS}
+_MANAGER = _LEAD | {EXPORT_CUSTOMERS, DECIDE_POINTS}
 _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS, READ_KNOWLEDGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

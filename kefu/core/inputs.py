@@ -38,6 +38,28 @@ def parse_when(value, *, field: str) -> dt.datetime:
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # a date outside is a typing error, on every database
 
 
+def date_value(value, field: str, errors: list[FieldError]) -> dt.date | None:
+    """A day given as YYYY-MM-DD (a date as is) within the years the center accepts; a
+    wrong one is added to `errors` naming `field`. Empty is None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            errors.append(FieldError(field, "invalid_date", f"{field} 日期格式应为 YYYY-MM-DD",
+                                     f"{field} is a date YYYY-MM-DD"))  # fmt: skip
+            return None
+    try:
+        year_in_range(day.year, field=field, value=value)
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+        return None
+    return day
+
+
 def year_in_range(year: int, *, field: str, value) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed(

@@ -19,7 +19,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from kefu.core.inputs import choice_error, plain, text_value, year_in_range
+from kefu.core.inputs import choice_error, date_value, plain, text_value
 from kefu.core.search import jieba_cutter
 from kefu.interactions.choices import Category, NoticeKind
 from kefu.interactions.notices import notice_send, notices_send
@@ -47,23 +47,6 @@ def pinyin_words(*texts: str) -> str:
     return " ".join(dict.fromkeys(out))[:600]
 
 
-def _date(data: dict[str, Any], field: str, errors: list[FieldError]) -> dt.date | None:
-    raw = data.get(field)
-    if raw in (None, ""):
-        return None
-    try:
-        value = dt.date.fromisoformat(str(raw)[:10])
-        year_in_range(value.year, field=field, value=raw)
-        return value
-    except ValueError:
-        errors.append(FieldError(field, "invalid_date", f"{field} 日期格式应为 YYYY-MM-DD",
-                                 f"{field} is a date YYYY-MM-DD"))  # fmt: skip
-        return None
-    except ValidationFailed as exc:
-        errors.extend(exc.errors)
-        return None
-
-
 def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     errors: list[FieldError] = []
     v: dict[str, Any] = {}
@@ -89,7 +72,7 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         v["tags"] = " ".join(tags)[:200]
     for field in ("valid_from", "valid_until"):
         if field in data or not partial:
-            v[field] = _date(data, field, errors)
+            v[field] = date_value(data.get(field), field, errors)
     if v.get("valid_from") and v.get("valid_until") and v["valid_until"] < v["valid_from"]:
         errors.append(FieldError("valid_until", "before_start", "失效日期早于生效日期",
                                  "valid_until is before valid_from"))  # fmt: skip

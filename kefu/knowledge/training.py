@@ -20,7 +20,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from kefu.core.inputs import parse_when, text_value
+from kefu.core.inputs import date_value, parse_when, text_value
 from kefu.interactions.choices import NoticeKind
 from kefu.interactions.notices import notice_send, notices_send
 from kefu.knowledge import choices as ch
@@ -37,6 +37,11 @@ from kefu.knowledge.models import (
 MAX_QUESTIONS = 100
 MAX_INVITED = 200
 OPTIONS = 4  # a choice question's options: the right answer and three others
+
+
+def _id(value: Any) -> int:
+    """A record id as given (a number, or digits); anything else finds nothing."""
+    return int(value) if str(value).isdigit() and len(str(value)) < 12 else 0
 
 
 def _required(value: str, field: str, zh: str, errors: list[FieldError]) -> None:
@@ -149,7 +154,7 @@ def session_schedule(*, actor: User, course_id: int, data: dict[str, Any]) -> Tr
     place = text_value(data, "place", 100, errors)
     plan = None
     if data.get("plan_id"):
-        plan = TrainingPlan.objects.filter(pk=data["plan_id"]).first()
+        plan = TrainingPlan.objects.filter(pk=_id(data["plan_id"])).first()
         if plan is None:
             errors.append(FieldError("plan_id", "unknown", "培训计划不存在", "no such plan"))
     names = [str(n).strip() for n in data.get("invited") or [] if str(n).strip()]
@@ -329,20 +334,13 @@ def plan_create(*, actor: User, data: dict[str, Any]) -> TrainingPlan:
                                  "a user is unknown or inactive"))  # fmt: skip
     course = None
     if data.get("course_id"):
-        course = Course.objects.filter(pk=data["course_id"]).first()
+        course = Course.objects.filter(pk=_id(data["course_id"])).first()
         if course is None:
             errors.append(FieldError("course_id", "unknown", "课程不存在", "no such course"))
-    week = data.get("week")
-    if isinstance(week, str):
-        try:
-            week = dt.date.fromisoformat(week[:10])
-        except ValueError:
-            errors.append(FieldError("week", "invalid_date", "week 格式应为 YYYY-MM-DD",
-                                     "week is YYYY-MM-DD"))  # fmt: skip
-            week = None
+    week = date_value(data.get("week"), "week", errors)
     if errors:
         raise ValidationFailed(errors)
-    day = week if isinstance(week, dt.date) else timezone.localdate()
+    day = week or timezone.localdate()
     plan = TrainingPlan(title=title, reason=reason, course=course, created_by=actor,
                         week=day - dt.timedelta(days=day.weekday()))  # fmt: skip
     audit_as(plan, actor)

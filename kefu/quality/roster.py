@@ -15,7 +15,7 @@ from kefu.accounts.models import User
 from kefu.accounts.selectors import active_user
 from kefu.core.audit import audit_as
 from kefu.core.errors import FieldError, PermissionDenied, ValidationFailed
-from kefu.core.inputs import year_in_range
+from kefu.core.inputs import date_value
 from kefu.followups.selectors import period_bounds
 from kefu.quality.models import RosterEntry, Shift
 
@@ -38,17 +38,10 @@ def shifts_seed() -> int:
 
 
 def _day(value: Any, field: str, errors: list[FieldError]) -> dt.date | None:
-    try:
-        day = dt.date.fromisoformat(str(value))
-        year_in_range(day.year, field=field, value=value)
-        return day
-    except ValidationFailed as exc:
-        errors.extend(exc.errors)
-        return None
-    except (TypeError, ValueError):
-        errors.append(FieldError(field, "invalid_date", f"{field} 应为 YYYY-MM-DD",
-                                 f"{field} is YYYY-MM-DD"))  # fmt: skip
-        return None
+    day = date_value(value, field, errors)
+    if day is None and not any(e.field == field for e in errors):
+        errors.append(FieldError(field, "required", f"请填写 {field}", f"{field} is required"))
+    return day
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from kefu.core.errors import FieldError, ValidationFailed
+from kefu.core.inputs import date_value
 
 PRESETS = {
     "today": ("今天", "today"),
@@ -50,14 +51,11 @@ def _month_start(day: dt.date, back: int = 0) -> dt.date:
 
 
 def _date(value: str, field: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ValidationFailed(FieldError(field, "invalid_date", f"{field} 日期格式应为 YYYY-MM-DD",
-                                          f"{field} is a date YYYY-MM-DD")) from None  # fmt: skip
-    if not 2000 <= day.year <= 2100:
-        raise ValidationFailed(FieldError(field, "out_of_range", f"{field} 须在 2000–2100 年间",
-                                          f"{field} is within 2000–2100"))  # fmt: skip
+    errors: list[FieldError] = []
+    day = date_value(value or "", field, errors)
+    if day is None:
+        raise ValidationFailed(errors or FieldError(field, "required", f"请填写 {field}",
+                                                    f"{field} is required"))  # fmt: skip
     return day
 
 

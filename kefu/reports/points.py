@@ -31,6 +31,7 @@ from kefu.followups.models import FollowUp
 from kefu.followups.selectors import period_bounds
 from kefu.interactions.choices import NoticeKind
 from kefu.interactions.notices import notice_send, notices_send
+from kefu.quality.inspections import month_of
 from kefu.quality.models import Inspection
 from kefu.reports.models import PointAdjustment, PointEntry, PointRule
 
@@ -194,12 +195,11 @@ def adjustment_request(*, actor: User, data: dict[str, Any]) -> PointAdjustment:
     if not points or not -50 <= points <= 50:
         errors.append(FieldError("points", "out_of_range", "调整分值须为 −50 到 50 之间的非零整数",
                                  "points is a non-zero whole number from −50 to 50"))  # fmt: skip
+    month = None
     try:
-        month = dt.date.fromisoformat(f"{str(data.get('month'))[:7]}-01")
-    except ValueError:
-        errors.append(FieldError("month", "invalid_month", "月份格式应为 YYYY-MM",
-                                 "month is YYYY-MM"))  # fmt: skip
-        month = None
+        month = month_of(str(data.get("month") or "")[:7] or None)
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
     if errors or agent is None or month is None:
         raise ValidationFailed(errors)
     row = PointAdjustment(agent=agent, month=month, points=points, reason=reason,
@@ -216,7 +216,7 @@ def adjustment_request(*, actor: User, data: dict[str, Any]) -> PointAdjustment:
 @transaction.atomic
 def adjustment_decide(*, actor: User, adjustment_id: int, approve: bool) -> PointAdjustment:
     """A CS manager approves or rejects; only approved adjustments count."""
-    if actor.role not in (Role.MANAGER, Role.ADMIN):
+    if not P.has_perm(actor, P.DECIDE_POINTS):
         raise PermissionDenied("积分调整由客服经理审批", "A CS manager decides adjustments")
     row = PointAdjustment.objects.select_for_update().filter(pk=adjustment_id).first()
     if row is None:

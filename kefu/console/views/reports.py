@@ -5,7 +5,6 @@ with a sheet per table, and a page that prints."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -15,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts import permissions as P
-from kefu.accounts.choices import Role
 from kefu.accounts.selectors import agents_for_handover
 from kefu.console.reports import dashboard, xlsx
 from kefu.console.views.base import console, field_errors, posted_id
 from kefu.core.errors import KefuError, NotFound
 from kefu.interactions.choices import Channel
+from kefu.quality.inspections import month_of
 from kefu.reports import points as points_svc
 from kefu.reports import scheduled as scheduled_svc
 from kefu.reports import selectors as report_sel
@@ -95,12 +94,10 @@ def points_page(request: HttpRequest) -> HttpResponse:
     """绩效积分 (R-8.3): the month's points per agent with the records behind each entry, the
     adjustments (a lead asks, a manager decides), and the year's bonus shares."""
     user = request.user
-    today = timezone.localdate()
-    month_raw = request.GET.get("month", "")[:7] or f"{today:%Y-%m}"
     try:
-        month = dt.date.fromisoformat(f"{month_raw}-01")
-    except ValueError:
-        month = today.replace(day=1)
+        month = month_of(request.GET.get("month", "")[:7] or None)
+    except KefuError:
+        month = timezone.localdate().replace(day=1)
     errors: dict = {}
     if request.method == "POST":
         try:
@@ -131,7 +128,7 @@ def points_page(request: HttpRequest) -> HttpResponse:
         "year_rows": year_rows,
         "pool": pool,
         "may_request": P.has_perm(user, P.MANAGE_TASKS),
-        "may_decide": user.role in (Role.MANAGER, Role.ADMIN),
+        "may_decide": P.has_perm(user, P.DECIDE_POINTS),
         "people": agents_for_handover(user=user),
         "errors": errors,
     }
