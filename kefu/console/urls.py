@@ -73,6 +73,10 @@ urlpatterns = [
     path("reports/<slug:name>.xlsx", reports.report_xlsx_download, name="report-xlsx"),
     path("reports/r/<slug:name>/", reports.report_page, name="report"),
     path("points/", reports.points_page, name="points"),
+    path("wall/", reports.wall_page, name="wall"),
+    path("reports/churn/", reports.churn_page, name="churn"),
+    path("reports/churn/<slug:code>/", reports.churn_page, name="churn-list"),
+    path("wall/figures/", reports.wall_figures, name="wall-figures"),
     path("reports/archive/", reports.archive_page, name="report-archive"),
     path("reports/archive/<int:archive_id>.xlsx", reports.archive_download, name="archive-xlsx"),
 ]

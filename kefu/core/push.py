@@ -30,6 +30,9 @@ _lock = threading.Lock()
 OPEN: dict[str, int] = {"connections": 0}
 
 
+WALL_GROUP = "board.wall"  # the wall boards (实时监控大屏) open anywhere
+
+
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
@@ -75,10 +78,17 @@ def push_users(user_ids: Iterable[int | None], message: dict[str, Any]) -> None:
         transaction.on_commit(lambda: _send(groups, message))
 
 
+def push_wall(message: dict[str, Any]) -> None:
+    """Tell every open wall board that its figures changed (a call rang, was answered or
+    hung up), once the current transaction commits; the board reads them again."""
+    transaction.on_commit(lambda: _send([WALL_GROUP], message))
+
+
 class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     """One open console page: joins its user's group and relays what is pushed to it."""
 
     group = ""
+    wall = False
 
     async def connect(self) -> None:
         global _server_loop
@@ -91,6 +101,9 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             OPEN["connections"] += 1
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        if b"wall=1" in self.scope.get("query_string", b""):
+            self.wall = True
+            await self.channel_layer.group_add(WALL_GROUP, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -98,6 +111,8 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             with _lock:
                 OPEN["connections"] -= 1
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.wall:
+            await self.channel_layer.group_discard(WALL_GROUP, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":

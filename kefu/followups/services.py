@@ -53,10 +53,13 @@ def followup_open(
     work_order=None,
     channel: str = ch.Channel.PHONE,
     note: str = "",
+    rule: FollowUpRule | None = None,
+    family: str = "",
 ) -> tuple[FollowUp, bool]:
     """The one way another app asks for a follow-up (a closed complaint's call, a finished
-    work order's check, a care phone task). Idempotent by `source_key`: the same occasion
-    never makes two calls. Returns (follow-up, created)."""
+    work order's check, a care phone task, a win-back call with its rule's script and
+    family). Idempotent by `source_key`: the same occasion never makes two calls. Returns
+    (follow-up, created)."""
     found = FollowUp.objects.filter(source_key=source_key).first()
     if found is not None:
         return found, False
@@ -71,6 +74,8 @@ def followup_open(
         work_order=work_order,
         channel=channel,
         note=note,
+        rule=rule,
+        family=family,
     )
     try:
         with transaction.atomic():  # two callers for the same occasion: one task

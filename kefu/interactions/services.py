@@ -25,7 +25,7 @@ from kefu.core.errors import (
     invalid,
 )
 from kefu.core.inputs import choice_error, parse_when, text_value
-from kefu.core.push import push_users
+from kefu.core.push import push_users, push_wall
 from kefu.core.services import center_settings
 from kefu.core.wording import wording_keep
 from kefu.customers.models import Customer
@@ -471,6 +471,7 @@ def cti_event(
             with transaction.atomic():
                 interaction = _apply_cti(actor, event, call_id, when, number, agent_user)
                 _tell_agent(interaction, event, actor)
+                push_wall({"type": "wall"})  # the wall boards read their figures again
                 return interaction
         except IntegrityError:
             continue  # the same call's first event was inserted concurrently: apply again

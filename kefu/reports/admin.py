@@ -5,7 +5,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
-from kefu.reports.models import PointAdjustment, PointRule, ReportArchive, ScheduledReport
+from kefu.reports.models import (
+    ChurnRule,
+    PointAdjustment,
+    PointRule,
+    ReportArchive,
+    ScheduledReport,
+)
 
 
 @admin.register(PointRule)
@@ -31,3 +37,11 @@ class ScheduledReportAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 class ReportArchiveAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("title", "stamp", "sent_to", "error", "made_at")
     exclude = ("content",)
+
+
+@admin.register(ChurnRule)
+class ChurnRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """When a customer counts as lost, and the follow-up rule of its win-back calls."""
+
+    list_display = ("code", "name", "kind", "months", "active")
+    list_filter = ("kind", "active")

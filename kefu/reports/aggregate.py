@@ -11,7 +11,14 @@
   when done by its due time; a complaint as received and as closed on those days, by class
   and department;
 - a score counts on the day it was given, on its question's own scale (a 0–10 item stays
-  0–10: its sum, count and scale are kept).
+  0–10: its sum, count and scale are kept);
+- a work order stalls on the day its due time passed while it was not done, and counts an
+  urge and an escalation on the day each was made; a complaint counts a reopening on its
+  day, a compensation (in fen) on the day it was recorded, a stage's time (in minutes) on
+  the day the stage was completed;
+- a care message counts on the day it was due to go, by channel, outcome and the reason it
+  was not sent;
+- a QA inspection counts on the day it was scored, for the agent, on its form's total.
 
 `day_rebuild` recomputes one day from the raw records (idempotent: the day's rows are
 replaced in one transaction); the jobs keep today and yesterday fresh every ten minutes and
@@ -27,14 +34,23 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from kefu.complaints.models import Complaint
+from kefu.care.models import Message
+from kefu.complaints.choices import EventKind as ComplaintEventKind
+from kefu.complaints.models import (
+    Complaint,
+    ComplaintCompensation,
+    ComplaintEvent,
+    ComplaintStageRecord,
+)
 from kefu.core.services import center_settings
 from kefu.followups import choices as fch
 from kefu.followups.models import FollowUp
 from kefu.interactions.choices import Channel
 from kefu.interactions.models import Interaction
+from kefu.quality.models import EvaluationItem, Inspection
 from kefu.reports.models import DailyCount
-from kefu.tickets.models import WorkOrder
+from kefu.tickets.choices import EventKind as WorkOrderEventKind
+from kefu.tickets.models import WorkOrder, WorkOrderEvent
 
 WINDOW_DAYS = 35
 Key = tuple[str, int | None, str]  # metric, agent id, key
@@ -96,6 +112,15 @@ def day_counts(day: dt.date) -> Counter[Key]:
             .values_list("complaint_class", "department_id", "n")
         ):  # fmt: skip
             out[metric, None, f"{cls or ''}|{dept or ''}"] += n
+    _work_order_delays(start, end, out)
+    _complaint_details(start, end, out)
+    for channel, status, reason, n in (
+        Message.objects.filter(scheduled_for__gte=start, scheduled_for__lt=end)
+        .values("channel", "status", "skip_reason").annotate(n=Count("id"))
+        .values_list("channel", "status", "skip_reason", "n")
+    ):  # fmt: skip
+        out["care", None, f"{channel}|{status}|{reason}"] += n
+    _inspections(start, end, out)
     due = FollowUp.objects.filter(due_on=day).exclude(status=fch.Status.CANCELLED)
     for owner, family, status, done_at, due_by in due.values_list(
         "owner_id", "family", "status", "done_at", "due_by"
@@ -106,10 +131,21 @@ def day_counts(day: dt.date) -> Counter[Key]:
     done = FollowUp.objects.filter(
         status=fch.Status.DONE, done_at__gte=start, done_at__lt=end
     ).select_related("rule__script")
-    for f in done.only("owner_id", "family", "result", "answers", "rule__script__questions"):
+    segments = dict(
+        done.filter(customer__standing__isnull=False)
+        .values_list("pk", "customer__standing__segment")
+    )  # fmt: skip
+    for f in done.select_related("customer").only(
+        "owner_id", "family", "result", "answers", "rule__script__questions", "customer__level"
+    ):
         out["fu_done", f.owner_id, f.family] += 1
         if f.result == fch.Result.UNSATISFIED:
             out["fu_unsatisfied", f.owner_id, f.family] += 1
+        if f.result in (fch.Result.SATISFIED, fch.Result.UNSATISFIED) and f.customer:
+            # satisfaction by the customer's level and RFM segment (R-8.2)
+            out["fu_seg", None, f"level:{f.customer.level}|{f.result}"] += 1
+            if segments.get(f.pk):
+                out["fu_seg", None, f"rfm:{segments[f.pk]}|{f.result}"] += 1
         script = f.rule.script if f.rule_id and f.rule else None
         for q in script.questions if script else []:
             value = f.answers.get(q.get("key"))
@@ -120,11 +156,73 @@ def day_counts(day: dt.date) -> Counter[Key]:
     return out
 
 
+def _work_order_delays(start: dt.datetime, end: dt.datetime, out: Counter[Key]) -> None:
+    """Stalls (due time passed on the day, not done by then), urges and escalations, by
+    department."""
+    stalled = WorkOrder.objects.filter(due_at__gte=start, due_at__lt=end).filter(
+        Q(done_at__isnull=True) | Q(done_at__gt=F("due_at"))
+    )
+    for dept, n in (
+        stalled.values("department_id").annotate(n=Count("id")).values_list("department_id", "n")
+    ):
+        out["wo_stalled", None, str(dept or "")] += n
+    for kind, metric in ((WorkOrderEventKind.URGE, "wo_urged"),
+                         (WorkOrderEventKind.ESCALATE, "wo_escalated")):  # fmt: skip
+        for dept, n in (
+            WorkOrderEvent.objects.filter(kind=kind, created_at__gte=start, created_at__lt=end)
+            .values("work_order__department_id").annotate(n=Count("id"))
+            .values_list("work_order__department_id", "n")
+        ):  # fmt: skip
+            out[metric, None, str(dept or "")] += n
+
+
+def _complaint_details(start: dt.datetime, end: dt.datetime, out: Counter[Key]) -> None:
+    """Reopenings and compensation (fen) by class and department; stage minutes by stage."""
+    for cls, dept, n in (
+        ComplaintEvent.objects.filter(kind=ComplaintEventKind.REOPENED, created_at__gte=start,
+                                      created_at__lt=end)
+        .values("complaint__complaint_class", "complaint__department_id").annotate(n=Count("id"))
+        .values_list("complaint__complaint_class", "complaint__department_id", "n")
+    ):  # fmt: skip
+        out["cp_reopened", None, f"{cls or ''}|{dept or ''}"] += n
+    for cls, dept, amount in ComplaintCompensation.objects.filter(
+        recorded_at__gte=start, recorded_at__lt=end
+    ).values_list("complaint__complaint_class", "complaint__department_id", "amount"):
+        out["cp_comp_fen", None, f"{cls or ''}|{dept or ''}"] += int(amount * 100)
+        out["cp_comp_n", None, f"{cls or ''}|{dept or ''}"] += 1
+    for stage, entered, completed in ComplaintStageRecord.objects.filter(
+        completed_at__gte=start, completed_at__lt=end
+    ).values_list("stage", "entered_at", "completed_at"):
+        if completed is None:
+            continue
+        out["cp_stage_min", None, stage] += max(0, int((completed - entered).total_seconds() // 60))
+        out["cp_stage_n", None, stage] += 1
+
+
+def _inspections(start: dt.datetime, end: dt.datetime, out: Counter[Key]) -> None:
+    """QA scores on the day they were given, per agent, on the form's total."""
+    scored = Inspection.objects.filter(scored_at__gte=start, scored_at__lt=end,
+                                       score__isnull=False)  # fmt: skip
+    rows = list(scored.values_list("agent_id", "form_id", "score"))
+    totals: Counter[int] = Counter()
+    for form, points in EvaluationItem.objects.filter(form_id__in={r[1] for r in rows}).values_list(
+        "form_id", "points"
+    ):
+        totals[form] += points
+    for agent, form, score in rows:
+        if score is None:
+            continue
+        key = str(totals[form] or 100)
+        out["qa_sum", agent, key] += score
+        out["qa_n", agent, key] += 1
+
+
 @transaction.atomic
 def day_rebuild(day: dt.date) -> int:
     """Replace one day's aggregates with a fresh count; how many rows."""
     counts = day_counts(day)
-    DailyCount.objects.filter(day=day).delete()
+    # the day's customer counts (`snap_*`, kefu.reports.analysis) are the analysis job's
+    DailyCount.objects.filter(day=day).exclude(metric__startswith="snap_").delete()
     DailyCount.objects.bulk_create(
         DailyCount(day=day, metric=m, agent_id=a, key=k, n=n)
         for (m, a, k), n in counts.items()

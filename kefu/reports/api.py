@@ -15,7 +15,7 @@ from kefu.accounts import permissions as P
 from kefu.core.api import ERRORS
 from kefu.core.errors import PermissionDenied
 from kefu.quality.inspections import month_of
-from kefu.reports import points
+from kefu.reports import analysis, points
 from kefu.reports import selectors as sel
 from kefu.reports.periods import range_of
 from kefu.reports.presenters import report_xlsx
@@ -139,3 +139,65 @@ def year_points(request: HttpRequest, params: Query[YearQuery]):
     year = params.year or timezone.localdate().year
     rows = points.bonus_year(user=request.user, year=year, pool=params.pool)
     return rows[: params.limit]
+
+
+# -- /api/v1/analysis: churn lists and win-back calls (R-8.2) ---------------------------------
+
+analysis_router = Router(tags=["analysis 客户分析"])
+
+
+class ChurnRuleOut(Schema):
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    months: int
+    count: int
+
+
+class ChurnRowOut(Schema):
+    customer_id: int
+    number: str
+    name: str
+    level: str
+    owner: str
+    last_service_on: dt.date | None
+    last_purchase_on: dt.date | None
+    last_complaint_on: dt.date | None
+    months: int | None
+    winback_open: bool
+
+
+class ChurnPageOut(Schema):
+    code: str
+    total: int
+    rows: list[ChurnRowOut]
+
+
+class WinbackIn(Schema):
+    limit: int = Field(100, ge=1, le=analysis.WINBACK_MAX)
+
+
+@analysis_router.get("/churn", response={200: list[ChurnRuleOut], **ERRORS},
+                     summary="Churn rules 流失规则")  # fmt: skip
+def churn_rules(request: HttpRequest, limit: int = Query(50, ge=1, le=200)):
+    """The active churn rules and how many customers each found at the last daily count."""
+    return analysis.churn_rules(user=request.user)[:limit]
+
+
+@analysis_router.get("/churn/{code}", response={200: ChurnPageOut, **ERRORS},
+                     summary="A churn list 流失名单")  # fmt: skip
+def churn_list(request: HttpRequest, code: str, limit: int = Query(50, ge=1, le=200),
+               offset: int = Query(0, ge=0, le=1_000_000)):  # fmt: skip
+    """The customers a rule finds lost now, longest gone first; `winback_open` says a
+    win-back call is waiting."""
+    found = analysis.churn_list(user=request.user, code=code, limit=limit, offset=offset)
+    return {"code": found["rule"].code, "total": found["total"], "rows": found["rows"]}
+
+
+@analysis_router.post("/churn/{code}/winback", response={200: dict, **ERRORS},
+                      summary="Make win-back calls 生成挽回回访")  # fmt: skip
+def winback(request: HttpRequest, code: str, payload: WinbackIn):
+    """Win-back follow-ups for the first `limit` customers of the list who have none this
+    month (team leads and above); customers who refuse calls are skipped and counted."""
+    return analysis.winback_create(actor=request.user, code=code, limit=payload.limit)

@@ -18,5 +18,8 @@ class ReportsConfig(AppConfig):
         # the scheduled reports due today, e-mailed as XLSX and archived
         job_register(Job("kefu.reports.scheduled", 86400, "kefu.reports.scheduled.reports_send",
                          daily=True))  # fmt: skip
+        # every customer's standing and the day's customer groups
+        job_register(Job("kefu.reports.customers", 86400, "kefu.reports.analysis.analysis_job",
+                         daily=True))  # fmt: skip
         job_register(Job("kefu.reports.points", 86400, "kefu.reports.points.points_job",
                          daily=True))  # fmt: skip

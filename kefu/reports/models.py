@@ -158,3 +158,67 @@ class ReportArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.stamp}"
+
+
+class ChurnRule(models.Model):
+    """When a customer counts as lost (R-8.2), per center: no service visit (the event
+    types named, or a repair date on an asset) for `months`, or no visit since a complaint
+    received `months` ago. The preset loads its defaults (6 and 12 months for cars). The
+    list a rule finds becomes win-back calls of `followup_rule` (its script and family)."""
+
+    KINDS = [("no_visit", "久未回厂/到店 no service visit"),
+             ("after_complaint", "投诉后流失 lost after a complaint")]  # fmt: skip
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    kind = models.CharField("类型 kind", max_length=16, choices=KINDS)
+    months = models.PositiveSmallIntegerField("月数 months")
+    event_types = models.JSONField(
+        "算作到店的事件 events that count as a visit", default=list, blank=True
+    )
+    followup_rule = models.ForeignKey(
+        "followups.FollowUpRule", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="挽回回访规则 win-back follow-up rule",
+    )  # fmt: skip
+    active = models.BooleanField("启用 active", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "流失规则 churn rule"
+        verbose_name_plural = "流失规则 churn rules"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerStanding(models.Model):
+    """Each customer's standing for the analysis (R-8.2), made by the daily job from the
+    records: region, age band, last service visit, visits in the last twelve months,
+    purchases and their amount, the last complaint, and the RFM segment. The analysis and
+    the churn lists read this, not the raw records."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    region = models.CharField(max_length=16, blank=True)
+    age_band = models.CharField(max_length=8, blank=True)
+    last_service_on = models.DateField(null=True)
+    visits_year = models.PositiveIntegerField(default=0)
+    purchases = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    last_purchase_on = models.DateField(null=True)
+    last_complaint_on = models.DateField(null=True)
+    last_active_on = models.DateField(null=True)  # the later of the last visit and purchase
+    segment = models.CharField(max_length=3, blank=True)  # RFM: "111" … "000"
+    computed_on = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["last_service_on"], name="standing_service"),
+            models.Index(fields=["last_complaint_on"], name="standing_complaint"),
+            models.Index(fields=["segment"], name="standing_segment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.segment}"

@@ -17,6 +17,7 @@ from kefu.accounts.models import User
 from kefu.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kefu.core.inputs import label_halves
 from kefu.interactions.choices import Category, Channel
+from kefu.reports import analysis
 from kefu.reports.models import DailyCount
 from kefu.reports.periods import Range, bucket_label, bucket_of, buckets
 
@@ -26,6 +27,10 @@ TITLES = {
     "answer_speed": ("接听及时率", "Answer speed"),
     "work_orders": ("工单及时率", "Work-order timeliness"),
     "complaints": ("顾客投诉分类统计", "Complaints by class"),
+    "care": ("关怀消息", "Care messages"),
+    "quality": ("质检成绩", "QA scores"),
+    "customers": ("客户分析", "Customer groups"),
+    "loyalty": ("忠诚度与流失", "Loyalty and churn"),
 }
 
 
@@ -188,9 +193,13 @@ def _departments() -> dict[str, str]:
 
 
 def work_orders(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
-    """Per department: work orders created, done, done on time and the on-time rate; per
-    period the same."""
-    metrics = ["wo_created", "wo_done", "wo_done_on_time"]
+    """Per department: work orders created, done, done on time and the on-time rate, stalled
+    (due time passed undone), urged and escalated; per period the same; and what is overdue
+    now."""
+    from kefu.tickets.selectors import overdue_by_department
+
+    metrics = ["wo_created", "wo_done", "wo_done_on_time", "wo_stalled", "wo_urged",
+               "wo_escalated"]  # fmt: skip
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = _rows(metrics, r)
@@ -199,55 +208,185 @@ def work_orders(r: Range, group: str, agent: User | None, channel: str) -> list[
     for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
     names = _departments()
-    columns = [_("部门"), _("新建"), _("完成"), _("按时完成"), _("及时率%")]
+    columns = [_("部门"), _("新建"), _("完成"), _("按时完成"), _("及时率%"), _("超时未完成"),
+               _("催办"), _("升级")]  # fmt: skip
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
         return [head, d["wo_created"], d["wo_done"], d["wo_done_on_time"],
-                _pct(d["wo_done_on_time"], d["wo_done"])]  # fmt: skip
+                _pct(d["wo_done_on_time"], d["wo_done"]), d["wo_stalled"], d["wo_urged"],
+                d["wo_escalated"]]  # fmt: skip
 
+    now = overdue_by_department()
     return [
         {"title": _("按部门"), "columns": columns,
          "rows": [row(names.get(k, k), d) for k, d in sorted(per.items())]},
         {"title": _("按时段"), "chart": True, "columns": [_("时段"), *columns[1:]],
          "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
+        {"title": _("当前超时未完成（实时）"), "columns": [_("部门"), _("工单数"), _("最早期限")],
+         "rows": [[names.get(k, k), n, oldest] for k, n, oldest in now]},
     ]  # fmt: skip
 
 
-def complaints(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
-    """顾客投诉分类统计: complaints received and closed by class, by department, by period."""
-    from kefu.complaints.choices import ComplaintClass
+def _yuan(fen: int) -> float:
+    return round(fen / 100, 2)
 
-    metrics = ["cp_received", "cp_closed"]
+
+def complaints(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
+    """顾客投诉分类统计表: per class the complaints received, their share, closed, reopened
+    (and the reopen rate), compensations and their amount, and the received ones by
+    department across; the same per department; the average time of each stage; per
+    period."""
+    from kefu.complaints.choices import ComplaintClass, Stage
+
+    metrics = ["cp_received", "cp_closed", "cp_reopened", "cp_comp_fen", "cp_comp_n"]
     per_class: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_dept: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    cross: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = _rows(metrics, r)
     for key, metric, n in _by_metric(rows, "key"):
         cls, dept = key.split("|", 1)
         per_class[cls][metric] += n
         per_dept[dept][metric] += n
+        if metric == "cp_received":
+            cross[cls][dept] += n
     for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
     names = _departments()
     classes = {c.value: _label(c) for c in ComplaintClass}
     classes[""] = _("未分类")
+    total = sum(d["cp_received"] for d in per_class.values())
+    depts = sorted({d for c in cross.values() for d in c}, key=lambda d: names.get(d, d))
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
-        return [head, d["cp_received"], d["cp_closed"]]
+        return [head, d["cp_received"], _pct(d["cp_received"], total), d["cp_closed"],
+                d["cp_reopened"], _pct(d["cp_reopened"], d["cp_closed"]), d["cp_comp_n"],
+                _yuan(d["cp_comp_fen"])]  # fmt: skip
 
-    counts = [_("受理"), _("结案")]
+    counts = [_("受理"), _("占比%"), _("结案"), _("重开"), _("重开率%"), _("补偿次数"),
+              _("补偿金额(元)")]  # fmt: skip
+    order = [c.value for c in ComplaintClass if c.value in per_class] + sorted(
+        k for k in per_class if k not in classes or k == ""
+    )
+    class_rows = [
+        [*row(classes.get(k, k), per_class[k]), *(cross[k][d] for d in depts)] for k in order
+    ]
+    if class_rows:
+        summed: dict[str, int] = defaultdict(int)
+        for d in per_class.values():
+            for metric, n in d.items():
+                summed[metric] += n
+        class_rows.append([*row(_("合计"), summed),
+                           *(sum(cross[k][d] for k in cross) for d in depts)])  # fmt: skip
+    stage_rows = []
+    for stage, metric, n in _by_metric(_rows(["cp_stage_min", "cp_stage_n"], r), "key"):
+        stage_rows.append((stage, metric, n))
+    stage_sum: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for stage, metric, n in stage_rows:
+        stage_sum[stage][metric] += n
+    stage_table = [
+        [_label(s), stage_sum[s.value]["cp_stage_n"],
+         round(stage_sum[s.value]["cp_stage_min"] / stage_sum[s.value]["cp_stage_n"] / 60, 1)]
+        for s in Stage if stage_sum[s.value]["cp_stage_n"]
+    ]  # fmt: skip
     return [
-        {"title": _("按类别"), "columns": [_("类别"), *counts],
-         "rows": [row(classes.get(k, k), d) for k, d in sorted(per_class.items())]},
+        {"title": _("顾客投诉分类统计表"),
+         "columns": [_("类别"), *counts, *(names.get(d, d) for d in depts)],
+         "rows": class_rows},
         {"title": _("按部门"), "columns": [_("部门"), *counts],
          "rows": [row(names.get(k, k), d) for k, d in sorted(per_dept.items())]},
+        {"title": _("各阶段用时"), "columns": [_("阶段"), _("完成次数"), _("平均用时(小时)")],
+         "rows": stage_table},
         {"title": _("按时段"), "chart": True, "columns": [_("时段"), *counts],
          "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
     ]  # fmt: skip
 
 
+SKIP_REASONS = {
+    "opt_out": ("顾客拒收", "customer opted out"),
+    "no_mobile": ("无手机号", "no mobile number"),
+    "no_email": ("无邮箱", "no e-mail address"),
+    "no_address": ("无地址", "no address"),
+}
+
+
+def care(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
+    """Care messages (R-6.4) due in the range by channel: sent, failed, skipped (and why),
+    waiting; per period the same."""
+    from kefu.care.choices import Channel as CareChannel
+
+    per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    reasons: dict[tuple[str, str], int] = defaultdict(int)
+    by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = _rows(["care"], r)
+    if channel:
+        rows = rows.filter(key__startswith=f"{channel}|")
+    for fields in ("key", "day"):
+        for head, key, n in _summed(rows, fields):
+            ch, status, reason = key.split("|", 2)
+            waiting = status in ("queued", "sending")
+            target = per[ch] if fields == "key" else by[bucket_of(head, group)]
+            target["waiting" if waiting else status] += n
+            target["total"] += n
+            if fields == "key" and reason:
+                reasons[ch, reason] += n
+    channels = {c.value: _label(c) for c in CareChannel}
+    columns = [_("渠道"), _("应发"), _("已发送"), _("发送失败"), _("未发送"), _("待发送"),
+               _("送达率%")]  # fmt: skip
+
+    def row(head: str, d: dict[str, int]) -> list[Any]:
+        return [head, d["total"], d["sent"], d["failed"], d["skipped"], d["waiting"],
+                _pct(d["sent"], d["total"] - d["waiting"])]  # fmt: skip
+
+    def reason_label(code: str) -> str:
+        zh, en = SKIP_REASONS.get(code, (code, code))
+        return en if _english() else zh
+
+    return [
+        {"title": _("按渠道"), "columns": columns,
+         "rows": [row(channels.get(k, k), d) for k, d in sorted(per.items())]},
+        {"title": _("未发送原因"), "columns": [_("渠道"), _("原因"), _("条数")],
+         "rows": [[channels.get(c, c), reason_label(why), n]
+                  for (c, why), n in sorted(reasons.items())]},
+        {"title": _("按时段"), "chart": True, "columns": [_("时段"), *columns[1:]],
+         "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
+    ]  # fmt: skip
+
+
+def quality(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
+    """QA scores (R-7.1) given in the range: per agent the inspections and the average, as
+    a percentage of the form's total; per period the same."""
+    per: dict[int | None, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    by: dict[Any, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    rows = _rows(["qa_sum", "qa_n"], r, agent)
+    for fields in ("agent_id", "day"):
+        for head, key, metric, n in (
+            rows.order_by().values(fields, "key", "metric").annotate(t=Sum("n"))
+            .values_list(fields, "key", "metric", "t")
+        ):  # fmt: skip
+            target = per[head] if fields == "agent_id" else by[bucket_of(head, group)]
+            if metric == "qa_n":
+                target["n"] += n
+            else:  # each score as a share of its form's total
+                target["pct"] += n * 100 / (int(key) or 100)
+    names = _names(set(per))
+    columns = [_("坐席"), _("质检数"), _("平均得分率%")]
+
+    def row(head: str, d: dict[str, float]) -> list[Any]:
+        return [head, int(d["n"]), round(d["pct"] / d["n"], 1) if d["n"] else None]
+
+    people = sorted(per.items(), key=lambda kv: -(kv[1]["pct"] / (kv[1]["n"] or 1)))
+    return [
+        {"title": _("按坐席"), "columns": columns, "rows": [row(names[a], d) for a, d in people]},
+        {"title": _("按时段"), "chart": True, "columns": [_("时段"), *columns[1:]],
+         "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
+    ]  # fmt: skip
+
+
 BUILDERS = {"workload": workload, "followups": followups, "answer_speed": answer_speed,
-            "work_orders": work_orders, "complaints": complaints}  # fmt: skip
+            "work_orders": work_orders, "complaints": complaints, "care": care,
+            "quality": quality, "customers": analysis.customers_report,
+            "loyalty": analysis.loyalty_report}  # fmt: skip
 
 
 def report(

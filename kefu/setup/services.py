@@ -20,6 +20,7 @@ from kefu.quality.inspections import form_seed
 from kefu.quality.phrases import phrases_seed
 from kefu.quality.roster import shifts_seed
 from kefu.quality.transcripts import rules_seed
+from kefu.reports.analysis import churn_rules_seed
 from kefu.reports.points import rules_seed as point_rules_seed
 from kefu.reports.scheduled import scheduled_seed
 from kefu.tickets.services import preset_apply_ticket_data
@@ -96,6 +97,7 @@ def preset_load(*, code: str, force: bool = False) -> Preset:
         rules_seed()  # the automatic QA rules of transcripts, unless the center has its own
         point_rules_seed()  # seed 004's performance points, unless the center has its own
         scheduled_seed()  # the daily, weekly and monthly reports (recipients set in the admin)
+        churn_rules_seed(code)  # when a customer counts as lost, and the win-back call (R-8.2)
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -101,3 +101,21 @@ def stalled(*, user: User, now: dt.datetime | None = None) -> QuerySet:
         .filter(status__in=workflow.OPEN)
         .filter(Q(due_at__lt=now) | Q(status="new", dispatch_due_at__lt=now))
     )
+
+
+def overdue_by_department(now: dt.datetime | None = None) -> list[tuple[str, int, str]]:
+    """Open orders past their resolve deadline now, per department: (department id or "",
+    how many, the earliest deadline as local text) — for the reports, whose caller checks
+    the reader may see them."""
+    now = now or timezone.now()
+    rows = (
+        WorkOrder.objects.filter(status__in=workflow.OPEN, due_at__lt=now)
+        .order_by()
+        .values("department_id")
+        .annotate(n=Count("id"), oldest=Min("due_at"))
+        .values_list("department_id", "n", "oldest")
+    )
+    return [
+        (str(dept or ""), n, f"{timezone.localtime(oldest):%Y-%m-%d %H:%M}")
+        for dept, n, oldest in sorted(rows, key=lambda r: -r[1])
+    ]

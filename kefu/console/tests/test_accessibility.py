@@ -51,7 +51,8 @@ def pages() -> list[str]:
     urls += ["/reports/r/workload/", "/reports/r/followups/?range=this_year&group=month",
              "/reports/r/answer_speed/?range=last_week", "/points/",
              "/reports/r/work_orders/", "/reports/r/complaints/?range=this_year",
-             "/reports/archive/"]  # fmt: skip
+             "/reports/archive/", "/reports/r/care/?range=this_year",
+             "/reports/r/quality/?range=this_year", "/wall/"]  # fmt: skip
     urls += [f"/training/courses/{pk}/" for pk in Course.objects.values_list("pk", flat=True)[:1]]
     urls += [f"/knowledge/{pk}/" for pk in Article.objects.order_by("status", "id")
              .values_list("pk", flat=True)[:2]]  # fmt: skip

@@ -31,17 +31,18 @@ def cookie_of(user) -> bytes:
     return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
-def on_open_pages(users, action, capture):
-    """Open a console socket for each of `users`, run `action` (committed), and return what
-    each page received (a list per user)."""
+def on_open_pages(users, action, capture, paths=None):
+    """Open a console socket for each of `users` (at `paths`, the console's by default), run
+    `action` (committed), and return what each page received (a list per user)."""
 
     async def scenario():
         sockets = []
-        for user in users:
+        for i, user in enumerate(users):
             headers = [(b"origin", b"http://testserver")]
             if user is not None:
                 headers.append((b"cookie", await database_sync_to_async(cookie_of)(user)))
-            socket = WebsocketCommunicator(application, "/ws/console/", headers=headers)
+            path = paths[i] if paths else "/ws/console/"
+            socket = WebsocketCommunicator(application, path, headers=headers)
             connected, _ = await socket.connect()
             sockets.append((socket, connected))
 
@@ -102,6 +103,23 @@ def test_a_ringing_call_pops_on_the_page_of_the_agent_at_that_extension(
     assert pop["customer"] == customer.name and pop["phone"] == "138****5678"  # masked
     assert pop["url"] == f"/call/?call={call.pk}"
     assert call.agent == agent and theirs == []
+
+
+def test_a_call_tells_the_open_wall_boards_to_read_their_figures_again(
+    agent, lead, phone_system, django_capture_on_commit_callbacks
+):
+    """R-8.4: the wall board's socket (?wall=1) is told of every call event; a lead's
+    ordinary page is not."""
+    User.objects.filter(pk=agent.pk).update(extension="8001")
+    ring = dict(event="ringing", call_id="C-5", at=T0, caller="13812345678", extension="8001")
+    board, page = on_open_pages(
+        [lead, lead],
+        lambda: cti_event(actor=phone_system, **ring),
+        django_capture_on_commit_callbacks,
+        paths=["/ws/console/?wall=1", "/ws/console/"],
+    )
+    assert {"type": "wall"} in board
+    assert page == []
 
 
 def test_the_agents_status_follows_the_call_and_every_change_is_logged(

@@ -18,8 +18,11 @@ from kefu.accounts.selectors import agents_for_handover
 from kefu.console.reports import dashboard, xlsx
 from kefu.console.views.base import console, field_errors, posted_id
 from kefu.core.errors import KefuError, NotFound
+from kefu.core.paging import Page, page_number
+from kefu.core.tables import xlsx_bytes
 from kefu.interactions.choices import Channel
 from kefu.quality.inspections import month_of
+from kefu.reports import analysis, board
 from kefu.reports import points as points_svc
 from kefu.reports import scheduled as scheduled_svc
 from kefu.reports import selectors as report_sel
@@ -32,8 +35,65 @@ FILTERS = ("range", "since", "until", "group", "agent", "channel", "family")
 
 @console
 def reports(request: HttpRequest) -> HttpResponse:
-    context = {"charts": dashboard(request.user), "reports": report_sel.TITLES}
+    """The role's dashboard (R-8.4): its figures against the period before, the trend, the
+    charts of today and this week."""
+    mine = board.role_dashboard(user=request.user)
+    charts = dashboard(request.user)
+    if mine["trend"]:
+        charts["trend"] = mine["trend"]
+    context = {"charts": charts, "reports": report_sel.TITLES, "mine": mine}
     return render(request, "console/reports.html", context)
+
+
+@console
+def churn_page(request: HttpRequest, code: str = "") -> HttpResponse:
+    """流失客户 (R-8.2): the churn rules with their counts, and one rule's list — a page at a
+    time, the whole list as XLSX, and the lead's button that turns it into win-back calls."""
+    user = request.user
+    rules = analysis.churn_rules(user=user)
+    if not code:
+        return render(request, "console/churn.html", {"rules": rules, "found": None})
+    errors: dict = {}
+    if request.method == "POST":
+        raw = request.POST.get("limit", "")
+        try:
+            made = analysis.winback_create(actor=user, code=code,
+                                           limit=int(raw) if raw.isdigit() else 0)  # fmt: skip
+            messages.success(request, _("已生成挽回回访 %(n)d 个（拒接回访的客户 %(s)d 位未生成）")
+                             % {"n": made["created"], "s": made["skipped_opt_out"]})  # fmt: skip
+            return redirect(f"/reports/churn/{code}/")
+        except KefuError as exc:
+            if exc.status in (403, 404):
+                raise
+            errors = field_errors(exc)
+    if request.GET.get("format") == "xlsx":
+        title, columns, rows = analysis.churn_xlsx_rows(user=user, code=code)
+        response = HttpResponse(xlsx_bytes(title, columns, rows), content_type=XLSX)
+        stamp = f"{timezone.localdate():%Y%m%d}"
+        response["Content-Disposition"] = f'attachment; filename="churn-{code}-{stamp}.xlsx"'
+        return response
+    number = page_number(request.GET.get("page"))
+    size = 50
+    found = analysis.churn_list(user=user, code=code, limit=size, offset=(number - 1) * size)
+    page = Page(rows=found["rows"], total=found["total"], number=number, size=size)
+    context = {"rules": rules, "found": found, "page": page, "errors": errors,
+               "may_winback": P.has_perm(user, P.MANAGE_TASKS),
+               "winback_max": analysis.WINBACK_MAX}  # fmt: skip
+    return render(request, "console/churn.html", context, status=422 if errors else 200)
+
+
+@console
+def wall_page(request: HttpRequest) -> HttpResponse:
+    """实时监控大屏: the wall board for the team's room, live."""
+    w = board.wall(user=request.user)
+    return render(request, "console/wall.html", {"w": w, "charts": {"hourly": w["hourly"]}})
+
+
+@console
+def wall_figures(request: HttpRequest) -> HttpResponse:
+    w = board.wall(user=request.user)
+    context = {"w": w, "charts": {"hourly": w["hourly"]}}
+    return render(request, "console/_wall_figures.html", context)
 
 
 @console

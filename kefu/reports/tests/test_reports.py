@@ -193,11 +193,107 @@ def test_work_order_timeliness_and_complaints_by_class_and_department(lead, agen
     days_rebuild(day, day + dt.timedelta(days=1))
     r = range_of("custom", "2026-11-01", "2026-11-30")
     orders = report(user=lead, name="work_orders", r=r, group="week")["tables"][0]["rows"]
-    assert orders == [["售后服务部", 2, 2, 1, 50.0]]
+    # department, created, done, on time, rate, stalled (the late one), urged, escalated
+    assert orders == [["售后服务部", 2, 2, 1, 50.0, 1, 0, 0]]
     tables = report(user=lead, name="complaints", r=r)["tables"]
-    by_class = {row[0]: row[1] for row in tables[0]["rows"]}
-    assert by_class == {"服务态度": 2, "维修质量": 1}
-    assert tables[1]["rows"] == [["售后服务部", 3, 0]]
+    by_class = {row[0]: row[1:3] for row in tables[0]["rows"]}
+    # received and share, and the 合计 row
+    assert by_class == {"服务态度": [2, 66.7], "维修质量": [1, 33.3], "合计": [3, 100.0]}
+    assert tables[0]["columns"][-1] == "售后服务部"  # received by department across
+    assert tables[1]["rows"] == [["售后服务部", 3, 100.0, 0, 0, None, 0, 0.0]]
+
+
+def test_stalls_urges_reopenings_compensation_stage_times_care_and_qa(lead, agent):
+    """The rest of R-8.1 from the same daily counts: a work order that passed its due time
+    undone stalls on that day, urges and escalations count; a complaint's reopening,
+    its compensation in yuan and each stage's average hours; care messages sent, failed and
+    skipped by reason; QA scores as a share of the form's total."""
+    from kefu.accounts.models import Department
+    from kefu.care.models import Message
+    from kefu.complaints.models import (
+        Complaint,
+        ComplaintCompensation,
+        ComplaintEvent,
+        ComplaintStageRecord,
+    )
+    from kefu.customers.tests.factories import make_customer
+    from kefu.quality.models import EvaluationForm, EvaluationItem, Inspection
+    from kefu.tickets.models import WorkOrder, WorkOrderEvent
+
+    day = dt.date(2026, 11, 10)
+    service = Department.objects.create(code="service", name="售后服务部")
+    stalled = WorkOrder.objects.create(number="WO9", category="fault", title="异响",
+                                       department=service, status="in_progress",
+                                       due_at=at(day, 9))  # fmt: skip
+    for kind in ("urge", "urge", "escalate"):
+        event = WorkOrderEvent.objects.create(work_order=stalled, kind=kind)
+        WorkOrderEvent.objects.filter(pk=event.pk).update(created_at=at(day, 11))
+    complaint = Complaint.objects.create(
+        number="TS9", complainant_name="王", channel="inbound_call", received_at=at(day, 8),
+        content="x", handler=agent, created_by=agent, stage="review",
+        stage_entered_at=at(day), complaint_class="delivery")  # fmt: skip
+    ComplaintStageRecord.objects.create(
+        complaint=complaint, stage="judgment", entered_at=at(day, 8), completed_at=at(day, 11)
+    )
+    ComplaintStageRecord.objects.create(
+        complaint=complaint,
+        stage="judgment",
+        round=1,
+        entered_at=at(day, 12),
+        completed_at=at(day, 13),
+    )
+    ComplaintCompensation.objects.create(complaint=complaint, form="cash", amount="250.50",
+                                         recorded_by=lead)  # fmt: skip
+    ComplaintCompensation.objects.filter(complaint=complaint).update(recorded_at=at(day, 14))
+    closed = Complaint.objects.filter(pk=complaint.pk)
+    closed.update(closed_at=at(day, 15))
+    reopened = ComplaintEvent.objects.create(complaint=complaint, kind="reopened")
+    ComplaintEvent.objects.filter(pk=reopened.pk).update(created_at=at(day, 16))
+    customer = make_customer(lead, "李四")
+    for n, (status, reason) in enumerate(
+        (
+            ("sent", ""),
+            ("sent", ""),
+            ("failed", ""),
+            ("skipped", "opt_out"),
+            ("skipped", "no_mobile"),
+        )
+    ):
+        Message.objects.create(
+            key=f"m{n}",
+            customer=customer,
+            channel="sms",
+            body="生日快乐",
+            scheduled_for=at(day, 9),
+            status=status,
+            skip_reason=reason,
+        )
+    form = EvaluationForm.objects.create(code="f", name="评分表")
+    EvaluationItem.objects.create(form=form, name="服务用语", points=40)
+    EvaluationItem.objects.create(form=form, name="服务态度", points=40)
+    for score in (72, 60):  # of 80: 90 % and 75 %
+        call = Interaction.objects.create(
+            channel="inbound_call", agent=agent, occurred_at=at(day), category="consult"
+        )
+        Inspection.objects.create(agent=agent, interaction=call, month=day.replace(day=1),
+                                  form=form, status="scored", score=score,
+                                  scored_at=at(day, 17))  # fmt: skip
+    days_rebuild(day, day + dt.timedelta(days=1))
+    r = range_of("custom", "2026-11-01", "2026-11-30")
+    orders = report(user=lead, name="work_orders", r=r)["tables"]
+    assert orders[0]["rows"] == [["售后服务部", 0, 0, 0, None, 1, 2, 1]]
+    assert orders[2]["rows"][0][:2] == ["售后服务部", 1]  # still overdue now
+    tables = report(user=lead, name="complaints", r=r)["tables"]
+    delivery = tables[0]["rows"][0]
+    #        class, received, share, closed, reopened, reopen rate, compensations, yuan
+    assert delivery[:8] == ["交付/送货", 1, 100.0, 1, 1, 100.0, 1, 250.5]
+    assert tables[2]["rows"] == [["判断", 2, 2.0]]  # (3 h + 1 h) / 2
+    care = report(user=lead, name="care", r=r)["tables"]
+    #                     due, sent, failed, skipped, waiting, delivered %
+    assert care[0]["rows"] == [["短信", 5, 2, 1, 2, 0, 40.0]]
+    assert care[1]["rows"] == [["短信", "无手机号", 1], ["短信", "顾客拒收", 1]]
+    qa = report(user=lead, name="quality", r=r)["tables"]
+    assert qa[0]["rows"] == [[agent.display_name or agent.username, 2, 82.5]]
 
 
 def test_scheduled_reports_are_mailed_once_and_archived(lead, agent, settings):

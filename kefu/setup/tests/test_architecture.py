@@ -35,6 +35,7 @@ CONFIGURATION = {
     "quality.transcriptrule",
     "reports.pointrule",
     "reports.scheduledreport",
+    "reports.churnrule",
     "followups.followuprule",
     "followups.script",
     "care.messagetemplate",

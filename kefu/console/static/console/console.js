@@ -72,6 +72,7 @@ document.addEventListener("keydown", (event) => {
   };
 
   let pause = 1000;
+  let wallTimer = 0;
   const connect = () => {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const socket = new WebSocket(`${scheme}://${location.host}${path}`);
@@ -92,6 +93,10 @@ document.addEventListener("keydown", (event) => {
         pop(m);
       } else if (m.type === "call") {
         callState(m);
+      } else if (m.type === "wall" && window.htmx) {
+        // the wall board reads its figures again, at most once a second
+        clearTimeout(wallTimer);
+        wallTimer = setTimeout(() => htmx.trigger(body, "wall"), 1000);
       }
     };
   };

@@ -21,6 +21,7 @@ from kefu.followups.events import event_record
 from kefu.knowledge.demo import demo_articles, demo_training
 from kefu.quality.demo import demo_transcripts
 from kefu.reports.aggregate import window_rebuild
+from kefu.reports.analysis import analysis_job
 from kefu.reports.points import points_job
 from kefu.setup.services import preset_load
 
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         self._roster()
         self._handover()
         care_run(timezone.localdate())
+        analysis_job()  # every customer's standing and the groups (R-8.2)
         window_rebuild()  # the reports' daily figures of the last 35 days (R-8.1)
         points_job()  # this month's and last month's performance points (R-8.3)
         self.stdout.write(f"演示中心已载入 / demo center loaded: {report.created} customers")
