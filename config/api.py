@@ -27,7 +27,7 @@ from kefu.knowledge.api import router as knowledge_router
 from kefu.knowledge.api import training_router
 from kefu.quality.api import cti_transcripts_router
 from kefu.quality.api import router as quality_router
-from kefu.reports.api import analysis_router, points_router
+from kefu.reports.api import analysis_router, monthly_router, points_router
 from kefu.reports.api import router as reports_router
 from kefu.tickets.api import router as tickets_router
 
@@ -178,3 +178,4 @@ api.add_router("/training", training_router)
 api.add_router("/reports", reports_router)
 api.add_router("/points", points_router)
 api.add_router("/analysis", analysis_router)
+api.add_router("/monthly-reports", monthly_router)

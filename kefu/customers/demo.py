@@ -171,6 +171,8 @@ REGIONS = [
     "430102",
     "410105",
 ]
+DISTRICTS = ["北京市朝阳区", "北京市海淀区", "上海市浦东新区", "广东省广州市天河区",
+             "广东省深圳市南山区", "江苏省南京市鼓楼区", "浙江省杭州市西湖区"]  # fmt: skip
 SOURCES = ["展厅到店", "电话咨询", "网络线索", "老客户介绍", "车展", "二级网点"]
 AREA_CODES = ["010", "021", "020", "0755", "025", "0571", "028", "027", "0531", "024"]
 
@@ -254,7 +256,7 @@ class Faker:
             birthday=birthday,
             level=rng.choices(["normal", "member", "vip"], [80, 17, 3])[0],
             source=rng.choice(SOURCES),
-            address=f"{rng.choice(['朝阳区', '海淀区', '浦东新区', '天河区', '南山区'])}"
+            address=f"{rng.choice(DISTRICTS)}"
             f"{rng.randrange(1, 300)}号{rng.randrange(1, 30)}栋{rng.randrange(101, 2999)}室",
             vin=self.vin(serial),
             plate=self.plate(serial),

@@ -60,3 +60,4 @@ class NoticeKind(models.TextChoices):
     APPROVAL = "approval", "待审批 approval request"
     MESSAGE = "message", "留言 message"
     QA = "qa", "质检 QA"
+    REPORT = "report", "报表 report"

@@ -15,8 +15,9 @@ from kefu.accounts import permissions as P
 from kefu.core.api import ERRORS
 from kefu.core.errors import PermissionDenied
 from kefu.quality.inspections import month_of
-from kefu.reports import analysis, points
+from kefu.reports import analysis, monthly, points
 from kefu.reports import selectors as sel
+from kefu.reports.models import MonthlyReport
 from kefu.reports.periods import range_of
 from kefu.reports.presenters import report_xlsx
 
@@ -201,3 +202,58 @@ def winback(request: HttpRequest, code: str, payload: WinbackIn):
     """Win-back follow-ups for the first `limit` customers of the list who have none this
     month (team leads and above); customers who refuse calls are skipped and counted."""
     return analysis.winback_create(actor=request.user, code=code, limit=payload.limit)
+
+
+# -- /api/v1/monthly-reports: the team leads' CS center monthly report (R-8.1) ----------------
+
+monthly_router = Router(tags=["monthly reports 客服中心月报"])
+
+
+class MonthlyOut(Schema):
+    id: int
+    month: str
+    author: str
+    status: str
+    due_on: dt.date
+    summary: str
+    problems: str
+    plans: str
+    submitted_at: dt.datetime | None
+    figures: list[TableOut]
+
+
+class MonthlyIn(Schema):
+    summary: str | None = Field(None, max_length=monthly.TEXT_MAX)
+    problems: str | None = Field(None, max_length=monthly.TEXT_MAX)
+    plans: str | None = Field(None, max_length=monthly.TEXT_MAX)
+    submit: bool = False
+
+
+def _monthly_out(report: MonthlyReport) -> dict:
+    return {"id": report.pk, "month": f"{report.month:%Y-%m}",
+            "author": report.author.username, "status": report.status,
+            "due_on": report.due_on, "summary": report.summary, "problems": report.problems,
+            "plans": report.plans, "submitted_at": report.submitted_at,
+            "figures": report.figures}  # fmt: skip
+
+
+@monthly_router.get("", response={200: list[MonthlyOut], **ERRORS}, summary="Monthly reports")
+def monthly_reports(request: HttpRequest, limit: int = Query(24, ge=1, le=200)):
+    """A team lead's own monthly reports, newest first; the managers, QA and the GM see
+    every lead's."""
+    return [_monthly_out(r) for r in monthly.monthly_list(user=request.user)[:limit]]
+
+
+@monthly_router.get("/{int:report_id}", response={200: MonthlyOut, **ERRORS})
+def monthly_report(request: HttpRequest, report_id: int):
+    return _monthly_out(monthly.monthly_get(user=request.user, report_id=report_id))
+
+
+@monthly_router.put("/{int:report_id}", response={200: MonthlyOut, **ERRORS})
+def monthly_write(request: HttpRequest, report_id: int, payload: MonthlyIn):
+    """The author writes the texts; `submit: true` hands it in (the summary is required;
+    the figures are read again)."""
+    data = {k: v for k, v in payload.dict().items() if k != "submit" and v is not None}
+    report = monthly.monthly_save(actor=request.user, report_id=report_id, data=data,
+                                  submit=payload.submit)  # fmt: skip
+    return _monthly_out(report)

@@ -18,6 +18,10 @@ class ReportsConfig(AppConfig):
         # the scheduled reports due today, e-mailed as XLSX and archived (R-8.1)
         job_register(Job("kefu.reports.scheduled", 86400, "kefu.reports.scheduled.reports_send",
                          daily=True))  # fmt: skip
+        # the team leads' monthly report: drafted on the 20th, reminded on the 22nd, late
+        # after it (R-8.1)
+        job_register(Job("kefu.reports.monthly", 86400, "kefu.reports.monthly.monthly_job",
+                         daily=True))  # fmt: skip
         # every customer's standing and the day's customer groups (R-8.2)
         job_register(Job("kefu.reports.customers", 86400, "kefu.reports.analysis.analysis_job",
                          daily=True))  # fmt: skip

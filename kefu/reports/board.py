@@ -66,10 +66,12 @@ def wall(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
                                      ring_at__gte=now - dt.timedelta(minutes=RINGING_MINUTES))),
     )  # fmt: skip
     seconds = dt.timedelta(seconds=center_settings().answer_seconds)
+    # a call still ringing inside the answer time is neither in time nor late yet
     calls = rings.filter(channel=Channel.INBOUND_CALL).aggregate(
         n=Count("id"),
         answered=Count("id", filter=Q(answered_at__isnull=False)),
         within=Count("id", filter=Q(answered_at__lte=F("ring_at") + seconds)),
+        decided=Count("id", filter=Q(answered_at__isnull=False) | Q(ring_at__lte=now - seconds)),
     )
     hours = [0] * 24
     in_time = [0] * 24
@@ -105,7 +107,8 @@ def wall(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
         "calls": calls["n"],
         "answered": calls["answered"],
         "within": calls["within"],
-        "within_pct": _pct(calls["within"], calls["n"]),
+        "decided": calls["decided"],
+        "within_pct": _pct(calls["within"], calls["decided"]),
         "answer_seconds": center_settings().answer_seconds,
         "fu_due": followups["n"],
         "fu_done": followups["done"],

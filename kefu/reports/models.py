@@ -222,3 +222,36 @@ class CustomerStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.segment}"
+
+
+class MonthlyReport(models.Model):
+    """The CS center monthly report 客服中心月报 (R-8.1, seed 000): drafted for each team
+    lead on the 20th with the month's figures filled in, written (summary, problems,
+    improvements) and submitted by the 22nd; a reminder on the 22nd, then the CS managers
+    are told it is late."""
+
+    STATUSES = [("draft", "待提交 draft"), ("submitted", "已提交 submitted")]
+    month = models.DateField("月份 month")  # the first day of the month reported
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")  # fmt: skip
+    status = models.CharField(max_length=10, choices=STATUSES, default="draft")
+    due_on = models.DateField("提交期限 due")
+    figures = models.JSONField("数据 figures", default=list)  # the report tables when drafted
+    summary = models.TextField("工作总结 summary", max_length=4000, blank=True)
+    problems = models.TextField("存在问题 problems", max_length=4000, blank=True)
+    plans = models.TextField("改进措施与下月计划 improvements and plans", max_length=4000,
+                             blank=True)  # fmt: skip
+    submitted_at = models.DateTimeField(null=True)
+    reminded_at = models.DateTimeField(null=True)
+    escalated_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["figures"])
+
+    class Meta:
+        verbose_name = "客服中心月报 monthly report"
+        verbose_name_plural = "客服中心月报 monthly reports"
+        constraints = [models.UniqueConstraint(fields=["month", "author"], name="monthly_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.author_id}"

@@ -25,7 +25,7 @@ from kefu.reports.selectors import BUILDERS
 # Monday, the monthly report of last month
 DEFAULTS = [
     ("followups-daily", "回访日报", "followups", "yesterday", "day", "daily", 1),
-    ("workload-weekly", "客服中心周报", "workload", "last_week", "day", "weekly", 1),
+    ("workload-weekly", "客服中心周报", "summary", "last_week", "day", "weekly", 1),
     ("monthly", "客服中心月报", "workload", "last_month", "week", "monthly", 1),
 ]
 

@@ -29,6 +29,7 @@ TITLES = {
     "complaints": ("顾客投诉分类统计", "Complaints by class"),
     "care": ("关怀消息", "Care messages"),
     "quality": ("质检成绩", "QA scores"),
+    "summary": ("周报汇总", "Weekly summary"),
     "customers": ("客户分析", "Customer groups"),
     "loyalty": ("忠诚度与流失", "Loyalty and churn"),
 }
@@ -302,6 +303,47 @@ def complaints(r: Range, group: str, agent: User | None, channel: str) -> list[d
     ]  # fmt: skip
 
 
+def summary(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
+    """The manager's weekly summary (R-8.1, seed 000): items accepted (contacts by kind),
+    supervised (work orders urged and escalated), fed back (work orders done, complaints
+    closed) and followed up (follow-ups done, dissatisfied), and per period the same."""
+    metrics = ["contacts", "wo_created", "wo_urged", "wo_escalated", "wo_done", "cp_received",
+               "cp_closed", "fu_done", "fu_unsatisfied"]  # fmt: skip
+    totals: dict[str, int] = defaultdict(int)
+    cats: dict[str, int] = defaultdict(int)
+    by: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = _rows(metrics, r)
+    for key, metric, n in _by_metric(rows, "key"):
+        totals[metric] += n
+        if metric == "contacts":
+            cats[key.split("|", 1)[1]] += n
+    for day, metric, n in _by_metric(rows, "day"):
+        by[bucket_of(day, group)][metric] += n
+    accepted = [[_("受理") + " · " + _label(c), cats[c.value]] for c in Category]
+    lines = [
+        [_("受理合计（接待记录）"), totals["contacts"]],
+        *accepted,
+        [_("督办：工单新建"), totals["wo_created"]],
+        [_("督办：催办"), totals["wo_urged"]],
+        [_("督办：升级"), totals["wo_escalated"]],
+        [_("反馈：工单完成"), totals["wo_done"]],
+        [_("反馈：投诉受理"), totals["cp_received"]],
+        [_("反馈：投诉结案"), totals["cp_closed"]],
+        [_("回访：已回访"), totals["fu_done"]],
+        [_("回访：不满意"), totals["fu_unsatisfied"]],
+    ]
+    columns = [_("时段"), _("受理"), _("催办"), _("工单完成"), _("投诉结案"), _("已回访")]
+
+    def row(head: str, d: dict[str, int]) -> list[Any]:
+        return [head, d["contacts"], d["wo_urged"], d["wo_done"], d["cp_closed"], d["fu_done"]]
+
+    return [
+        {"title": _("汇总"), "columns": [_("项目"), _("数量")], "rows": lines},
+        {"title": _("按时段"), "chart": True, "columns": columns,
+         "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
+    ]  # fmt: skip
+
+
 SKIP_REASONS = {
     "opt_out": ("顾客拒收", "customer opted out"),
     "no_mobile": ("无手机号", "no mobile number"),
@@ -385,7 +427,7 @@ def quality(r: Range, group: str, agent: User | None, channel: str) -> list[dict
 
 BUILDERS = {"workload": workload, "followups": followups, "answer_speed": answer_speed,
             "work_orders": work_orders, "complaints": complaints, "care": care,
-            "quality": quality, "customers": analysis.customers_report,
+            "quality": quality, "summary": summary, "customers": analysis.customers_report,
             "loyalty": analysis.loyalty_report}  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
 from kefu.knowledge.models import Article, Course
 from kefu.quality.models import Inspection
+from kefu.reports.models import MonthlyReport
 from kefu.tickets.models import WorkOrder
 
 AXE = Path(
@@ -52,7 +53,12 @@ def pages() -> list[str]:
              "/reports/r/answer_speed/?range=last_week", "/points/",
              "/reports/r/work_orders/", "/reports/r/complaints/?range=this_year",
              "/reports/archive/", "/reports/r/care/?range=this_year",
-             "/reports/r/quality/?range=this_year", "/wall/"]  # fmt: skip
+             "/reports/r/quality/?range=this_year", "/wall/", "/reports/r/summary/",
+             "/reports/r/customers/", "/reports/r/loyalty/", "/reports/churn/",
+             "/reports/churn/no-visit-6m/", "/reports/monthly/"]  # fmt: skip
+    urls += [
+        f"/reports/monthly/{pk}/" for pk in MonthlyReport.objects.values_list("pk", flat=True)[:1]
+    ]
     urls += [f"/training/courses/{pk}/" for pk in Course.objects.values_list("pk", flat=True)[:1]]
     urls += [f"/knowledge/{pk}/" for pk in Article.objects.order_by("status", "id")
              .values_list("pk", flat=True)[:2]]  # fmt: skip

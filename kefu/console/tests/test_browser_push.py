@@ -164,3 +164,26 @@ def test_a_manager_approves_from_the_queue(browser, asgi_server, center):
     page.wait_for_selector(".flash")
     assert f"已批准 {c.number} 的方案" in page.inner_text(".flash")
     assert Department.objects.filter(code="service").exists()
+
+
+def test_the_wall_board_counts_a_ringing_call_at_once(browser, asgi_server, center):
+    """R-8.4: the wall board in the team's room is told of a call by push and reads its
+    figures again — no waiting for the 30-second refresh."""
+    from playwright.sync_api import expect
+
+    agent = center["agent1"]
+    User.objects.filter(pk=agent.pk).update(extension="8001")
+    system = UserFactory(username="pbx", role=Role.ADMIN)
+    page = page_as(browser, asgi_server, "lead")
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(f"{asgi_server.url}/wall/")
+    page.wait_for_selector("body[data-push-state=open]", timeout=5000)
+    expect(page.locator("[data-figure=ringing]")).to_have_text("0")
+    cti_event(
+        actor=system, event="ringing", call_id="WALL-1", at=timezone.now(),
+        caller="13812345678", extension="8001",
+    )  # fmt: skip
+    expect(page.locator("[data-figure=ringing]")).to_have_text("1", timeout=4000)
+    expect(page.locator("[data-figure=calls]")).to_have_text("1")
+    page.wait_for_selector("[data-chart][data-ready='1']")
+    shot(page, "wall-board")

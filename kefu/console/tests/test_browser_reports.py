@@ -57,3 +57,45 @@ def test_a_custom_range_by_week_and_its_xlsx(browser, live_server, center):
     assert len(book.sheetnames) == 2
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[1][:2] == ("孙小美", 3)
+
+
+def test_the_leads_dashboard_and_a_churn_list(browser, live_server, center):
+    """R-8.4 and R-8.2: the lead's dashboard opens on today's figures against yesterday's;
+    the churn list of customers gone six months turns into win-back calls."""
+    from kefu.followups.models import FollowUp, LifecycleEvent
+    from kefu.reports.analysis import snapshot, standings_rebuild
+
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    for n in range(3):
+        at = dt.datetime.combine(today, dt.time(8, n), tzinfo=tz)
+        Interaction.objects.create(agent=center["agent1"], channel="inbound_call",
+                                   category="consultation", content=f"咨询{n}",
+                                   occurred_at=at, ring_at=at,
+                                   answered_at=at + dt.timedelta(seconds=4))  # fmt: skip
+    days_rebuild(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    from kefu.customers.models import Customer
+
+    customer = Customer.objects.get(name="张三丰")
+    LifecycleEvent.objects.create(
+        type="repair_handed_back",
+        customer=customer,
+        key="old-visit",
+        occurred_at=dt.datetime(2025, 12, 1, 10, tzinfo=tz),
+    )
+    standings_rebuild()
+    snapshot()
+    page = page_as(browser, live_server, "lead")
+    page.goto(f"{live_server.url}/reports/")
+    tile = page.locator("[data-figure=calls_in]")
+    assert "3" in tile.inner_text() and "昨日" in tile.inner_text()
+    shot(page, "dashboard-lead")
+    page.click("nav.tabs >> text=流失客户")
+    page.click("nav.tabs >> text=6 个月未回厂")
+    assert "张三丰" in page.inner_text("table.figures")
+    page.fill("input[name=limit]", "10")
+    page.click("button:has-text('生成挽回回访')")
+    assert "已生成挽回回访 1 个" in page.inner_text(".flash")
+    assert "待回访" in page.inner_text("table.figures")
+    shot(page, "churn-list")
+    assert FollowUp.objects.filter(customer=customer, family="挽回").count() == 1

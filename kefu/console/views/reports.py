@@ -23,6 +23,7 @@ from kefu.core.tables import xlsx_bytes
 from kefu.interactions.choices import Channel
 from kefu.quality.inspections import month_of
 from kefu.reports import analysis, board
+from kefu.reports import monthly as monthly_svc
 from kefu.reports import points as points_svc
 from kefu.reports import scheduled as scheduled_svc
 from kefu.reports import selectors as report_sel
@@ -80,6 +81,42 @@ def churn_page(request: HttpRequest, code: str = "") -> HttpResponse:
                "may_winback": P.has_perm(user, P.MANAGE_TASKS),
                "winback_max": analysis.WINBACK_MAX}  # fmt: skip
     return render(request, "console/churn.html", context, status=422 if errors else 200)
+
+
+@console
+def monthly_page(request: HttpRequest, report_id: int = 0) -> HttpResponse:
+    """客服中心月报: the list, and one report — its author writes and submits it; the
+    managers read it; anyone who may see it downloads it as XLSX."""
+    user = request.user
+    if not report_id:
+        rows = monthly_svc.monthly_list(user=user)[:48]
+        return render(request, "console/monthly.html", {"rows": rows, "report": None})
+    report = monthly_svc.monthly_get(user=user, report_id=report_id)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(monthly_svc.monthly_xlsx(report), content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="monthly-{report.month:%Y%m}-{report.author.username}.xlsx"'
+        )
+        return response
+    errors: dict = {}
+    if request.method == "POST":
+        data = {f: request.POST.get(f, "") for f in monthly_svc.TEXTS}
+        submit = request.POST.get("submit") == "1"
+        try:
+            monthly_svc.monthly_save(actor=user, report_id=report.pk, data=data, submit=submit)
+            messages.success(request, _("月报已提交") if submit else _("已保存"))
+            return redirect(f"/reports/monthly/{report.pk}/")
+        except KefuError as exc:
+            if exc.status in (403, 404):
+                raise
+            errors = field_errors(exc)
+            for f, v in data.items():
+                setattr(report, f, v)
+    draft = report.status == "draft"
+    context = {"report": report, "errors": errors, "texts": monthly_svc.TEXTS,
+               "may_write": report.author_id == user.pk and draft,
+               "late": draft and timezone.localdate() > report.due_on}  # fmt: skip
+    return render(request, "console/monthly.html", context, status=422 if errors else 200)
 
 
 @console

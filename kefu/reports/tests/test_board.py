@@ -46,6 +46,8 @@ def test_the_wall_board_counts_calls_now_and_today(lead, agent, other_agent):
         ended_at=at(today, 9, 15),
     )
     Interaction.objects.create(**call, occurred_at=now, ring_at=now - dt.timedelta(seconds=20))
+    # ringing 5 s: inside the answer time, neither in time nor late yet
+    Interaction.objects.create(**call, occurred_at=now, ring_at=now - dt.timedelta(seconds=5))
     Interaction.objects.create(**call, occurred_at=now, ring_at=at(today, 10, 20),
                                answered_at=at(today, 10, 20, 3))  # fmt: skip
     # yesterday's call is not today's
@@ -76,14 +78,14 @@ def test_the_wall_board_counts_calls_now_and_today(lead, agent, other_agent):
     type(agent).objects.filter(pk=other_agent.pk).update(status="available")
     type(agent).objects.filter(pk=agent.pk).update(status="in_call")
     w = wall(user=lead, now=now)
-    assert (w["ringing"], w["talking"]) == (1, 1)
-    assert (w["calls"], w["answered"], w["within"]) == (4, 3, 2)
+    assert (w["ringing"], w["talking"]) == (2, 1)
+    assert (w["calls"], w["answered"], w["within"], w["decided"]) == (5, 3, 2, 4)
     assert w["within_pct"] == 50.0
     assert (w["fu_done"], w["fu_due"]) == (1, 3)
     assert w["overdue_orders"] == 1
     assert (w["available"], w["in_call"]) == (1, 1)
     hourly = {row[0]: row[1:] for row in w["hourly"]["rows"]}
-    assert hourly["09"] == [2, 1] and hourly["10"] == [2, 1]
+    assert hourly["09"] == [2, 1] and hourly["10"] == [3, 1]
 
 
 def test_the_wall_board_page_and_its_figures_for_a_lead_not_an_agent(lead, agent):

@@ -15,13 +15,15 @@
       const series = chart.columns.slice(1).map((name, i) => ({
         name, type, data: chart.rows.map((r) => r[i + 1]),
       })).filter((s) => s.data.some((v) => typeof v === "number"));
+      // the wall board is dark: light text on it
+      const ink = document.body.classList.contains("wall") ? "#eef3f7" : "#333";
       const view = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "svg" });
       view.setOption({
         tooltip: { trigger: "axis" },
-        legend: { top: 0, type: "scroll" },
+        legend: { top: 0, type: "scroll", textStyle: { color: ink } },
         grid: { left: 40, right: 16, top: 36, bottom: 28 },
-        xAxis: { type: "category", data: labels },
-        yAxis: { type: "value" },
+        xAxis: { type: "category", data: labels, axisLabel: { color: ink } },
+        yAxis: { type: "value", axisLabel: { color: ink } },
         series,
       }, true);
       el.dataset.ready = "1";
