@@ -67,12 +67,86 @@ def load(first: dt.date, last: dt.date, agents: list[int]) -> None:
         cur.execute("ANALYZE reports_dailycount")
 
 
+def load_more(first: dt.date, last: dt.date, agents: list[int]) -> None:
+    """The rest of R-8.1 and R-8.2 in the same table (added once): work orders by department
+    (200,000 over three years), complaints by class and department (50,000), stage times,
+    care messages by channel and outcome, QA scores per agent, satisfaction by level and
+    segment, and a daily count of the customer groups of a 1,000,000-customer center."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM reports_dailycount WHERE metric = 'wo_created' LIMIT 1")
+        if cur.fetchone():
+            return
+        ids = "ARRAY[" + ",".join(map(str, agents)) + "]"
+        depts = "ARRAY['1','2','3','4','5']"
+        classes = ("ARRAY['product_quality','repair_quality','service_attitude','delivery',"
+                   "'installation','price','other']")  # fmt: skip
+        for metric, top in (("wo_created", 60), ("wo_done", 55), ("wo_done_on_time", 45),
+                            ("wo_stalled", 6), ("wo_urged", 10), ("wo_escalated", 3)):  # fmt: skip
+            cur.execute(f"""
+                INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+                SELECT d::date, %s, NULL, k, (random() * %s)::int
+                FROM generate_series(%s::date, %s::date, '1 day') d, unnest({depts}) k""",
+                [metric, top // 5, first, last])  # fmt: skip
+        for metric, top in (("cp_received", 4), ("cp_closed", 4), ("cp_reopened", 1),
+                            ("cp_comp_n", 1), ("cp_comp_fen", 50000)):  # fmt: skip
+            cur.execute(f"""
+                INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+                SELECT d::date, %s, NULL, c || '|' || k, (random() * %s)::int
+                FROM generate_series(%s::date, %s::date, '1 day') d, unnest({classes}) c,
+                     unnest({depts}) k WHERE random() < 0.3""",
+                [metric, top, first, last])  # fmt: skip
+        cur.execute("""
+            INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+            SELECT d::date, m, NULL, s, 10 + (random() * 2000)::int
+            FROM generate_series(%s::date, %s::date, '1 day') d,
+                 unnest(ARRAY['judgment','investigation','solution','implementation','review']) s,
+                 unnest(ARRAY['cp_stage_min','cp_stage_n']) m""", [first, last])  # fmt: skip
+        cur.execute("""
+            INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+            SELECT d::date, 'care', NULL, k, (random() * 900)::int
+            FROM generate_series(%s::date, %s::date, '1 day') d,
+                 unnest(ARRAY['sms|sent|','sms|failed|','sms|skipped|opt_out',
+                              'sms|skipped|no_mobile','email|sent|','phone|sent|']) k""",
+                    [first, last])  # fmt: skip
+        cur.execute(f"""
+            INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+            SELECT d::date, m, a, '100',
+                   CASE WHEN m = 'qa_n' THEN 1 ELSE 70 + (random() * 30)::int END
+            FROM generate_series(%s::date, %s::date, '1 day') d, unnest({ids}) a,
+                 unnest(ARRAY['qa_sum','qa_n']) m WHERE random() < 0.1""",
+                    [first, last])  # fmt: skip
+        cur.execute("""
+            INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+            SELECT d::date, 'fu_seg', NULL, k || '|' || r, (random() * 300)::int
+            FROM generate_series(%s::date, %s::date, '1 day') d,
+                 unnest(ARRAY['level:normal','level:member','level:vip','rfm:111','rfm:000',
+                              'rfm:101','rfm:010']) k,
+                 unnest(ARRAY['satisfied','unsatisfied']) r""", [first, last])  # fmt: skip
+        # the customer groups, counted once a day: ~150 rows a day
+        cur.execute("""
+            INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+            SELECT d::date, m, NULL, m || '-' || g, 1000 + (random() * 50000)::int
+            FROM generate_series(%s::date, %s::date, '1 day') d,
+                 unnest(ARRAY['snap_level','snap_region','snap_age_band','snap_source',
+                              'snap_segment','snap_model','snap_model_fen']) m,
+                 generate_series(1, 20) g""", [first, last])  # fmt: skip
+        cur.execute("""
+            INSERT INTO reports_dailycount (day, metric, agent_id, key, n)
+            SELECT d::date, m, NULL, '', 1000000 FROM generate_series(%s::date, %s::date,
+                   '1 day') d, unnest(ARRAY['snap_total','snap_repeat','snap_referral']) m""",
+                    [first, last])  # fmt: skip
+        cur.execute("ANALYZE reports_dailycount")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", nargs="*", default=None, help="these reports only")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     url = args.database_url or database_url()
@@ -97,11 +171,14 @@ def main() -> None:
     first = last - dt.timedelta(days=365 * args.years)
     started = time.perf_counter()
     load(first, last, agents)
+    load_more(first, last, agents)
     print(f"{DailyCount.objects.count():,} daily rows ({args.years} years, {args.agents} agents)"
           f" ready in {time.perf_counter() - started:.0f} s")  # fmt: skip
     month = range_of("custom", "2026-10-01", "2026-10-31")
     year = range_of("custom", "2025-11-01", "2026-10-31")
-    for name in ("workload", "followups", "answer_speed"):
+    from kefu.reports.selectors import BUILDERS
+
+    for name in args.only or BUILDERS:
         for label, r, group in (("month", month, "day"), ("year", year, "week"),
                                 ("year", year, "month")):  # fmt: skip
             samples = []
@@ -112,6 +189,18 @@ def main() -> None:
             p = percentiles(samples)
             print(f"{name:13} {label:5} by {group:5}  p50 {p['p50']:7.1f} ms  "
                   f"p95 {p['p95']:7.1f} ms")  # fmt: skip
+    from kefu.reports.board import role_dashboard
+
+    today = dt.date(2026, 11, 23)
+    for role in (Role.TEAM_LEAD, Role.MANAGER, Role.GM):
+        user, _ = User.objects.get_or_create(username=f"rb_{role}", defaults={"role": role})
+        samples = []
+        for _ in range(args.requests):
+            t = time.perf_counter()
+            role_dashboard(user=user, today=today)
+            samples.append((time.perf_counter() - t) * 1000)
+        p = percentiles(samples)
+        print(f"dashboard {role:9}            p50 {p['p50']:7.1f} ms  p95 {p['p95']:7.1f} ms")
     if args.rebuild:
         from kefu.reports.aggregate import day_rebuild
 

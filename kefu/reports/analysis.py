@@ -40,7 +40,7 @@ from kefu.core.errors import FieldError, NotFound, PermissionDenied, ValidationF
 from kefu.core.inputs import label_halves
 from kefu.customers.choices import Level
 from kefu.customers.choices import Status as CustomerStatus
-from kefu.customers.models import Asset, Customer
+from kefu.customers.models import Asset, Customer, PiiAccessLog
 from kefu.followups import choices as fch
 from kefu.followups.models import FollowUp, FollowUpRule, LifecycleEvent, Script
 from kefu.followups.services import followup_open
@@ -360,6 +360,9 @@ def churn_xlsx_rows(*, user: User, code: str) -> tuple[str, list[str], list[list
             rows.append([r["number"], r["name"], r["level"], r["owner"], r["last_service_on"],
                          r["last_purchase_on"], r["last_complaint_on"], r["months"],
                          _("是") if r["winback_open"] else ""])  # fmt: skip
+    # names leave the system: logged like every export of personal data
+    PiiAccessLog.objects.create(user=user, action="export", fields=f"churn:{rule.code}",
+                                count=len(rows), channel="xlsx")  # fmt: skip
     columns = [_("客户编号"), _("姓名"), _("级别"), _("专属客服"), _("最近到店"), _("最近购买"),
                _("最近投诉"), _("已流失(月)"), _("挽回回访中")]  # fmt: skip
     return rule.name, columns, rows

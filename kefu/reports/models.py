@@ -37,6 +37,7 @@ class PointRule(models.Model):
         ("followups_month", "每月回访达标 follow-ups a month"),
         ("deals_revisited", "上月成交首周回访完 last month's deals revisited in week one"),
         ("records_verified", "核实档案达标 records verified"),
+        ("visits_verified", "业务员访客记录核查 salesmen's visits verified"),
         ("attitude_complaint", "服务态度投诉 attitude complaint"),
         ("late_file", "档案交接逾期 late file hand-over"),
         ("qa_band", "质检得分段 QA score band"),

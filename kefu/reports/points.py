@@ -45,6 +45,7 @@ DEFAULT_RULES = [
     ("followups_week", "每周回访≥30个", "followups_week", 30, 3, {}),
     ("followups_month", "每月回访≥120个", "followups_month", 120, 3, {}),
     ("records_verified", "核实档案≥1200条", "records_verified", 1200, 5, {}),
+    ("visits_verified", "业务员访客记录核查完毕", "visits_verified", 0, 4, {"family": "访客核查"}),
     ("attitude_complaint", "服务态度投诉", "attitude_complaint", 0, -5, {}),
     ("late_file", "档案交接逾期", "late_file", 0, -1, {}),
     ("qa_excellent", "质检月均≥95分", "qa_band", 95, 2, {}),
@@ -103,6 +104,27 @@ def _hits(rule: PointRule, month: dt.date, today: dt.date) -> dict[int, tuple[in
             in_time = status == fch.Status.DONE and at is not None and at < first_week_end
             by_owner[owner].append((pk, in_time))
         for owner, checked in by_owner.items():
+            if all(ok for _, ok in checked):
+                out[owner] = (1, "followup", [pk for pk, _ in checked])
+    elif rule.kind == "visits_verified":
+        # seed 004: the customers a salesman visited are called back the day after (the
+        # follow-ups of the visit-check family); every one due in the month done by its
+        # last day earns the points
+        checks: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+        family = rule.params.get("family", "访客核查")
+        for owner, pk, status, at, due_by in (
+            FollowUp.objects.filter(family=family, due_on__gte=start, due_on__lt=min(end, today),
+                                    owner__isnull=False)
+            .exclude(status=fch.Status.CANCELLED)
+            .values_list("owner_id", "id", "status", "done_at", "due_by")
+        ):  # fmt: skip
+            ok = (
+                status == fch.Status.DONE
+                and at is not None
+                and timezone.localtime(at).date() <= due_by
+            )
+            checks[owner].append((pk, ok))
+        for owner, checked in checks.items():
             if all(ok for _, ok in checked):
                 out[owner] = (1, "followup", [pk for pk, _ in checked])
     elif rule.kind == "records_verified":

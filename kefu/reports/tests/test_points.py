@@ -74,6 +74,34 @@ def test_a_deal_revisited_after_the_first_week_earns_nothing(agent):
     assert not PointEntry.objects.filter(rule__kind="deals_revisited").exists()
 
 
+def test_salesmens_visits_verified_the_day_after_earn_4_and_a_late_one_nothing(agent, other_agent):
+    """Seed 004: the customers a salesman visited are called back the next day (the
+    visit-check family); every such call of the month done in time earns +4."""
+    rules_seed()
+    due = dt.date(2026, 11, 10)
+    done_followups(agent, 2, due, family="访客核查")
+    done_followups(other_agent, 1, due, family="访客核查")
+    done_followups(other_agent, 1, dt.date(2026, 11, 14), family="访客核查", due=due, start=9)
+    points_compute(dt.date(2026, 11, 1), today=dt.date(2026, 11, 30))
+    entries = PointEntry.objects.filter(rule__kind="visits_verified")
+    assert [(e.agent, e.points, len(e.evidence["ids"])) for e in entries] == [(agent, 4, 2)]
+
+
+def test_a_salesmans_visit_makes_the_next_days_check_call(agent):
+    """The auto preset: a salesman_visit event makes a 访客核查 follow-up due the next
+    working day, with its script."""
+    from kefu.customers.tests.factories import make_customer
+    from kefu.followups.events import event_record
+    from kefu.setup.services import preset_load
+
+    preset_load(code="auto")
+    customer = make_customer(agent, "拜访客户")
+    event_record(actor=agent, data={"type": "salesman_visit", "customer_id": customer.pk,
+                                    "occurred_at": "2026-11-10T15:00:00+08:00"})  # fmt: skip
+    check = FollowUp.objects.get(family="访客核查")
+    assert check.due_on == dt.date(2026, 11, 11) and check.rule.script.code == "visit-check"
+
+
 def test_adjustments_count_once_a_manager_approves(api_as, agent, lead, manager):
     asked = {"agent": "agent1", "month": "2026-11", "points": 4, "reason": "协助处理重大投诉"}
     r = api_as(lead).post("/points/adjustments", asked)
