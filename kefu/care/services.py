@@ -255,6 +255,48 @@ def care_run(day: dt.date | None = None) -> int:
     return batch.count
 
 
+LIST_MAX = 5000  # customers one list send may reach
+
+
+def list_rules() -> list[CareRule]:
+    """The rules a list may be sent (R-8.2 churn lists → care): campaigns, active, whose
+    message is not a phone task."""
+    return list(
+        CareRule.objects.filter(active=True, kind=ch.Kind.CAMPAIGN)
+        .exclude(template__channel=ch.Channel.PHONE).select_related("template").order_by("code")
+    )  # fmt: skip
+
+
+def list_send(*, actor: User, customer_ids: list[int], rule_code: str, key: str) -> dict:
+    """A campaign rule's message to each customer of a list (a churn list turned into care,
+    R-8.2), sent by the message sender from now on; once per customer and `key` (the list
+    and the month): a second click sends nothing twice. Opt-outs and missing addresses
+    are kept as skipped with the reason. Returns {"queued", "skipped", "already"}."""
+    require(actor, P.MANAGE_TASKS)
+    rule = next((r for r in list_rules() if r.code == rule_code), None)
+    if rule is None:
+        from kefu.core.errors import ValidationFailed
+
+        raise ValidationFailed(FieldError("rule", "unknown_rule",
+                                          f"没有可用于名单的活动规则 {rule_code}",
+                                          f"no campaign rule {rule_code} for lists"))  # fmt: skip
+    ids = customer_ids[:LIST_MAX]
+    keys = {cid: f"list:{key}:{rule.code}:{cid}" for cid in ids}
+    already = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    batch = Batch(size=LIST_MAX + 1)  # one write at the end
+    now = timezone.now()
+    people = _with_mobile(Customer.objects.filter(pk__in=ids, status=CustomerStatus.ACTIVE))
+    for customer in people.iterator(chunk_size=1000):
+        if keys[customer.pk] in already:
+            continue
+        batch.add(key=keys[customer.pk], customer=customer, rule=rule, when=now, context={},
+                  mobile=customer.mobile or "")  # fmt: skip
+    made = batch.rows
+    skipped = sum(1 for m in made if m.status == ch.Status.SKIPPED)
+    batch.flush()
+    return {"queued": len(made) - skipped, "skipped": skipped, "already": len(already)}
+
+
 def _campaign_on(spec: str, day: dt.date) -> bool:
     """`YYYY-MM-DD` is that day only; `MM-DD` is that day every year."""
     spec = (spec or "").strip()

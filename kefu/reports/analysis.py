@@ -35,6 +35,7 @@ from stdnum.cn import ric
 from kefu.accounts import permissions as P
 from kefu.accounts.choices import Role
 from kefu.accounts.models import User
+from kefu.care.services import LIST_MAX, list_send
 from kefu.complaints.models import Complaint
 from kefu.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from kefu.core.inputs import label_halves
@@ -50,6 +51,7 @@ from kefu.reports.periods import Range, bucket_label, bucket_of, buckets
 BATCH = 5000
 WINBACK_MAX = 500  # win-back calls made by one click
 EXPORT_MAX = 50_000
+LIST_COUNTED = 10_000  # a churn list's pages reach this far; the XLSX has EXPORT_MAX
 REFERRAL_WORDS = ("介绍", "推荐", "referral")
 SEGMENTS = {
     "111": ("重要价值客户", "important value"),
@@ -316,9 +318,12 @@ def churn_list(*, user: User, code: str, limit: int = 50, offset: int = 0) -> di
                                "Churn lists: leads and above")  # fmt: skip
     rule = _rule(code)
     qs = churned(rule)
-    total = qs.count()
+    # counted up to LIST_COUNTED (a lost customer of a center of a million is a long list:
+    # counting it all takes half a second); the day's count says how many in all
+    total = qs[: LIST_COUNTED + 1].count()
     page = list(qs.select_related("customer__owner")[offset : offset + min(limit, 200)])
-    return {"rule": rule, "total": total, "rows": _rows(rule, page)}
+    return {"rule": rule, "total": min(total, LIST_COUNTED), "more": total > LIST_COUNTED,
+            "rows": _rows(rule, page)}  # fmt: skip
 
 
 def _rows(rule: ChurnRule, page: list[CustomerStanding]) -> list[dict[str, Any]]:
@@ -355,8 +360,11 @@ def churn_xlsx_rows(*, user: User, code: str) -> tuple[str, list[str], list[list
     rule = found["rule"]
     rows: list[list[Any]] = []
     qs = churned(rule).select_related("customer__owner")
-    for start in range(0, min(found["total"], EXPORT_MAX), 2000):
-        for r in _rows(rule, list(qs[start : start + 2000])):
+    for start in range(0, EXPORT_MAX, 2000):
+        chunk = list(qs[start : start + 2000])
+        if not chunk:
+            break
+        for r in _rows(rule, chunk):
             rows.append([r["number"], r["name"], r["level"], r["owner"], r["last_service_on"],
                          r["last_purchase_on"], r["last_complaint_on"], r["months"],
                          _("是") if r["winback_open"] else ""])  # fmt: skip
@@ -410,6 +418,22 @@ def winback_create(*, actor: User, code: str, limit: int = WINBACK_MAX) -> dict[
             )  # fmt: skip
         made += created
     return {"created": made, "skipped_opt_out": skipped}
+
+
+def churn_care(*, actor: User, code: str, rule_code: str, limit: int = 1000) -> dict[str, int]:
+    """A campaign's message (a care rule of the campaign kind: a return offer, a greeting)
+    to the first `limit` customers of a churn list — once per customer, list and month."""
+    if not P.has_perm(actor, P.MANAGE_TASKS):
+        raise PermissionDenied("只有班长及以上可向名单发送关怀消息",
+                               "Only team leads and above send care to a list")  # fmt: skip
+    if not 1 <= limit <= LIST_MAX:
+        raise ValidationFailed(FieldError("limit", "out_of_range", f"每次最多 {LIST_MAX} 位",
+                                          f"at most {LIST_MAX} at a time"))  # fmt: skip
+    rule = _rule(code)
+    ids = list(churned(rule).values_list("customer_id", flat=True)[:limit])
+    stamp = f"{timezone.localdate():%Y%m}"
+    return list_send(actor=actor, customer_ids=ids, rule_code=rule_code,
+                     key=f"churn:{rule.code}:{stamp}")  # fmt: skip
 
 
 # ---- seeds

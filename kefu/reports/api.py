@@ -171,7 +171,8 @@ class ChurnRowOut(Schema):
 
 class ChurnPageOut(Schema):
     code: str
-    total: int
+    total: int = Field(..., description="counted up to 10,000")
+    more: bool = Field(..., description="more than `total`")
     rows: list[ChurnRowOut]
 
 
@@ -193,7 +194,8 @@ def churn_list(request: HttpRequest, code: str, limit: int = Query(50, ge=1, le=
     """The customers a rule finds lost now, longest gone first; `winback_open` says a
     win-back call is waiting."""
     found = analysis.churn_list(user=request.user, code=code, limit=limit, offset=offset)
-    return {"code": found["rule"].code, "total": found["total"], "rows": found["rows"]}
+    return {"code": found["rule"].code, "total": found["total"], "more": found["more"],
+            "rows": found["rows"]}  # fmt: skip
 
 
 @analysis_router.post("/churn/{code}/winback", response={200: dict, **ERRORS},

@@ -217,6 +217,7 @@ class CustomerStanding(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["last_service_on"], name="standing_service"),
+            models.Index(fields=["last_active_on", "customer"], name="standing_active"),
             models.Index(fields=["last_complaint_on"], name="standing_complaint"),
             models.Index(fields=["segment"], name="standing_segment"),
         ]

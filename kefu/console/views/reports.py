@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts import permissions as P
 from kefu.accounts.selectors import agents_for_handover
+from kefu.care import services as care_services
 from kefu.console.reports import dashboard, xlsx
 from kefu.console.views.base import console, field_errors, posted_id
 from kefu.core.errors import KefuError, NotFound
@@ -46,6 +47,21 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "console/reports.html", context)
 
 
+def _churn_act(request: HttpRequest, code: str, limit: int) -> str:
+    """The churn list's two buttons: care messages to the list, or win-back calls."""
+    if request.POST.get("care"):
+        rule_code = request.POST.get("care", "")[:40]
+        sent = analysis.churn_care(actor=request.user, code=code, limit=limit,
+                                   rule_code=rule_code)  # fmt: skip
+        text = _(
+            "关怀消息：待发送 %(q)d 条，未发送 %(s)d 条（拒收或无联系方式），本月已发过 %(a)d 位"
+        )
+        return text % {"q": sent["queued"], "s": sent["skipped"], "a": sent["already"]}
+    made = analysis.winback_create(actor=request.user, code=code, limit=limit)
+    text = _("已生成挽回回访 %(n)d 个（拒接回访的客户 %(s)d 位未生成）")
+    return text % {"n": made["created"], "s": made["skipped_opt_out"]}
+
+
 @console
 def churn_page(request: HttpRequest, code: str = "") -> HttpResponse:
     """流失客户 (R-8.2): the churn rules with their counts, and one rule's list — a page at a
@@ -57,11 +73,9 @@ def churn_page(request: HttpRequest, code: str = "") -> HttpResponse:
     errors: dict = {}
     if request.method == "POST":
         raw = request.POST.get("limit", "")
+        limit = int(raw) if raw.isdigit() and len(raw) < 7 else 0
         try:
-            made = analysis.winback_create(actor=user, code=code,
-                                           limit=int(raw) if raw.isdigit() else 0)  # fmt: skip
-            messages.success(request, _("已生成挽回回访 %(n)d 个（拒接回访的客户 %(s)d 位未生成）")
-                             % {"n": made["created"], "s": made["skipped_opt_out"]})  # fmt: skip
+            messages.success(request, _churn_act(request, code, limit))
             return redirect(f"/reports/churn/{code}/")
         except KefuError as exc:
             if exc.status in (403, 404):
@@ -79,6 +93,7 @@ def churn_page(request: HttpRequest, code: str = "") -> HttpResponse:
     page = Page(rows=found["rows"], total=found["total"], number=number, size=size)
     context = {"rules": rules, "found": found, "page": page, "errors": errors,
                "may_winback": P.has_perm(user, P.MANAGE_TASKS),
+               "care_rules": care_services.list_rules(),
                "winback_max": analysis.WINBACK_MAX}  # fmt: skip
     return render(request, "console/churn.html", context, status=422 if errors else 200)
 

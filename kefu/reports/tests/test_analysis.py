@@ -187,3 +187,35 @@ def test_the_churn_page_lists_exports_and_makes_calls(center, lead, agent, monke
     assert bad.status_code == 422 and "500" in bad.content.decode()
     c.force_login(agent)
     assert c.get("/reports/churn/no-visit-6m/").status_code == 403
+
+
+def test_a_churn_list_turns_into_a_care_campaign_once_a_month(center, lead, agent, monkeypatch):
+    """R-8.2: the list's customers get a campaign's message (a return offer), queued for
+    the sender; a second click sends nothing twice; a customer without a mobile is kept as
+    skipped with the reason."""
+    from kefu.care.models import CareRule, Message, MessageTemplate
+    from kefu.reports.analysis import churn_care
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: TODAY)
+    standings_rebuild(TODAY)
+    template = MessageTemplate.objects.create(
+        code="come-back",
+        name="回厂优惠",
+        channel="sms",
+        body="【{center}】{name}{title}，回厂保养享 8 折",
+    )
+    CareRule.objects.create(code="come-back", name="回厂优惠", kind="campaign",
+                            campaign_date="2026-12-01", template=template)  # fmt: skip
+    result = churn_care(actor=lead, code="no-visit-6m", rule_code="come-back", limit=100)
+    assert result == {"queued": 1, "skipped": 0, "already": 0}
+    message = Message.objects.get(key__startswith="list:churn:no-visit-6m:202611:")
+    assert message.customer == center["gone"] and "回厂保养享 8 折" in message.body
+    again = churn_care(actor=lead, code="no-visit-6m", rule_code="come-back", limit=100)
+    assert again == {"queued": 0, "skipped": 0, "already": 1}
+    from kefu.core.errors import PermissionDenied, ValidationFailed
+
+    with pytest.raises(ValidationFailed) as unknown:
+        churn_care(actor=lead, code="no-visit-6m", rule_code="birthday", limit=100)
+    assert unknown.value.errors[0].field == "rule"
+    with pytest.raises(PermissionDenied):
+        churn_care(actor=agent, code="no-visit-6m", rule_code="come-back", limit=100)
