@@ -258,10 +258,10 @@ def snapshot(today: dt.date | None = None) -> int:
     return len(out)
 
 
-def analysis_job() -> int:
+def analysis_job(day: dt.date | None = None) -> int:
     """The daily job: standings, then the day's counts."""
-    standings_rebuild()
-    return snapshot()
+    standings_rebuild(day)
+    return snapshot(day)
 
 
 # ---- churn lists and win-back calls

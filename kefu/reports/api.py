@@ -32,6 +32,9 @@ class ReportQuery(Schema):
     group: str = Field("day", max_length=5, description="day, week or month")
     agent: str = Field("", max_length=150, description="one agent's figures (username)")
     channel: str = Field("", max_length=16)
+    department: str = Field(
+        "", max_length=32, description="one department's (a team's) figures, by code"
+    )
     family: str = Field("", max_length=32, description="followups: one rule family (7DC …)")
 
 
@@ -54,7 +57,8 @@ class ReportOut(Schema):
 def _report(request: HttpRequest, name: str, params: ReportQuery) -> dict:
     r = range_of(params.range, params.since, params.until)
     return sel.report(user=request.user, name=name, r=r, group=params.group,
-                      agent=params.agent, channel=params.channel, family=params.family)  # fmt: skip
+                      agent=params.agent, channel=params.channel, family=params.family,
+                      department=params.department)  # fmt: skip
 
 
 @router.get("/{name}", response={200: ReportOut, **ERRORS}, summary="A report 报表")

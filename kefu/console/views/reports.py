@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts import permissions as P
-from kefu.accounts.selectors import agents_for_handover
+from kefu.accounts.selectors import agents_for_handover, department_choices
 from kefu.care import services as care_services
 from kefu.console.reports import dashboard, xlsx
 from kefu.console.views.base import console, field_errors, posted_id
@@ -32,7 +32,7 @@ from kefu.reports.aggregate import as_of
 from kefu.reports.periods import GROUPS, PRESETS, range_of
 from kefu.reports.presenters import XLSX, report_xlsx
 
-FILTERS = ("range", "since", "until", "group", "agent", "channel", "family")
+FILTERS = ("range", "since", "until", "group", "agent", "channel", "family", "department")
 
 
 @console
@@ -161,7 +161,8 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
         r = range_of(asked["range"], asked["since"], asked["until"])
         report = report_sel.report(user=request.user, name=name, r=r, group=asked["group"],
                                    agent=asked["agent"], channel=asked["channel"],
-                                   family=asked["family"])  # fmt: skip
+                                   family=asked["family"],
+                                   department=asked["department"])  # fmt: skip
     except KefuError as exc:
         if exc.status == 403:
             raise
@@ -179,6 +180,7 @@ def report_page(request: HttpRequest, name: str) -> HttpResponse:
         "presets": PRESETS.items(),
         "groups": GROUPS.items(),
         "channels": Channel.choices,
+        "departments": department_choices(),
         "people": agents_for_handover(user=request.user),
         "titles": report_sel.TITLES,
         "as_of": as_of(),

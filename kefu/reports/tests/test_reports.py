@@ -99,6 +99,17 @@ def test_workload_and_answer_speed_by_agent_and_period(agent, other_agent, lead)
     assert [row[1] for row in only_calls["tables"][0]["rows"]] == [2]
     speed = report(user=lead, name="answer_speed", r=r)["tables"][0]["rows"]
     assert speed == [[agent.display_name, 2, 2, 1, 50.0]]
+    # one team's figures: the people of its department
+    from kefu.accounts.models import Department
+    from kefu.core.errors import ValidationFailed
+
+    team = Department.objects.create(code="team-b", name="二班")
+    type(agent).objects.filter(pk=other_agent.pk).update(department=team)
+    mine = report(user=lead, name="workload", r=r, department="team-b")["tables"][0]["rows"]
+    assert [(row[0], row[1]) for row in mine] == [(other_agent.display_name, 1)]
+    with pytest.raises(ValidationFailed) as unknown:
+        report(user=lead, name="workload", r=r, department="nope")
+    assert unknown.value.errors[0].field == "department"
 
 
 def test_ranges_groups_and_filters_are_checked(lead, agent):
@@ -201,6 +212,12 @@ def test_work_order_timeliness_and_complaints_by_class_and_department(lead, agen
     assert by_class == {"服务态度": [2, 66.7], "维修质量": [1, 33.3], "合计": [3, 100.0]}
     assert tables[0]["columns"][-1] == "售后服务部"  # received by department across
     assert tables[1]["rows"] == [["售后服务部", 3, 100.0, 0, 0, None, 0, 0.0]]
+    # a department's own: its work orders and the complaints given to it
+    Department.objects.create(code="sales", name="销售部")
+    own = report(user=lead, name="work_orders", r=r, department="service")["tables"][0]
+    assert own["rows"] == orders
+    other = report(user=lead, name="complaints", r=r, department="sales")["tables"]
+    assert other[1]["rows"] == []
 
 
 def test_stalls_urges_reopenings_compensation_stage_times_care_and_qa(lead, agent):
