@@ -89,6 +89,16 @@ def day_counts(day: dt.date) -> Counter[Key]:
         out["calls_in", c["agent_id"], ""] += c["n"]
         out["calls_answered", c["agent_id"], ""] += c["answered"]
         out["calls_in_time", c["agent_id"], ""] += c["within"]
+    # by the hour of the day it rang (the center's clock): when the phones need people
+    for ring_at, answered_at in Interaction.objects.filter(
+        channel=Channel.INBOUND_CALL, ring_at__gte=start, ring_at__lt=end
+    ).values_list("ring_at", "answered_at"):
+        if ring_at is None:
+            continue
+        hour = f"{timezone.localtime(ring_at).hour:02d}"
+        out["calls_hour", None, hour] += 1
+        if answered_at is not None and answered_at <= ring_at + seconds:
+            out["calls_hour_in_time", None, hour] += 1
     # work orders: created on the day, done on the day (on time when by their due time),
     # by department
     for dept, n in (WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -153,7 +163,24 @@ def day_counts(day: dt.date) -> Counter[Key]:
                 key = f"{f.family}|{q['key']}|{int(q.get('max', 5))}"
                 out["score_sum", None, key] += value
                 out["score_n", None, key] += 1
+            reason = _unhappy(q, value)
+            if reason:  # a dissatisfaction reason: the question and the answer given
+                out["fu_reason", None, f"{f.family}|{q.get('text', '')[:40]}|{reason}"[:80]] += 1
     return out
+
+
+def _unhappy(q: dict[str, Any], value: Any) -> str:
+    """The answer as a reason when it is an unsatisfied one ("否", "< 3"), else ""."""
+    if q.get("kind") == "choice":
+        for option in q.get("options", []):
+            if option.get("value") == value and option.get("unsatisfied"):
+                return str(option.get("label", value))[:20]
+    elif q.get("kind") == "score" and isinstance(value, int) and not isinstance(value, bool):
+        top = int(q.get("max", 5))
+        below = int(q.get("unsatisfied_below", (top * 3 + 4) // 5))
+        if value < below:
+            return f"< {below}"
+    return ""
 
 
 def _work_order_delays(start: dt.datetime, end: dt.datetime, out: Counter[Key]) -> None:

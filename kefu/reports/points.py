@@ -167,9 +167,11 @@ def _hits(rule: PointRule, month: dt.date, today: dt.date) -> dict[int, tuple[in
 
 
 @transaction.atomic
+@transaction.atomic
 def points_compute(month: dt.date, *, today: dt.date | None = None) -> int:
     """Every active rule for every agent for `month`, replacing the month's computed
-    entries (idempotent); how many entries."""
+    entries in one transaction (idempotent: a failure leaves the old ones); how many
+    entries."""
     start = month.replace(day=1)
     today = today or timezone.localdate()
     PointEntry.objects.filter(month=start).delete()

@@ -41,7 +41,8 @@ TITLES = {
 # department they were given to; the center's own (scores by question, care messages) stay
 # whole.
 _department: ContextVar[int | None] = ContextVar("report_department", default=None)
-CENTER_WIDE = {"score_sum", "score_n", "care", "fu_seg"}
+CENTER_WIDE = {"score_sum", "score_n", "care", "fu_seg", "fu_reason", "calls_hour",
+               "calls_hour_in_time"}  # fmt: skip
 
 
 def _rows(metrics: list[str], r: Range, agent: User | None = None) -> QuerySet[DailyCount]:
@@ -165,6 +166,12 @@ def followups(r: Range, group: str, agent: User | None, family: str) -> list[dic
         return [head, d["fu_due"], d["fu_on_time"], _pct(d["fu_on_time"], d["fu_due"]),
                 d["fu_done"], d["fu_unsatisfied"]]  # fmt: skip
 
+    reasons: dict[str, int] = defaultdict(int)
+    if agent is None:
+        for key, n in (_rows(["fu_reason"], r).values("key").annotate(t=Sum("n"))
+                       .values_list("key", "t")):  # fmt: skip
+            if not family or key.split("|")[0] == family:
+                reasons[key] += n
     question_rows = []
     for key, d in sorted(scores.items()):
         fam, question, scale = key.split("|")
@@ -178,6 +185,9 @@ def followups(r: Range, group: str, agent: User | None, family: str) -> list[dic
         {"title": _("满意度（各题按自身分制）"),
          "columns": [_("回访类型"), _("题目"), _("分制"), _("作答数"), _("平均分")],
          "rows": question_rows},
+        {"title": _("不满意原因"), "columns": [_("回访类型"), _("题目"), _("回答"), _("次数")],
+         "rows": [[*key.split("|", 2), n]
+                  for key, n in sorted(reasons.items(), key=lambda kv: -kv[1])]},
     ]  # fmt: skip
 
 
@@ -199,10 +209,19 @@ def answer_speed(r: Range, group: str, agent: User | None, channel: str) -> list
                 _pct(d["calls_in_time"], d["calls_in"])]  # fmt: skip
 
     people = sorted(per.items(), key=lambda kv: -kv[1]["calls_in"])
+    hours: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if agent is None:
+        for hour, metric, n in _by_metric(_rows(["calls_hour", "calls_hour_in_time"], r), "key"):
+            hours[hour][metric] += n
+    hour_rows = [[f"{h}:00", d["calls_hour"], d["calls_hour_in_time"],
+                  _pct(d["calls_hour_in_time"], d["calls_hour"])]
+                 for h, d in sorted(hours.items())]  # fmt: skip
     return [
         {"title": _("按坐席"), "columns": columns, "rows": [row(names[a], d) for a, d in people]},
         {"title": _("按时段"), "chart": True, "columns": [_("时段"), *columns[1:]],
          "rows": [row(bucket_label(b, group), by[b]) for b in buckets(r, group)]},
+        {"title": _("按小时（全部坐席）"), "columns": [_("时"), _("来电"), _("及时接听"),
+                                                   _("及时率%")], "rows": hour_rows},
     ]  # fmt: skip
 
 

@@ -77,6 +77,16 @@ def test_a_0_to_10_item_stays_on_its_scale(agent, lead, rule):
     assert ["7DC", "service", "0–5", 2, 4.5] in questions
 
 
+def test_dissatisfaction_reasons_are_the_questions_answered_unhappily(agent, lead, rule):
+    for n, nps in enumerate((3, 2, 9)):
+        followup(agent, rule, n, dt.date(2026, 11, 2), done=dt.date(2026, 11, 3),
+                 answers={"nps": nps, "service": 5})  # fmt: skip
+    days_rebuild(dt.date(2026, 11, 1), dt.date(2026, 11, 8))
+    r = range_of("custom", "2026-11-01", "2026-11-30")
+    reasons = report(user=lead, name="followups", r=r)["tables"][3]["rows"]
+    assert reasons == [["7DC", "推荐意愿", "< 6", 2]]  # 0–10: below 6 is unhappy
+
+
 def test_workload_and_answer_speed_by_agent_and_period(agent, other_agent, lead):
     day = dt.date(2026, 11, 10)
     for who, channel, category, ring, answer in (
@@ -99,6 +109,8 @@ def test_workload_and_answer_speed_by_agent_and_period(agent, other_agent, lead)
     assert [row[1] for row in only_calls["tables"][0]["rows"]] == [2]
     speed = report(user=lead, name="answer_speed", r=r)["tables"][0]["rows"]
     assert speed == [[agent.display_name, 2, 2, 1, 50.0]]
+    by_hour = report(user=lead, name="answer_speed", r=r)["tables"][2]["rows"]
+    assert by_hour == [["10:00", 2, 1, 50.0]]  # the hour they rang, the center's clock
     # one team's figures: the people of its department
     from kefu.accounts.models import Department
     from kefu.core.errors import ValidationFailed
