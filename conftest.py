@@ -78,3 +78,37 @@ def _fresh_phrase_list():
 
     phrases_forget()
     yield
+
+
+class _Inbox:
+    """What the SMTP test server received: each message's envelope."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port, and Django's SMTP backend pointed
+    at it: yields its inbox."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from django.test import override_settings
+
+    inbox = _Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                               EMAIL_HOST="127.0.0.1", EMAIL_PORT=port):  # fmt: skip
+            yield inbox
+    finally:
+        controller.stop()

@@ -376,17 +376,23 @@ def churn_xlsx_rows(*, user: User, code: str) -> tuple[str, list[str], list[list
     return rule.name, columns, rows
 
 
+def _list_action(actor: User, code: str, limit: int, most: int) -> ChurnRule:
+    """What both list actions check first: a team lead or above, at most `most` customers
+    at once, an active rule."""
+    if not P.has_perm(actor, P.MANAGE_TASKS):
+        raise PermissionDenied("只有班长及以上可对流失名单生成回访或发送关怀",
+                               "Only team leads and above act on a churn list")  # fmt: skip
+    if not 1 <= limit <= most:
+        raise ValidationFailed(FieldError("limit", "out_of_range", f"每次最多 {most} 位客户",
+                                          f"at most {most} customers at a time"))  # fmt: skip
+    return _rule(code)
+
+
 def winback_create(*, actor: User, code: str, limit: int = WINBACK_MAX) -> dict[str, int]:
     """Win-back calls for the first `limit` customers of a rule's list who have none this
     month: follow-up tasks of the rule's follow-up rule (its script and family), owned by
     the customer's agent or the least loaded one, due from today for a week (R-8.2)."""
-    if not P.has_perm(actor, P.MANAGE_TASKS):
-        raise PermissionDenied("只有班长及以上可生成挽回回访",
-                               "Only team leads and above make win-back calls")  # fmt: skip
-    if not 1 <= limit <= WINBACK_MAX:
-        raise ValidationFailed(FieldError("limit", "out_of_range", f"每次最多生成 {WINBACK_MAX} 个",
-                                          f"at most {WINBACK_MAX} at a time"))  # fmt: skip
-    rule = _rule(code)
+    rule = _list_action(actor, code, limit, WINBACK_MAX)
     if rule.followup_rule is None:
         raise ValidationFailed(FieldError(
             "followup_rule", "required", f"流失规则“{rule.name}”未设置挽回回访规则",
@@ -423,13 +429,7 @@ def winback_create(*, actor: User, code: str, limit: int = WINBACK_MAX) -> dict[
 def churn_care(*, actor: User, code: str, rule_code: str, limit: int = 1000) -> dict[str, int]:
     """A campaign's message (a care rule of the campaign kind: a return offer, a greeting)
     to the first `limit` customers of a churn list — once per customer, list and month."""
-    if not P.has_perm(actor, P.MANAGE_TASKS):
-        raise PermissionDenied("只有班长及以上可向名单发送关怀消息",
-                               "Only team leads and above send care to a list")  # fmt: skip
-    if not 1 <= limit <= LIST_MAX:
-        raise ValidationFailed(FieldError("limit", "out_of_range", f"每次最多 {LIST_MAX} 位",
-                                          f"at most {LIST_MAX} at a time"))  # fmt: skip
-    rule = _rule(code)
+    rule = _list_action(actor, code, limit, LIST_MAX)
     ids = list(churned(rule).values_list("customer_id", flat=True)[:limit])
     stamp = f"{timezone.localdate():%Y%m}"
     return list_send(actor=actor, customer_ids=ids, rule_code=rule_code,

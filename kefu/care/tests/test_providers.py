@@ -3,14 +3,11 @@ Aliyun and Tencent Cloud document them, and e-mail through a real local SMTP ser
 
 import datetime as dt
 import json
-import socket
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.test import override_settings
 
 from kefu.care.models import Message
 from kefu.care.providers import (
@@ -177,53 +174,28 @@ def test_the_configured_provider_sends_the_days_messages(fake_sms, agent, settin
     assert FakeSms.received[0]["OutId"] == msg.key
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.mark.django_db
-def test_r_6_4_e_mail_goes_through_a_real_smtp_server(agent):
+def test_r_6_4_e_mail_goes_through_a_real_smtp_server(agent, smtp_server):
     from kefu.care.models import CareRule, MessageTemplate
 
     preset_load(code="auto")
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        template = MessageTemplate.objects.create(
-            code="birthday-mail",
-            name="生日邮件",
-            channel="email",
-            subject="{name}，生日快乐",
-            body="尊敬的{name}{title}：祝您生日快乐！——{center}",
-        )
-        CareRule.objects.create(
-            code="birthday-mail", name="生日邮件", kind="birthday", days_before=7, template=template
-        )
-        make_customer(
-            agent, phones=["13800000304"], birthday="1990-03-15", email="zhang@example.com"
-        )
-        make_customer(agent, phones=["13800000305"], birthday="1990-03-15")  # no e-mail
-        care_run(dt.date(2026, 3, 8))
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=port,
-        ):
-            messages_send(now=dt.datetime(2026, 3, 8, 9, 0, tzinfo=CST))
-    finally:
-        controller.stop()
+    template = MessageTemplate.objects.create(
+        code="birthday-mail",
+        name="生日邮件",
+        channel="email",
+        subject="{name}，生日快乐",
+        body="尊敬的{name}{title}：祝您生日快乐！——{center}",
+    )
+    CareRule.objects.create(
+        code="birthday-mail", name="生日邮件", kind="birthday", days_before=7, template=template
+    )
+    make_customer(agent, phones=["13800000304"], birthday="1990-03-15", email="zhang@example.com")
+    make_customer(agent, phones=["13800000305"], birthday="1990-03-15")  # no e-mail
+    care_run(dt.date(2026, 3, 8))
+    messages_send(now=dt.datetime(2026, 3, 8, 9, 0, tzinfo=CST))
     mail = Message.objects.get(channel="email", status="sent")
     assert mail.provider == "smtp"
     assert Message.objects.get(channel="email", status="skipped").skip_reason == "no_email"
-    assert inbox.messages[0].rcpt_tos == ["zhang@example.com"]
-    content = inbox.messages[0].content.decode()
+    assert smtp_server.messages[0].rcpt_tos == ["zhang@example.com"]
+    content = smtp_server.messages[0].content.decode()
     assert "Subject:" in content

@@ -12,6 +12,7 @@ from django.test import Client
 
 from kefu.accounts.models import User
 from kefu.complaints.models import Complaint
+from kefu.console.tests.pages import REPORT_PAGES
 from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
 from kefu.knowledge.models import Article, Course
@@ -87,13 +88,7 @@ def pages() -> list[str]:
         for pk in Inspection.objects.order_by("-flagged", "id").values_list("pk", flat=True)[:2]
     ]  # the first a call with its transcript
     urls += ["/knowledge/", "/knowledge/?q=baoyang", "/training/", "/quality/week/"]
-    urls += ["/reports/r/workload/", "/reports/r/followups/?range=this_year&group=month",
-             "/reports/r/answer_speed/?range=last_week", "/points/",
-             "/reports/r/work_orders/", "/reports/r/complaints/?range=this_year",
-             "/reports/archive/", "/reports/r/care/?range=this_year",
-             "/reports/r/quality/?range=this_year", "/wall/", "/reports/r/summary/",
-             "/reports/r/customers/", "/reports/r/loyalty/", "/reports/churn/",
-             "/reports/churn/no-visit-6m/", "/reports/monthly/"]  # fmt: skip
+    urls += REPORT_PAGES
     urls += [
         f"/reports/monthly/{pk}/" for pk in MonthlyReport.objects.values_list("pk", flat=True)[:1]
     ]

@@ -5,11 +5,9 @@ by its author only. And the scheduled reports e-mailed through a real SMTP serve
 import datetime as dt
 import email
 import io
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.test import Client, override_settings
+from django.test import Client
 from openpyxl import load_workbook
 
 from kefu.core.errors import PermissionDenied, ValidationFailed
@@ -84,35 +82,15 @@ def test_the_lead_writes_on_the_page(lead):
     assert MonthlyReport.objects.get().status == "submitted"
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def test_scheduled_reports_go_through_a_real_smtp_server(lead):
+def test_scheduled_reports_go_through_a_real_smtp_server(lead, smtp_server):
     """R-8.1: the Monday weekly summary, e-mailed as XLSX through SMTP, once per period."""
     scheduled_seed()
     ScheduledReport.objects.filter(code="workload-weekly").update(
         recipients="manager@example.cn\ngm@example.cn"
     )
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                               EMAIL_HOST="127.0.0.1", EMAIL_PORT=port):  # fmt: skip
-            assert reports_send(dt.date(2026, 11, 23)) == 1  # a Monday
-            assert reports_send(dt.date(2026, 11, 23)) == 0  # not twice
-    finally:
-        controller.stop()
-    (envelope,) = inbox.messages
+    assert reports_send(dt.date(2026, 11, 23)) == 1  # a Monday
+    assert reports_send(dt.date(2026, 11, 23)) == 0  # not twice
+    (envelope,) = smtp_server.messages
     assert sorted(envelope.rcpt_tos) == ["gm@example.cn", "manager@example.cn"]
     message = email.message_from_bytes(envelope.content)
     attachment = next(p for p in message.walk() if p.get_filename())
