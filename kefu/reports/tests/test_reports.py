@@ -169,6 +169,50 @@ def test_the_aggregates_match_raw_counts_for_any_range(agent, lead, days, since,
                                                occurred_at__lt=tz_end).count()  # fmt: skip
 
 
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    orders=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 9), st.integers(-3, 3)),
+                    min_size=1, max_size=12),
+    since=st.integers(0, 29),
+    length=st.integers(0, 29),
+)  # fmt: skip
+def test_work_order_figures_match_raw_counts_for_any_range(lead, orders, since, length):
+    """Work orders created, done, done on time and stalled in a range are the raw counts of
+    that range, however creation, completion and due times fall, and the periods add up to
+    the whole."""
+    from kefu.accounts.models import Department
+    from kefu.tickets.models import WorkOrder
+
+    WorkOrder.objects.all().delete()
+    dept, _ = Department.objects.get_or_create(code="svc", name="售后")
+    first = dt.date(2026, 9, 1)
+    for n, (created, took, late) in enumerate(orders):
+        made = at(first + dt.timedelta(days=created), hour=9)
+        done = made + dt.timedelta(days=took) if took < 8 else None  # 8, 9: still open
+        due = (done or made + dt.timedelta(days=5)) + dt.timedelta(days=late)
+        order = WorkOrder.objects.create(number=f"H{n}", category="fault", title="x",
+                                         department=dept, status="done" if done else "new",
+                                         due_at=due, done_at=done)  # fmt: skip
+        WorkOrder.objects.filter(pk=order.pk).update(created_at=made)
+    days_rebuild(first - dt.timedelta(days=5), first + dt.timedelta(days=50))
+    start = first + dt.timedelta(days=since)
+    r = range_of("custom", str(start), str(start + dt.timedelta(days=length)))
+    tables = report(user=lead, name="work_orders", r=r, group="week")["tables"]
+    row = tables[0]["rows"][0][1:] if tables[0]["rows"] else [0, 0, 0, None, 0, 0, 0]
+    lo = dt.datetime.combine(r.start, dt.time(0), tzinfo=TZ)
+    hi = dt.datetime.combine(r.end, dt.time(0), tzinfo=TZ)
+    raw = WorkOrder.objects.all()
+    done = raw.filter(done_at__gte=lo, done_at__lt=hi)
+    assert row[0] == raw.filter(created_at__gte=lo, created_at__lt=hi).count()
+    assert row[1] == done.count()
+    assert row[2] == sum(1 for o in done if o.done_at <= o.due_at)
+    assert row[4] == sum(1 for o in raw.filter(due_at__gte=lo, due_at__lt=hi)
+                         if o.done_at is None or o.done_at > o.due_at)  # fmt: skip
+    periods = tables[1]["rows"]
+    assert sum(p[1] for p in periods) == row[0] and sum(p[2] for p in periods) == row[1]
+
+
 def test_the_report_page_and_its_xlsx_named_by_period(agent, lead):
     Interaction.objects.create(agent=agent, channel="visit", category="consultation",
                                content="x", occurred_at=at(dt.date(2026, 11, 10)))  # fmt: skip
