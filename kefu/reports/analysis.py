@@ -578,8 +578,9 @@ def loyalty_report(r: Range, group: str, agent: User | None, channel: str) -> li
                  round(segments.get(k, 0) * 100 / total, 1) if total else None]
                 for k in SEGMENTS]  # fmt: skip
     churn = _snap(day, "snap_churn")
+    rules = list(ChurnRule.objects.filter(active=True))
     churn_rows = [[rule.name, _kind(rule.kind), rule.months, churn.get(rule.code, 0)]
-                  for rule in ChurnRule.objects.filter(active=True)]  # fmt: skip
+                  for rule in rules]  # fmt: skip
     by_kind: dict[str, dict[str, int]] = {}
     by: dict[Any, dict[str, int]] = {}
     for d, key, n in (DailyCount.objects.filter(metric="fu_seg", day__gte=r.start, day__lt=r.end)
@@ -607,7 +608,7 @@ def loyalty_report(r: Range, group: str, agent: User | None, channel: str) -> li
         {"title": _("RFM 客户分层"), "columns": [_("分层"), "RFM", _("人数"), _("占比%")],
          "rows": seg_rows},
         {"title": _("流失客户"), "columns": [_("规则"), _("类型"), _("月数"), _("人数")],
-         "rows": churn_rows},
+         "rows": churn_rows, "links": [f"/reports/churn/{rule.code}/" for rule in rules]},
         {"title": _("满意度（按客户级别与分层）"), "columns": [_("客户"), *sat_columns],
          "rows": [row(name(k), Counter(d)) for k, d in sorted(by_kind.items())]},
         {"title": _("满意度趋势"), "chart": True, "columns": [_("时段"), *sat_columns],

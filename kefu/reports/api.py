@@ -43,6 +43,7 @@ class TableOut(Schema):
     columns: list[str]
     rows: list[list[str | int | float | None]]
     chart: bool = False
+    links: list[str] = Field([], description="each row's console page, where it has one")
 
 
 class ReportOut(Schema):

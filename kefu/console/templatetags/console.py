@@ -15,3 +15,12 @@ def lang(label) -> str:
 def get(mapping, key):
     """mapping[key] in a template (None when absent)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter(name="at")
+def at(sequence, index):
+    """sequence[index] in a template ("" past its end): a report row's link."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return ""

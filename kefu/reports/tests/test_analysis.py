@@ -174,6 +174,8 @@ def test_the_churn_page_lists_exports_and_makes_calls(center, lead, agent, monke
     c.force_login(lead)
     index = c.get("/reports/churn/").content.decode()
     assert "6 个月未回厂" in index
+    loyalty = c.get("/reports/r/loyalty/").content.decode()
+    assert '<a href="/reports/churn/no-visit-6m/">6 个月未回厂</a>' in loyalty
     page = c.get("/reports/churn/no-visit-6m/")
     assert page.status_code == 200
     download = c.get("/reports/churn/no-visit-6m/", {"format": "xlsx"})
