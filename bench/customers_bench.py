@@ -43,11 +43,11 @@ def main() -> None:
     from kefu.accounts.choices import Role
     from kefu.accounts.models import User
     from kefu.customers.models import Customer
-    from kefu.reports import analysis
+    from kefu.reports import analysis, churn
     from kefu.reports.periods import range_of
     from kefu.reports.selectors import report
 
-    analysis.churn_rules_seed("auto")
+    churn.churn_rules_seed("auto")
     lead, _ = User.objects.get_or_create(username="rb_lead", defaults={"role": Role.TEAM_LEAD})
     print(f"{Customer.objects.count():,} customers")
     if not args.skip_job:
@@ -64,12 +64,12 @@ def main() -> None:
           args.requests)  # fmt: skip
     timed("loyalty report, this month", lambda: report(user=lead, name="loyalty", r=month),
           args.requests)  # fmt: skip
-    timed("churn rules with counts", lambda: analysis.churn_rules(user=lead), args.requests)
+    timed("churn rules with counts", lambda: churn.churn_rules(user=lead), args.requests)
     for code in ("no-visit-6m", "after-complaint"):
         timed(f"churn list {code}, first page",
-              lambda c=code: analysis.churn_list(user=lead, code=c), args.requests)  # fmt: skip
+              lambda c=code: churn.churn_list(user=lead, code=c), args.requests)  # fmt: skip
         timed(f"churn list {code}, page 200",
-              lambda c=code: analysis.churn_list(user=lead, code=c, offset=10_000),
+              lambda c=code: churn.churn_list(user=lead, code=c, offset=10_000),
               args.requests)  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from kefu.accounts import permissions as P
 from kefu.core.api import ERRORS
 from kefu.core.errors import PermissionDenied
 from kefu.quality.inspections import month_of
-from kefu.reports import analysis, monthly, points
+from kefu.reports import churn, monthly, points
 from kefu.reports import selectors as sel
 from kefu.reports.models import MonthlyReport
 from kefu.reports.periods import range_of
@@ -182,14 +182,14 @@ class ChurnPageOut(Schema):
 
 
 class WinbackIn(Schema):
-    limit: int = Field(100, ge=1, le=analysis.WINBACK_MAX)
+    limit: int = Field(100, ge=1, le=churn.WINBACK_MAX)
 
 
 @analysis_router.get("/churn", response={200: list[ChurnRuleOut], **ERRORS},
                      summary="Churn rules 流失规则")  # fmt: skip
 def churn_rules(request: HttpRequest, limit: int = Query(50, ge=1, le=200)):
     """The active churn rules and how many customers each found at the last daily count."""
-    return analysis.churn_rules(user=request.user)[:limit]
+    return churn.churn_rules(user=request.user)[:limit]
 
 
 @analysis_router.get("/churn/{code}", response={200: ChurnPageOut, **ERRORS},
@@ -198,7 +198,7 @@ def churn_list(request: HttpRequest, code: str, limit: int = Query(50, ge=1, le=
                offset: int = Query(0, ge=0, le=1_000_000)):  # fmt: skip
     """The customers a rule finds lost now, longest gone first; `winback_open` says a
     win-back call is waiting."""
-    found = analysis.churn_list(user=request.user, code=code, limit=limit, offset=offset)
+    found = churn.churn_list(user=request.user, code=code, limit=limit, offset=offset)
     return {"code": found["rule"].code, "total": found["total"], "more": found["more"],
             "rows": found["rows"]}  # fmt: skip
 
@@ -208,7 +208,7 @@ def churn_list(request: HttpRequest, code: str, limit: int = Query(50, ge=1, le=
 def winback(request: HttpRequest, code: str, payload: WinbackIn):
     """Win-back follow-ups for the first `limit` customers of the list who have none this
     month (team leads and above); customers who refuse calls are skipped and counted."""
-    return analysis.winback_create(actor=request.user, code=code, limit=payload.limit)
+    return churn.winback_create(actor=request.user, code=code, limit=payload.limit)
 
 
 # -- /api/v1/monthly-reports: the team leads' CS center monthly report (R-8.1) ----------------

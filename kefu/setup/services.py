@@ -20,7 +20,7 @@ from kefu.quality.inspections import form_seed
 from kefu.quality.phrases import phrases_seed
 from kefu.quality.roster import shifts_seed
 from kefu.quality.transcripts import rules_seed
-from kefu.reports.analysis import churn_rules_seed
+from kefu.reports.churn import churn_rules_seed
 from kefu.reports.points import rules_seed as point_rules_seed
 from kefu.reports.scheduled import scheduled_seed
 from kefu.tickets.services import preset_apply_ticket_data

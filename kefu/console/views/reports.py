@@ -23,7 +23,7 @@ from kefu.core.paging import Page, page_number
 from kefu.core.tables import xlsx_bytes
 from kefu.interactions.choices import Channel
 from kefu.quality.inspections import month_of
-from kefu.reports import analysis, board
+from kefu.reports import board, churn
 from kefu.reports import monthly as monthly_svc
 from kefu.reports import points as points_svc
 from kefu.reports import scheduled as scheduled_svc
@@ -51,13 +51,13 @@ def _churn_act(request: HttpRequest, code: str, limit: int) -> str:
     """The churn list's two buttons: care messages to the list, or win-back calls."""
     if request.POST.get("care"):
         rule_code = request.POST.get("care", "")[:40]
-        sent = analysis.churn_care(actor=request.user, code=code, limit=limit,
+        sent = churn.churn_care(actor=request.user, code=code, limit=limit,
                                    rule_code=rule_code)  # fmt: skip
         text = _(
             "关怀消息：待发送 %(q)d 条，未发送 %(s)d 条（拒收或无联系方式），本月已发过 %(a)d 位"
         )
         return text % {"q": sent["queued"], "s": sent["skipped"], "a": sent["already"]}
-    made = analysis.winback_create(actor=request.user, code=code, limit=limit)
+    made = churn.winback_create(actor=request.user, code=code, limit=limit)
     text = _("已生成挽回回访 %(n)d 个（拒接回访的客户 %(s)d 位未生成）")
     return text % {"n": made["created"], "s": made["skipped_opt_out"]}
 
@@ -67,7 +67,7 @@ def churn_page(request: HttpRequest, code: str = "") -> HttpResponse:
     """流失客户 (R-8.2): the churn rules with their counts, and one rule's list — a page at a
     time, the whole list as XLSX, and the lead's button that turns it into win-back calls."""
     user = request.user
-    rules = analysis.churn_rules(user=user)
+    rules = churn.churn_rules(user=user)
     if not code:
         return render(request, "console/churn.html", {"rules": rules, "found": None})
     errors: dict = {}
@@ -82,19 +82,19 @@ def churn_page(request: HttpRequest, code: str = "") -> HttpResponse:
                 raise
             errors = field_errors(exc)
     if request.GET.get("format") == "xlsx":
-        title, columns, rows = analysis.churn_xlsx_rows(user=user, code=code)
+        title, columns, rows = churn.churn_xlsx_rows(user=user, code=code)
         response = HttpResponse(xlsx_bytes(title, columns, rows), content_type=XLSX)
         stamp = f"{timezone.localdate():%Y%m%d}"
         response["Content-Disposition"] = f'attachment; filename="churn-{code}-{stamp}.xlsx"'
         return response
     number = page_number(request.GET.get("page"))
     size = 50
-    found = analysis.churn_list(user=user, code=code, limit=size, offset=(number - 1) * size)
+    found = churn.churn_list(user=user, code=code, limit=size, offset=(number - 1) * size)
     page = Page(rows=found["rows"], total=found["total"], number=number, size=size)
     context = {"rules": rules, "found": found, "page": page, "errors": errors,
                "may_winback": P.has_perm(user, P.MANAGE_TASKS),
                "care_rules": care_services.list_rules(),
-               "winback_max": analysis.WINBACK_MAX}  # fmt: skip
+               "winback_max": churn.WINBACK_MAX}  # fmt: skip
     return render(request, "console/churn.html", context, status=422 if errors else 200)
 
 

@@ -16,15 +16,8 @@ from kefu.customers.models import Asset
 from kefu.customers.tests.factories import make_customer
 from kefu.followups.models import FollowUp, LifecycleEvent
 from kefu.reports.aggregate import days_rebuild
-from kefu.reports.analysis import (
-    age_band,
-    churn_list,
-    churn_rules_seed,
-    region_of,
-    snapshot,
-    standings_rebuild,
-    winback_create,
-)
+from kefu.reports.analysis import age_band, region_of, snapshot, standings_rebuild
+from kefu.reports.churn import churn_list, churn_rules_seed, winback_create
 from kefu.reports.models import CustomerStanding
 from kefu.reports.periods import range_of
 from kefu.reports.selectors import report
@@ -196,7 +189,7 @@ def test_a_churn_list_turns_into_a_care_campaign_once_a_month(center, lead, agen
     the sender; a second click sends nothing twice; a customer without a mobile is kept as
     skipped with the reason."""
     from kefu.care.models import CareRule, Message, MessageTemplate
-    from kefu.reports.analysis import churn_care
+    from kefu.reports.churn import churn_care
 
     monkeypatch.setattr(timezone, "localdate", lambda *a: TODAY)
     standings_rebuild(TODAY)
