@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
+from decimal import Decimal
 
 from common import database_url, django_setup, ensure_database
 
@@ -21,6 +22,7 @@ from common import database_url, django_setup, ensure_database
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--followups", type=int, default=3_000_000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     url = args.database_url or database_url()
@@ -50,6 +52,22 @@ def main() -> None:
         cur.execute(f"""UPDATE customers_customer SET verified_by_id = ({ids})[1 + id % {n}],
                         verified_at = '2026-01-01'::timestamptz + (id % 330) * interval '1 day'
                         WHERE verified_by_id IS NULL AND id % 4 = 0""")  # fmt: skip
+        # grow the follow-ups to `--followups` (issue 13's 3 million over three years): the
+        # added ones done, spread over the last year, one family in five a 7DC
+        cur.execute("SELECT count(*) FROM followups_followup")
+        have = cur.fetchone()[0]
+        if have < args.followups:
+            cur.execute(f"""
+                INSERT INTO followups_followup (kind, source_key, channel, due_on, due_by,
+                    status, result, answers, note, done_at, created_at, owner_id, family,
+                    search_words)
+                SELECT 'rule', 'pb:' || g, 'phone', d, d + 2, 'done', 'satisfied', '{{}}', '',
+                       d + interval '1 day 10 hours', now(), ({ids})[1 + g %% {n}],
+                       CASE WHEN g %% 5 = 0 THEN '7DC' ELSE '1M' END, ''
+                FROM generate_series(1, %s) g,
+                     LATERAL (SELECT '2025-11-24'::date + (g %% 365) AS d) day""",
+                        [args.followups - have])  # fmt: skip
+            cur.execute("ANALYZE followups_followup")
     lead, _ = User.objects.get_or_create(username="pb_lead", defaults={"role": Role.MANAGER})
     print(f"{FollowUp.objects.count():,} follow-ups, {len(agents)} agents")
     today = dt.date(2026, 11, 23)
@@ -65,7 +83,7 @@ def main() -> None:
     print(f"a year's points for {len(agents)} agents: {time.perf_counter() - started:.1f} s "
           f"({made:,} entries, {PointEntry.objects.count():,} kept)")  # fmt: skip
     t = time.perf_counter()
-    rows = bonus_year(user=lead, year=2026, pool=1_000_000)
+    rows = bonus_year(user=lead, year=2026, pool=Decimal(1_000_000))
     print(f"the year's bonus table ({len(rows)} agents): {(time.perf_counter() - t) * 1000:.0f} ms")
 
 

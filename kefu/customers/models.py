@@ -126,6 +126,12 @@ class Customer(models.Model):
                 name="customer_first_contact_due",
                 condition=models.Q(first_contacted_at__isnull=True),
             ),
+            # records verified in a month, by whom (the points, R-1.10, R-8.3)
+            models.Index(
+                fields=["verified_at"],
+                name="customer_verified",
+                condition=models.Q(verified_by__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

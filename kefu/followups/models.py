@@ -209,6 +209,12 @@ class FollowUp(Searchable):
             models.Index(fields=["customer", "-due_on"], name="followup_customer"),
             models.Index(fields=["rule", "due_on"], name="followup_rule"),
             models.Index(fields=["family", "due_on"], name="followup_family"),
+            # what was done in a period, by whom: the daily report counts and the points
+            models.Index(
+                fields=["done_at", "owner"],
+                name="followup_done",
+                condition=models.Q(status="done"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -66,46 +67,115 @@ def _aware(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
 
 
-def _hits(rule: PointRule, month: dt.date, today: dt.date) -> dict[int, tuple[int, str, list[int]]]:
-    """agent id → (how many times the rule scores, the record type, the records)."""
+Counts = list[tuple[int, dt.date, int]]
+Rows = list[tuple[int, int, dt.date]]
+
+
+def _done_rows(family: str, since: dt.date, until: dt.date, memo: dict[Any, Any]) -> Rows:
+    """(owner, follow-up id, local day done) of the follow-ups done in [since, until), the
+    day made by the database, read once per points run for the rules that share it."""
+    key = ("rows", family, since, until)
+    if key not in memo:
+        rows = _done(family, since, until).values_list("owner_id", "id", "day")  # type: ignore[misc]
+        memo[key] = list(rows)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _done_counts(family: str, since: dt.date, until: dt.date, memo: dict[Any, Any]) -> Counts:
+    """(owner, local day, how many) of the same follow-ups."""
+    counted: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for owner, _pk, day in _done_rows(family, since, until, memo):
+        counted[owner, day] += 1
+    return [(owner, day, n) for (owner, day), n in counted.items()]
+
+
+def _done(family: str, since: dt.date, until: dt.date) -> QuerySet[FollowUp]:
+    done = FollowUp.objects.filter(
+        status=fch.Status.DONE,
+        owner__isnull=False,
+        done_at__gte=_aware(since),
+        done_at__lt=_aware(until),
+    )
+    if family:
+        done = done.filter(family=family)
+    tz = timezone.get_current_timezone()
+    return done.annotate(day=TruncDate("done_at", tzinfo=tz)).order_by()
+
+
+def _evidence(family: str, since: dt.date, until: dt.date, days: dict[int, set[dt.date]],
+              memo: dict[Any, Any]) -> dict[int, list[int]]:  # fmt: skip
+    """Up to EVIDENCE_KEPT ids per owner of the follow-ups they did on their `days`, from
+    one read of the period's (owner, id, day) shared by the rules of the run."""
+    if not days:
+        return {}
+    out: dict[int, list[int]] = defaultdict(list)
+    for owner, pk, day in _done_rows(family, since, until, memo):
+        if day in days.get(owner, ()) and len(out[owner]) < EVIDENCE_KEPT:
+            out[owner].append(pk)
+    return out
+
+
+Hits = dict[int, tuple[int, str, list[int]]]
+
+
+def _hits(rule: PointRule, month: dt.date, today: dt.date,
+          memo: dict[Any, Any] | None = None) -> Hits:  # fmt: skip
+    """agent id → (how many times the rule scores, the record type, the records, or the
+    first EVIDENCE_KEPT of them with their total)."""
     start, end = period_bounds("month", month)
+    memo = {} if memo is None else memo
     out: dict[int, tuple[int, str, list[int]]] = {}
-    done = FollowUp.objects.filter(status=fch.Status.DONE, owner__isnull=False)
-    if rule.params.get("family"):
-        done = done.filter(family=rule.params["family"])
+    family = str(rule.params.get("family") or "")
     if rule.kind in ("followups_month", "followups_week"):
-        by: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-        for owner, pk, at in done.filter(done_at__gte=_aware(start), done_at__lt=_aware(end)) \
-                .values_list("owner_id", "id", "done_at"):  # fmt: skip
-            by[owner].append((pk, timezone.localdate(at)))
-        for owner, rows in by.items():
-            if rule.kind == "followups_month":
-                if len(rows) >= rule.threshold:
-                    out[owner] = (1, "followup", [pk for pk, _ in rows])
-                continue
-            weeks: dict[dt.date, list[int]] = defaultdict(list)
-            for pk, day in rows:  # a week counts in the month of its Monday
-                weeks[day - dt.timedelta(days=day.weekday())].append(pk)
-            good = [ids for monday, ids in weeks.items()
-                    if start <= monday < end and len(ids) >= rule.threshold]  # fmt: skip
-            if good:
-                out[owner] = (len(good), "followup", [pk for ids in good for pk in ids])
+        until = end + dt.timedelta(days=6)  # a week counts in the month of its Monday, whole
+        counts = _done_counts(family, start, until, memo)
+        days: dict[int, set[dt.date]] = defaultdict(set)
+        totals: dict[int, int] = defaultdict(int)
+        times: dict[int, int] = {}
+        if rule.kind == "followups_month":
+            per: dict[int, int] = defaultdict(int)
+            for owner, day, n in counts:
+                if day < end:
+                    per[owner] += n
+            for owner, day, _n in counts:
+                if day < end and per[owner] >= rule.threshold:
+                    times[owner], totals[owner] = 1, per[owner]
+                    days[owner].add(day)
+        else:
+            weeks: dict[tuple[int, dt.date], int] = defaultdict(int)
+            for owner, day, n in counts:
+                weeks[owner, day - dt.timedelta(days=day.weekday())] += n
+            for (owner, monday), n in weeks.items():
+                if start <= monday < end and n >= rule.threshold:
+                    times[owner] = times.get(owner, 0) + 1
+                    totals[owner] += n
+                    days[owner] |= {monday + dt.timedelta(days=k) for k in range(7)}
+        kept = _evidence(family, start, until, days, memo)
+        out = {owner: (n, "followup", kept.get(owner, [])) for owner, n in times.items()}
+        memo["totals", rule.pk] = totals
     elif rule.kind == "deals_revisited":
         previous = (start - dt.timedelta(days=1)).replace(day=1)
         first_week_end = _aware(start + dt.timedelta(days=7))
-        by_owner: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-        family = rule.params.get("family", "7DC")
-        for owner, pk, status, at in (
-            FollowUp.objects.filter(family=family, due_on__gte=previous, due_on__lt=start,
-                                    owner__isnull=False)
-            .exclude(status=fch.Status.CANCELLED)
-            .values_list("owner_id", "id", "status", "done_at")
-        ):  # fmt: skip
-            in_time = status == fch.Status.DONE and at is not None and at < first_week_end
-            by_owner[owner].append((pk, in_time))
-        for owner, checked in by_owner.items():
-            if all(ok for _, ok in checked):
-                out[owner] = (1, "followup", [pk for pk, _ in checked])
+        deals = (
+            FollowUp.objects.filter(family=rule.params.get("family", "7DC"), due_on__gte=previous,
+                                    due_on__lt=start, owner__isnull=False)
+            .exclude(status=fch.Status.CANCELLED).order_by()
+        )  # fmt: skip
+        # counted by the database: an owner scores when every one was done in the first week
+        good = {
+            owner: n
+            for owner, n, in_time in deals.values("owner_id")
+            .annotate(
+                n=Count("id"),
+                ok=Count("id", filter=Q(status=fch.Status.DONE, done_at__lt=first_week_end)),
+            )
+            .values_list("owner_id", "n", "ok")
+            if n == in_time
+        }
+        deal_ids: dict[int, list[int]] = defaultdict(list)
+        for owner, pk in deals.filter(owner_id__in=list(good)).values_list("owner_id", "id"):
+            deal_ids[owner].append(pk)
+        out = {owner: (1, "followup", deal_ids[owner]) for owner in good}
     elif rule.kind == "visits_verified":
         # seed 004: the customers a salesman visited are called back the day after (the
         # follow-ups of the visit-check family); every one due in the month done by its
@@ -178,13 +248,15 @@ def points_compute(month: dt.date, *, today: dt.date | None = None) -> int:
     agents = set(User.objects.filter(role__in=[Role.AGENT, Role.TEAM_LEAD])
                  .values_list("id", flat=True))  # fmt: skip
     made = []
+    memo: dict[Any, Any] = {}
     for rule in PointRule.objects.filter(active=True).order_by("id"):
-        for agent_id, (times, kind, ids) in _hits(rule, start, today).items():
+        for agent_id, (times, kind, ids) in _hits(rule, start, today, memo).items():
             if agent_id in agents and times:
+                total = memo.get(("totals", rule.pk), {}).get(agent_id, len(ids))
                 made.append(PointEntry(agent_id=agent_id, month=start, rule=rule,
                                        points=rule.points * times, count=times,
                                        evidence={"type": kind, "ids": ids[:EVIDENCE_KEPT],
-                                                 "total": len(ids)}))  # fmt: skip
+                                                 "total": total}))  # fmt: skip
     PointEntry.objects.bulk_create(made)
     return len(made)
 
@@ -300,6 +372,7 @@ def bonus_year(*, user: Any, year: int, pool: Decimal = Decimal(0)) -> list[dict
     `pool` (yuan, in proportion to points): at least BONUS_AT_LEAST points; nobody who left
     during the year (inactive), nor who joined less than SERVICE_MONTHS months before the
     year's end."""
+    pool = Decimal(pool)  # an int or a float from a caller would lose the cents
     if not P.has_perm(user, P.VIEW_REPORTS):
         raise PermissionDenied()
     first, following = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
