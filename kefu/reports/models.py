@@ -20,7 +20,11 @@ class DailyCount(models.Model):
     n = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["metric", "day"], name="dailycount_metric_day")]
+        indexes = [
+            models.Index(fields=["metric", "day"], name="dailycount_metric_day"),
+            # a day's rows replaced by its rebuild
+            models.Index(fields=["day"], name="dailycount_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.agent_id} {self.key}={self.n}"
