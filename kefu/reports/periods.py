@@ -123,8 +123,12 @@ def buckets(r: Range, group: str) -> list[dt.date]:
         first = bucket_of(day, group)
         if not out or out[-1] != first:
             out.append(first)
-        day += dt.timedelta(days=1) if group == "day" else dt.timedelta(days=7) \
-            if group == "week" else dt.timedelta(days=32 - day.day)  # fmt: skip
+        # on to the next bucket's first day (not the same weekday a week on: a range from a
+        # Wednesday to the next Tuesday has two weeks)
+        if group == "month":
+            day = _month_start(first, -1)
+        else:
+            day = first + dt.timedelta(days=1 if group == "day" else 7)
         if len(out) > MAX_BUCKETS:
             raise ValidationFailed(
                 FieldError("group", "too_many", "分组过多，请按周或按月",

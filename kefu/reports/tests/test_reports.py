@@ -124,6 +124,18 @@ def test_workload_and_answer_speed_by_agent_and_period(agent, other_agent, lead)
     assert unknown.value.errors[0].field == "department"
 
 
+def test_a_range_by_week_or_month_has_every_period_it_touches():
+    """Found by the property test below: a Wednesday-to-Tuesday range lost its second week."""
+    from kefu.reports.periods import buckets
+
+    wed_to_tue = range_of("custom", "2026-09-02", "2026-09-08")
+    assert buckets(wed_to_tue, "week") == [dt.date(2026, 8, 31), dt.date(2026, 9, 7)]
+    mid_months = range_of("custom", "2026-01-31", "2026-03-01")
+    assert buckets(mid_months, "month") == [dt.date(2026, 1, 1), dt.date(2026, 2, 1),
+                                             dt.date(2026, 3, 1)]  # fmt: skip
+    assert len(buckets(range_of("custom", "2026-09-02", "2026-09-08"), "day")) == 7
+
+
 def test_ranges_groups_and_filters_are_checked(lead, agent):
     from kefu.core.errors import PermissionDenied, ValidationFailed
 
