@@ -239,6 +239,11 @@ def test_the_report_page_and_its_xlsx_named_by_period(agent, lead):
     book = load_workbook(io.BytesIO(r.content))
     assert len(book.sheetnames) == 2
     assert book.worksheets[0]["B2"].value == 1
+    from kefu.accounts.models import Department
+
+    Department.objects.create(code="cs", name="客服部")
+    team = c.get("/reports/r/workload/", {**query, "department": "cs"}).content.decode()
+    assert 'value="cs" selected' in team and "仍为全中心" in team  # what the filter leaves
     bad = c.get("/reports/r/workload/", {"range": "custom", "since": "x", "until": ""})
     assert bad.status_code == 422 and "since" in bad.content.decode()
     api = Client(HTTP_AUTHORIZATION="")
