@@ -5,6 +5,7 @@ respecting opt-outs and the customer's rest time (R-6.4)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 
@@ -256,6 +257,7 @@ def care_run(day: dt.date | None = None) -> int:
 
 
 LIST_MAX = 5000  # customers one list send may reach
+KEY_ROOM = 100 - 21  # Message.key's length less ":" and a customer id
 
 
 def list_rules() -> list[CareRule]:
@@ -281,7 +283,10 @@ def list_send(*, actor: User, customer_ids: list[int], rule_code: str, key: str)
                                           f"没有可用于名单的活动规则 {rule_code}",
                                           f"no campaign rule {rule_code} for lists"))  # fmt: skip
     ids = customer_ids[:LIST_MAX]
-    keys = {cid: f"list:{key}:{rule.code}:{cid}" for cid in ids}
+    prefix = f"list:{key}:{rule.code}"
+    if len(prefix) > KEY_ROOM:  # long codes: a digest keeps the key inside its column
+        prefix = f"list:{hashlib.sha1(prefix.encode()).hexdigest()[:20]}"
+    keys = {cid: f"{prefix}:{cid}" for cid in ids}
     already = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     batch = Batch(size=LIST_MAX + 1)  # one write at the end
     now = timezone.now()

@@ -1,16 +1,13 @@
 """The page's language: Chinese by default (R-0.1), English when chosen."""
 
-from django.utils.translation import get_language
+from kefu.core.inputs import choice_label, page_english
 
-
-def english() -> bool:
-    return (get_language() or "").startswith("en")
+english = page_english
 
 
 def bilingual(label: str) -> str:
     """ "判断 judgment" (a choice label in both languages) → the part in the page's language."""
-    zh, _, en = str(label).partition(" ")
-    return en if en and english() else zh
+    return choice_label(label)
 
 
 def message(error) -> str:

@@ -156,6 +156,23 @@ def plain(text: str) -> str:
     return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
 
 
+def page_english() -> bool:
+    """The page (or the API caller) asked for English; Chinese otherwise (R-0.1)."""
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
+def in_language(pair: tuple[str, str]) -> str:
+    """The half of a (Chinese, English) pair in the page's language."""
+    return pair[1] if page_english() else pair[0]
+
+
+def choice_label(label: object) -> str:
+    """A bilingual choice label ("判断 judgment") → the half in the page's language."""
+    return in_language(label_halves(label))
+
+
 def label_halves(label: object) -> tuple[str, str]:
     """("判断", "judgment") from a choice label in both languages ("判断 judgment"); the
     Chinese again when the label has no English half."""

@@ -34,12 +34,12 @@ from stdnum.cn import ric
 
 from kefu.accounts.models import User
 from kefu.complaints.models import Complaint
-from kefu.core.inputs import label_halves
+from kefu.core.inputs import choice_label, in_language
 from kefu.customers.choices import Level
 from kefu.customers.choices import Status as CustomerStatus
 from kefu.customers.models import Asset, Customer
 from kefu.followups.models import LifecycleEvent
-from kefu.reports.churn import churned, kind_label, pick, snap_day
+from kefu.reports.churn import churned, kind_label, snap_day
 from kefu.reports.models import ChurnRule, CustomerStanding, DailyCount
 from kefu.reports.periods import Range, bucket_label, bucket_of, buckets
 
@@ -272,7 +272,7 @@ def customers_report(
     band and source; purchase structure (asset models, amounts, repeat buyers, referrals);
     and per period the number of customers (the trend)."""
     day = snap_day(r.end)
-    levels = {c.value: pick(label_halves(c.label)) for c in Level}
+    levels = {c.value: choice_label(c.label) for c in Level}
     unknown = _("未知")
     share = [_("人数"), _("占比%")]
     models = _snap(day, "snap_model")
@@ -317,7 +317,7 @@ def loyalty_report(r: Range, group: str, agent: User | None, channel: str) -> li
     day = snap_day(r.end)
     segments = _snap(day, "snap_segment")
     total = sum(segments.values())
-    seg_rows = [[pick(SEGMENTS[k]), k, segments.get(k, 0),
+    seg_rows = [[in_language(SEGMENTS[k]), k, segments.get(k, 0),
                  round(segments.get(k, 0) * 100 / total, 1) if total else None]
                 for k in SEGMENTS]  # fmt: skip
     churn = _snap(day, "snap_churn")
@@ -333,13 +333,13 @@ def loyalty_report(r: Range, group: str, agent: User | None, channel: str) -> li
         by_kind.setdefault(kind, Counter())[result] += n
         if kind.startswith("level:"):
             by.setdefault(bucket_of(d, group), Counter())[result] += n
-    levels = {c.value: pick(label_halves(c.label)) for c in Level}
+    levels = {c.value: choice_label(c.label) for c in Level}
 
     def name(kind: str) -> str:
         what, code = kind.split(":", 1)
         if what == "level":
             return f"{_('级别')} {levels.get(code, code)}"
-        return f"RFM {pick(SEGMENTS.get(code, (code or '—', code or '—')))}"
+        return f"RFM {in_language(SEGMENTS.get(code, (code or '—', code or '—')))}"
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
         asked = d["satisfied"] + d["unsatisfied"]

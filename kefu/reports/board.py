@@ -37,6 +37,7 @@ from kefu.interactions.choices import Channel
 from kefu.interactions.models import Interaction
 from kefu.reports.models import DailyCount
 from kefu.reports.periods import Range, range_of
+from kefu.reports.selectors import percent
 from kefu.tickets import workflow as ticket_flow
 from kefu.tickets.models import WorkOrder
 
@@ -48,10 +49,6 @@ def _require(user: User) -> None:
         raise PermissionDenied(
             "只有班长、质检、经理和总经理可查看看板", "Dashboards: leads and above"
         )
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
 
 
 def wall(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -109,11 +106,11 @@ def wall(*, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
         "answered": calls["answered"],
         "within": calls["within"],
         "decided": calls["decided"],
-        "within_pct": _pct(calls["within"], calls["decided"]),
+        "within_pct": percent(calls["within"], calls["decided"]),
         "answer_seconds": center_settings().answer_seconds,
         "fu_due": followups["n"],
         "fu_done": followups["done"],
-        "fu_pct": _pct(followups["done"], followups["n"]),
+        "fu_pct": percent(followups["done"], followups["n"]),
         "fu_done_today": done_today,
         "overdue_orders": overdue_orders,
         "overdue_complaints": overdue_complaints,
@@ -139,15 +136,15 @@ FIGURES: dict[str, tuple[Any, list[str], Any, str, bool]] = {
     "calls_in": (gettext_lazy("来电"), ["calls_in"],
                  lambda s: s["calls_in"], "answer_speed", True),
     "answer_rate": (gettext_lazy("接听及时率%"), ["calls_in", "calls_in_time"],
-                    lambda s: _pct(s["calls_in_time"], s["calls_in"]), "answer_speed", True),
+                    lambda s: percent(s["calls_in_time"], s["calls_in"]), "answer_speed", True),
     "fu_completion": (gettext_lazy("回访完成率%"), ["fu_due", "fu_on_time"],
-                      lambda s: _pct(s["fu_on_time"], s["fu_due"]), "followups", True),
+                      lambda s: percent(s["fu_on_time"], s["fu_due"]), "followups", True),
     "fu_done": (gettext_lazy("已回访"), ["fu_done"],
                 lambda s: s["fu_done"], "followups", True),
     "fu_unsatisfied": (gettext_lazy("回访不满意"), ["fu_unsatisfied"],
                        lambda s: s["fu_unsatisfied"], "followups", False),
     "wo_on_time": (gettext_lazy("工单及时率%"), ["wo_done", "wo_done_on_time"],
-                   lambda s: _pct(s["wo_done_on_time"], s["wo_done"]), "work_orders", True),
+                   lambda s: percent(s["wo_done_on_time"], s["wo_done"]), "work_orders", True),
     "wo_stalled": (gettext_lazy("工单超时"), ["wo_stalled"],
                    lambda s: s["wo_stalled"], "work_orders", False),
     "cp_received": (gettext_lazy("投诉受理"), ["cp_received"],
@@ -155,7 +152,7 @@ FIGURES: dict[str, tuple[Any, list[str], Any, str, bool]] = {
     "cp_closed": (gettext_lazy("投诉结案"), ["cp_closed"],
                   lambda s: s["cp_closed"], "complaints", True),
     "cp_reopen_rate": (gettext_lazy("投诉重开率%"), ["cp_reopened", "cp_closed"],
-                       lambda s: _pct(s["cp_reopened"], s["cp_closed"]), "complaints", False),
+                       lambda s: percent(s["cp_reopened"], s["cp_closed"]), "complaints", False),
     "cp_compensation": (gettext_lazy("补偿金额(元)"), ["cp_comp_fen"],
                         lambda s: round(s["cp_comp_fen"] / 100, 2), "complaints", False),
     "care_sent": (gettext_lazy("关怀消息送达"), ["care_sent"],

@@ -13,7 +13,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.accounts import permissions as P
@@ -21,7 +20,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.care.services import LIST_MAX, list_send
 from kefu.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
-from kefu.core.inputs import label_halves
+from kefu.core.inputs import choice_label
 from kefu.customers.choices import Level
 from kefu.customers.choices import Status as CustomerStatus
 from kefu.customers.models import PiiAccessLog
@@ -33,15 +32,6 @@ from kefu.reports.models import ChurnRule, CustomerStanding, DailyCount
 WINBACK_MAX = 500  # win-back calls made by one click
 EXPORT_MAX = 50_000
 LIST_COUNTED = 10_000  # a churn list's pages reach this far; the XLSX has EXPORT_MAX
-
-
-def english() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
-
-
-def pick(pair: tuple[str, str]) -> str:
-    """The half of a (Chinese, English) pair in the page's language."""
-    return pair[1] if english() else pair[0]
 
 
 def snap_day(end: dt.date) -> dt.date | None:
@@ -89,8 +79,7 @@ def churn_rules(*, user: User) -> list[dict[str, Any]]:
 
 
 def kind_label(kind: str) -> str:
-    zh, en = label_halves(dict(ChurnRule.KINDS)[kind])
-    return en if english() else zh
+    return choice_label(dict(ChurnRule.KINDS)[kind])
 
 
 def churn_list(*, user: User, code: str, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -123,7 +112,7 @@ def _rows(rule: ChurnRule, page: list[CustomerStanding]) -> list[dict[str, Any]]
         since = s.last_complaint_on if rule.kind == "after_complaint" else s.last_active_on
         out.append({
             "customer_id": c.pk, "number": c.number, "name": c.name,
-            "level": pick(label_halves(levels.get(c.level, c.level))),
+            "level": choice_label(levels.get(c.level, c.level)),
             "owner": (c.owner.display_name or c.owner.username) if c.owner else "",
             "last_service_on": s.last_service_on, "last_purchase_on": s.last_purchase_on,
             "last_complaint_on": s.last_complaint_on,

@@ -10,13 +10,12 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.core.errors import FieldError, PermissionDenied, ValidationFailed
-from kefu.core.inputs import label_halves
+from kefu.core.inputs import choice_label, in_language
 from kefu.interactions.choices import Category, Channel
 from kefu.reports import analysis
 from kefu.reports.models import DailyCount
@@ -85,17 +84,9 @@ def _names(ids: set[int | None]) -> dict[int | None, str]:
     return names
 
 
-def _pct(part: int, whole: int) -> float | None:
+def percent(part: int, whole: int) -> float | None:
+    """part of whole in %, one decimal; None when there is no whole."""
     return round(part * 100 / whole, 1) if whole else None
-
-
-def _english() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
-
-
-def _label(choice: Any) -> str:
-    zh, en = label_halves(choice.label)
-    return en if _english() else zh
 
 
 def workload(r: Range, group: str, agent: User | None, channel: str) -> list[dict[str, Any]]:
@@ -115,8 +106,8 @@ def workload(r: Range, group: str, agent: User | None, channel: str) -> list[dic
             target["total"] += n
             target[ch] += n
     names = _names(set(per))
-    columns = [_("坐席"), _("合计"), *(_label(c) for c in cats), _("来电"), _("去电"), _("来访"),
-               _("来函")]  # fmt: skip
+    columns = [_("坐席"), _("合计"), *(choice_label(c.label) for c in cats), _("来电"),
+               _("去电"), _("来访"), _("来函")]  # fmt: skip
     shown = (Channel.INBOUND_CALL, Channel.OUTBOUND_CALL, Channel.VISIT, Channel.LETTER)
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
@@ -163,7 +154,7 @@ def followups(r: Range, group: str, agent: User | None, family: str) -> list[dic
     ]
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
-        return [head, d["fu_due"], d["fu_on_time"], _pct(d["fu_on_time"], d["fu_due"]),
+        return [head, d["fu_due"], d["fu_on_time"], percent(d["fu_on_time"], d["fu_due"]),
                 d["fu_done"], d["fu_unsatisfied"]]  # fmt: skip
 
     reasons: dict[str, int] = defaultdict(int)
@@ -206,7 +197,7 @@ def answer_speed(r: Range, group: str, agent: User | None, channel: str) -> list
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
         return [head, d["calls_in"], d["calls_answered"], d["calls_in_time"],
-                _pct(d["calls_in_time"], d["calls_in"])]  # fmt: skip
+                percent(d["calls_in_time"], d["calls_in"])]  # fmt: skip
 
     people = sorted(per.items(), key=lambda kv: -kv[1]["calls_in"])
     hours: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -214,7 +205,7 @@ def answer_speed(r: Range, group: str, agent: User | None, channel: str) -> list
         for hour, metric, n in _by_metric(_rows(["calls_hour", "calls_hour_in_time"], r), "key"):
             hours[hour][metric] += n
     hour_rows = [[f"{h}:00", d["calls_hour"], d["calls_hour_in_time"],
-                  _pct(d["calls_hour_in_time"], d["calls_hour"])]
+                  percent(d["calls_hour_in_time"], d["calls_hour"])]
                  for h, d in sorted(hours.items())]  # fmt: skip
     return [
         {"title": _("按坐席"), "columns": columns, "rows": [row(names[a], d) for a, d in people]},
@@ -254,7 +245,7 @@ def work_orders(r: Range, group: str, agent: User | None, channel: str) -> list[
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
         return [head, d["wo_created"], d["wo_done"], d["wo_done_on_time"],
-                _pct(d["wo_done_on_time"], d["wo_done"]), d["wo_stalled"], d["wo_urged"],
+                percent(d["wo_done_on_time"], d["wo_done"]), d["wo_stalled"], d["wo_urged"],
                 d["wo_escalated"]]  # fmt: skip
 
     now = overdue_by_department()
@@ -294,14 +285,14 @@ def complaints(r: Range, group: str, agent: User | None, channel: str) -> list[d
     for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
     names = _departments()
-    classes = {c.value: _label(c) for c in ComplaintClass}
+    classes = {c.value: choice_label(c.label) for c in ComplaintClass}
     classes[""] = _("未分类")
     total = sum(d["cp_received"] for d in per_class.values())
     depts = sorted({d for c in cross.values() for d in c}, key=lambda d: names.get(d, d))
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
-        return [head, d["cp_received"], _pct(d["cp_received"], total), d["cp_closed"],
-                d["cp_reopened"], _pct(d["cp_reopened"], d["cp_closed"]), d["cp_comp_n"],
+        return [head, d["cp_received"], percent(d["cp_received"], total), d["cp_closed"],
+                d["cp_reopened"], percent(d["cp_reopened"], d["cp_closed"]), d["cp_comp_n"],
                 _yuan(d["cp_comp_fen"])]  # fmt: skip
 
     counts = [_("受理"), _("占比%"), _("结案"), _("重开"), _("重开率%"), _("补偿次数"),
@@ -326,7 +317,7 @@ def complaints(r: Range, group: str, agent: User | None, channel: str) -> list[d
     for stage, metric, n in stage_rows:
         stage_sum[stage][metric] += n
     stage_table = [
-        [_label(s), stage_sum[s.value]["cp_stage_n"],
+        [choice_label(s.label), stage_sum[s.value]["cp_stage_n"],
          round(stage_sum[s.value]["cp_stage_min"] / stage_sum[s.value]["cp_stage_n"] / 60, 1)]
         for s in Stage if stage_sum[s.value]["cp_stage_n"]
     ]  # fmt: skip
@@ -359,7 +350,7 @@ def summary(r: Range, group: str, agent: User | None, channel: str) -> list[dict
             cats[key.split("|", 1)[1]] += n
     for day, metric, n in _by_metric(rows, "day"):
         by[bucket_of(day, group)][metric] += n
-    accepted = [[_("受理") + " · " + _label(c), cats[c.value]] for c in Category]
+    accepted = [[_("受理") + " · " + choice_label(c.label), cats[c.value]] for c in Category]
     lines = [
         [_("受理合计（接待记录）"), totals["contacts"]],
         *accepted,
@@ -412,17 +403,16 @@ def care(r: Range, group: str, agent: User | None, channel: str) -> list[dict[st
             target["total"] += n
             if fields == "key" and reason:
                 reasons[ch, reason] += n
-    channels = {c.value: _label(c) for c in CareChannel}
+    channels = {c.value: choice_label(c.label) for c in CareChannel}
     columns = [_("渠道"), _("应发"), _("已发送"), _("发送失败"), _("未发送"), _("待发送"),
                _("送达率%")]  # fmt: skip
 
     def row(head: str, d: dict[str, int]) -> list[Any]:
         return [head, d["total"], d["sent"], d["failed"], d["skipped"], d["waiting"],
-                _pct(d["sent"], d["total"] - d["waiting"])]  # fmt: skip
+                percent(d["sent"], d["total"] - d["waiting"])]  # fmt: skip
 
     def reason_label(code: str) -> str:
-        zh, en = SKIP_REASONS.get(code, (code, code))
-        return en if _english() else zh
+        return in_language(SKIP_REASONS.get(code, (code, code)))
 
     return [
         {"title": _("按渠道"), "columns": columns,
@@ -505,7 +495,6 @@ def report(
         tables = BUILDERS[name](r, group, person, extra)
     finally:
         _department.reset(token)
-    zh, en = TITLES[name]
-    return {"name": name, "title": en if _english() else zh, "range": r.label(),
+    return {"name": name, "title": in_language(TITLES[name]), "range": r.label(),
             "stamp": r.stamp(), "group": group, "department": department,
             "tables": tables}  # fmt: skip

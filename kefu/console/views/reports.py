@@ -152,7 +152,7 @@ def wall_figures(request: HttpRequest) -> HttpResponse:
 def report_page(request: HttpRequest, name: str) -> HttpResponse:
     if name not in report_sel.BUILDERS:
         raise NotFound(f"report {name}")
-    asked = {k: request.GET.get(k, "")[:20] for k in FILTERS}
+    asked = {k: request.GET.get(k, "")[:150] for k in FILTERS}  # each checked by the report
     asked["range"] = asked["range"] or "this_month"
     asked["group"] = asked["group"] or "day"
     errors: dict = {}

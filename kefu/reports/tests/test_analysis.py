@@ -214,3 +214,11 @@ def test_a_churn_list_turns_into_a_care_campaign_once_a_month(center, lead, agen
     assert unknown.value.errors[0].field == "rule"
     with pytest.raises(PermissionDenied):
         churn_care(actor=agent, code="no-visit-6m", rule_code="come-back", limit=100)
+    # codes at their longest still make keys that fit the column (100)
+    from kefu.reports.models import ChurnRule
+
+    ChurnRule.objects.filter(code="no-visit-6m").update(code="n" * 40)
+    CareRule.objects.filter(code="come-back").update(code="c" * 40)
+    churn_care(actor=lead, code="n" * 40, rule_code="c" * 40, limit=100)
+    longest = max(len(k) for k in Message.objects.values_list("key", flat=True))
+    assert longest <= 100 and Message.objects.count() == 2
