@@ -31,6 +31,7 @@ WRITE_ARTICLES = "knowledge.write"  # draft articles and propose changes
 APPROVE_ARTICLES = "knowledge.approve"  # publish, reject, retire, review articles
 MANAGE_TRAINING = "knowledge.training"  # courses, sessions, attendance, exams
 DECIDE_POINTS = "reports.decide_points"  # approve or reject point adjustments
+MANAGE_CAMPAIGNS = "outbound.manage"  # segments, call campaigns and their lists
 
 _AGENT = {
     VIEW_CUSTOMERS,
@@ -59,6 +60,7 @@ _LEAD = _AGENT | {
     DECIDE_APPEALS,
     APPROVE_ARTICLES,
     MANAGE_TRAINING,
+    MANAGE_CAMPAIGNS,
 }
 _MANAGER = _LEAD | {EXPORT_CUSTOMERS, DECIDE_POINTS}
 _READER = {VIEW_CUSTOMERS, VIEW_INTERACTIONS, VIEW_COMPLAINTS, READ_KNOWLEDGE}

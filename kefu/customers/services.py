@@ -580,3 +580,20 @@ def preset_apply_customer_data(*, config: dict) -> None:
         setting = center_settings()
         setting.first_contact_hours = config["first_contact_hours"]
         setting.save(update_fields=["first_contact_hours"])
+
+
+@transaction.atomic
+def customer_opt_out(*, customer: Customer, actor: User, channel: str, reason: str) -> Customer:
+    """The customer asked not to be called (`phone`) or sent SMS (`sms`) again: the opt-out
+    registry is the customer's flags, each change in their history with who and why
+    (R-6.4, R-9.3). Any signed-in agent may record it for any customer: a refusal heard on
+    a call must never wait for the customer's own agent."""
+    require(actor, P.LOG_INTERACTIONS)
+    customer = _lock(customer)
+    field = {"phone": "phone_opt_out", "sms": "sms_opt_out"}[channel]
+    if getattr(customer, field):
+        return customer
+    setattr(customer, field, True)
+    audit_as(customer, actor, reason=reason[:100])
+    customer.save(update_fields=[field, "updated_at"])
+    return customer

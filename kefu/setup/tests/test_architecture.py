@@ -36,6 +36,7 @@ CONFIGURATION = {
     "reports.pointrule",
     "reports.scheduledreport",
     "reports.churnrule",
+    "outbound.salesscript",
     "followups.followuprule",
     "followups.script",
     "care.messagetemplate",
