@@ -57,11 +57,17 @@ def scripts() -> QuerySet[SalesScript]:
     return SalesScript.objects.filter(active=True)
 
 
-def campaigns(*, user: User) -> QuerySet[CallCampaign]:
+def campaigns(*, user: User, status: str = "") -> QuerySet[CallCampaign]:
     """A lead's: every campaign; an agent's: the ones they call for."""
     qs = CallCampaign.objects.select_related("segment", "script")
+    if status:
+        qs = qs.filter(status=status)
     return qs if _manager(user) else qs.filter(agents=user).exclude(
         status=ch.CampaignStatus.DRAFT)  # fmt: skip
+
+
+def campaign_agents(campaign: CallCampaign) -> list[str]:
+    return list(campaign.agents.order_by("username").values_list("username", flat=True))
 
 
 def campaign_get(*, user: User, campaign_id: int) -> CallCampaign:

@@ -70,8 +70,7 @@ def test_the_list_is_shared_evenly_and_by_skill(lead):
 
 def test_no_answer_retries_inside_the_calling_hours_then_gives_up(lead, agent):
     make_customer(lead, name="客户")
-    campaign = started(lead, make_campaign(lead, make_segment(lead), [agent], max_attempts=2,
-                                           retry_hours=4))  # fmt: skip
+    started(lead, make_campaign(lead, make_segment(lead), [agent], max_attempts=2, retry_hours=4))
     call = sel.call_next(user=agent, now=MONDAY_10)
     call, _w = svc.call_record(actor=agent, call=call, data={"outcome": "no_answer"},
                                now=MONDAY_10)  # fmt: skip
@@ -141,8 +140,16 @@ def test_outcomes_need_their_time_and_a_closed_call_cannot_be_recorded_twice(lea
 def test_results_count_reach_sales_and_later_conversions(lead, agent, other_agent):
     for i in range(4):
         make_customer(lead, name=f"客户{i}")
-    campaign = started(lead, make_campaign(lead, make_segment(lead), [agent, other_agent],
-                                           conversion_events=["delivered"], conversion_days=30))
+    campaign = started(
+        lead,
+        make_campaign(
+            lead,
+            make_segment(lead),
+            [agent, other_agent],
+            conversion_events=["delivered"],
+            conversion_days=30,
+        ),
+    )
     outcomes = {agent: ["sold", "interested"], other_agent: ["no_answer", "not_interested"]}
     for user, said in outcomes.items():
         for outcome in said:

@@ -27,8 +27,9 @@ def test_level_and_tags_any_of(lead):
     make_customer(lead, name="赵贵宾", level="vip")
     assert names(lead, [{"field": "level", "op": "in", "value": ["member", "vip"]}]) == [
         "王会员", "赵贵宾"]  # fmt: skip
-    assert names(lead, [{"field": "level", "op": "in", "value": "member, vip"},
-                        {"field": "tags", "op": "in", "value": ["车主俱乐部"]}]) == ["王会员"]  # fmt: skip
+    both = [{"field": "level", "op": "in", "value": "member, vip"},
+            {"field": "tags", "op": "in", "value": ["车主俱乐部"]}]  # fmt: skip
+    assert names(lead, both) == ["王会员"]
     assert names(lead, [{"field": "tags", "op": "not_in", "value": ["车主俱乐部"]}]) == ["赵贵宾"]
 
 
@@ -55,7 +56,8 @@ def test_assets_events_and_last_contact(lead):
     LifecycleEvent.objects.create(type="delivered", customer=new, key="d1",
                                   occurred_at=timezone.now() - dt.timedelta(days=10))  # fmt: skip
     Interaction.objects.create(channel="inbound_call", category="consultation", customer=old,
-                               content="问保养", occurred_at=timezone.now(), agent=lead)  # fmt: skip
+                               content="问保养", occurred_at=timezone.now(),
+                               agent=lead)  # fmt: skip
     assert names(lead, [{"field": "insurance_due", "op": "due_within", "value": 30}]) == [
         "吴老车主"]  # fmt: skip
     assert names(lead, [{"field": "asset_model", "op": "any", "value": "雅"}]) == ["郑新车主"]
