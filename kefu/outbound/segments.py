@@ -281,7 +281,13 @@ def _clean_value(i: int, f: SegmentField, raw: Any, errors: list[FieldError]) ->
         errors.append(_err(i, "value", "too_long", f"每个值最多 {VALUE_CHARS} 个字",
                            f"each value is at most {VALUE_CHARS} characters"))  # fmt: skip
     elif f.options is not None and f.key not in ("tags", "owner"):
-        allowed = {v for v, _label in f.options()}
+        # a choice may be typed as its value or its label in either language (会员, member)
+        named = {}
+        for v, label in f.options():
+            for name in (v, *_halves(label)):
+                named.setdefault(name.lower(), v)
+        values = [named.get(v.lower(), v) for v in values]
+        allowed = set(named.values())
         bad = [v for v in values if v not in allowed]
         if bad:
             errors.append(_err(i, "value", "invalid_choice", f"无效的值：{'、'.join(bad[:5])}",
@@ -337,6 +343,15 @@ def segment_q(filters: list[dict], *, today: dt.date, tz: dt.tzinfo) -> Q:
     return q
 
 
+def shown_values(cond: dict, english: bool = False) -> Any:
+    """A condition's value as a person reads it: a choice's label, not its code."""
+    f, value = field_for(cond["field"]), cond["value"]
+    if f and f.options and isinstance(value, list):
+        names = dict(f.options())
+        return [_halves(names.get(v, v))[1 if english else 0] for v in value]
+    return value
+
+
 def describe(filters: list[dict], english: bool = False) -> list[str]:
     """Each condition in words, in the page's language."""
     out = []
@@ -344,10 +359,7 @@ def describe(filters: list[dict], english: bool = False) -> list[str]:
         f = field_for(cond["field"])
         label = f.label[1 if english else 0] if f else cond["field"]
         op = OPS.get(cond["op"], (cond["op"], cond["op"]))[1 if english else 0]
-        value = cond["value"]
-        if f and f.options and isinstance(value, list):
-            names = dict(f.options())
-            value = [_halves(names.get(v, v))[1 if english else 0] for v in value]
+        value = shown_values(cond, english)
         shown = "、".join(map(str, value)) if isinstance(value, list) else str(value)
         days = cond.get("days")
         tail = (f"（{days} 天内）" if not english else f" (within {days} days)") if days else ""

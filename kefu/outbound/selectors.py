@@ -270,3 +270,19 @@ def script_for(call: CampaignCall) -> dict[str, Any]:
                        for o in script.objections if isinstance(o, dict)],
         "closing": R.render(script.closing, ctx),
     }  # fmt: skip
+
+
+def agent_choices() -> list[tuple[str, str]]:
+    """(username, name) of the people who can call: active agents and team leads."""
+    from kefu.accounts.choices import Role
+
+    return [(u, n or u) for u, n in User.objects.filter(
+        is_active=True, role__in=[Role.AGENT, Role.TEAM_LEAD]).order_by(
+        "display_name", "username").values_list("username", "display_name")]  # fmt: skip
+
+
+def attempts_of(call: CampaignCall) -> list[dict[str, Any]]:
+    labels = dict(ch.Outcome.choices)
+    return [{"at": a.at, "outcome": choice_label(labels.get(a.outcome, a.outcome)),
+             "note": a.note, "by": a.by.display_name or a.by.username}
+            for a in call.attempt_log.select_related("by").order_by("-at")[:20]]  # fmt: skip

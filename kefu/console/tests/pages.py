@@ -8,3 +8,17 @@ REPORT_PAGES = [
     "/reports/r/summary/", "/reports/r/customers/", "/reports/r/loyalty/", "/reports/churn/",
     "/reports/churn/no-visit-6m/", "/reports/monthly/",
 ]  # fmt: skip
+
+
+def outbound_pages() -> list[str]:
+    """The outbound pages (R-9.3) of the demo center: the lists, a segment, a campaign, a
+    call on the runner."""
+    from kefu.outbound.models import CallCampaign, CampaignCall, Segment
+
+    urls = ["/outbound/", "/outbound/segments/new/", "/outbound/campaigns/new/"]
+    urls += [f"/outbound/segments/{pk}/" for pk in Segment.objects.values_list("pk", flat=True)[:1]]
+    urls += [f"/outbound/campaigns/{pk}/"
+             for pk in CallCampaign.objects.values_list("pk", flat=True)[:1]]  # fmt: skip
+    urls += [f"/outbound/calls/{pk}/" for pk in CampaignCall.objects.filter(status="pending")
+             .values_list("pk", flat=True)[:1]]  # fmt: skip
+    return urls

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from kefu.complaints.models import Complaint
-from kefu.console.tests.pages import REPORT_PAGES
+from kefu.console.tests.pages import REPORT_PAGES, outbound_pages
 from kefu.console.tests.test_browser import CHROMIUM, browser, chromium  # noqa: F401
 from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
@@ -50,7 +50,7 @@ def pages() -> list[str]:
         for pk in Inspection.objects.order_by("-flagged", "id").values_list("pk", flat=True)[:2]
     ]  # the first a call with its transcript
     urls += ["/knowledge/", "/knowledge/?q=baoyang", "/training/", "/quality/week/"]
-    urls += REPORT_PAGES
+    urls += REPORT_PAGES + outbound_pages()
     urls += [
         f"/reports/monthly/{pk}/" for pk in MonthlyReport.objects.values_list("pk", flat=True)[:1]
     ]

@@ -12,7 +12,7 @@ from django.test import Client
 
 from kefu.accounts.models import User
 from kefu.complaints.models import Complaint
-from kefu.console.tests.pages import REPORT_PAGES
+from kefu.console.tests.pages import REPORT_PAGES, outbound_pages
 from kefu.customers.models import Customer
 from kefu.followups.models import FollowUp
 from kefu.knowledge.models import Article, Course
@@ -55,7 +55,7 @@ def known_codes() -> set[str]:
 
     codes = set()
     for app in ("accounts", "customers", "interactions", "tickets", "complaints", "followups",
-                "care"):  # fmt: skip
+                "care", "outbound"):  # fmt: skip
         module = importlib.import_module(f"kefu.{app}.choices")
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, models.TextChoices):
@@ -88,7 +88,7 @@ def pages() -> list[str]:
         for pk in Inspection.objects.order_by("-flagged", "id").values_list("pk", flat=True)[:2]
     ]  # the first a call with its transcript
     urls += ["/knowledge/", "/knowledge/?q=baoyang", "/training/", "/quality/week/"]
-    urls += REPORT_PAGES
+    urls += REPORT_PAGES + outbound_pages()
     urls += [
         f"/reports/monthly/{pk}/" for pk in MonthlyReport.objects.values_list("pk", flat=True)[:1]
     ]

@@ -19,6 +19,7 @@ from kefu.customers.services import asset_file_open
 from kefu.customers.transfer import import_customers
 from kefu.followups.events import event_record
 from kefu.knowledge.demo import demo_articles, demo_training
+from kefu.outbound.demo import demo_outbound
 from kefu.quality.demo import demo_transcripts
 from kefu.reports.aggregate import window_rebuild
 from kefu.reports.analysis import analysis_job
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         demo_training()  # a certifying course with its exam, a session, a plan, an exam to grade
         self._roster()
         self._handover()
+        demo_outbound()  # a renewal call campaign to members and VIPs, calling (R-9.3)
         care_run(timezone.localdate())
         analysis_job()  # every customer's standing and the groups (R-8.2)
         window_rebuild()  # the reports' daily figures of the last 35 days (R-8.1)
