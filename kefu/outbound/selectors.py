@@ -129,7 +129,7 @@ def _rate(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-def _counts(qs: QuerySet[CampaignCall], conversion: Exists | None) -> dict[str, int]:
+def _aggregates() -> dict[str, Any]:
     agg: dict[str, Any] = {
         "total": Count("pk"),
         "called": Count("pk", filter=Q(attempts__gt=0)),
@@ -139,7 +139,11 @@ def _counts(qs: QuerySet[CampaignCall], conversion: Exists | None) -> dict[str, 
     for o in ch.Outcome.values:
         agg[o] = Count("pk", filter=Q(outcome=o, status__in=[ch.CallStatus.DONE,
                        ch.CallStatus.UNREACHABLE, ch.CallStatus.DO_NOT_CALL]))  # fmt: skip
-    counts = qs.aggregate(**agg)
+    return agg
+
+
+def _counts(qs: QuerySet[CampaignCall], conversion: Exists | None) -> dict[str, int]:
+    counts = qs.aggregate(**_aggregates())
     if conversion is not None:
         counts["converted"] = qs.filter(conversion, reached_at__isnull=False).count()
     return counts
@@ -174,13 +178,18 @@ def campaign_results(*, user: User, campaign: CallCampaign) -> dict[str, Any]:
     conversion = _conversion(campaign)
     qs = CampaignCall.objects.filter(campaign=campaign)
     whole = _figures(_counts(qs, conversion))
-    names = dict(campaign.agents.values_list("pk", "display_name"))
+    rows = qs.exclude(agent=None).values("agent_id").annotate(**_aggregates())
+    converted = dict(qs.filter(conversion, reached_at__isnull=False).values("agent_id")
+                     .annotate(n=Count("pk")).values_list("agent_id", "n")
+                     ) if conversion is not None else None  # fmt: skip
+    people = User.objects.filter(pk__in=[r["agent_id"] for r in rows])
+    names = {pk: name or username for pk, name, username in people.values_list(
+        "pk", "display_name", "username")}  # fmt: skip
     per_agent = []
-    for agent_id in sorted(set(qs.exclude(agent=None).values_list("agent_id", flat=True))):
-        row = _figures(_counts(qs.filter(agent_id=agent_id), conversion))
-        name = names.get(agent_id) or User.objects.filter(pk=agent_id).values_list(
-            "username", flat=True).first()  # fmt: skip
-        per_agent.append({"agent": name or str(agent_id), **row})
+    for row in sorted(rows, key=lambda r: names.get(r["agent_id"], "")):
+        if converted is not None:
+            row["converted"] = converted.get(row["agent_id"], 0)
+        per_agent.append({"agent": names.get(row["agent_id"], ""), **_figures(row)})
     kept_off = sorted(campaign.excluded.items())
     excluded = [{"reason": choice_label(ch.Exclusion(k).label), "count": v}
                 for k, v in kept_off if k in ch.Exclusion.values]  # fmt: skip

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -261,7 +261,7 @@ def campaign_build(*, actor: User, campaign: CallCampaign, now: dt.datetime | No
             Interaction.objects.filter(customer_id=OuterRef("pk"), occurred_at__gte=since)
         ),
     )
-    excluded: Counter[str] = Counter()
+    excluded: Counter[ch.Exclusion] = Counter()
     keep: list[int] = []
     rows = qs.values_list("pk", "status", "merged_into_id", "phone_opt_out", "has_phone", "recent")
     for pk, status, merged, opted, phone, recent in rows.iterator(chunk_size=20_000):
@@ -282,11 +282,11 @@ def campaign_build(*, actor: User, campaign: CallCampaign, now: dt.datetime | No
                       "narrow the segment")  # fmt: skip
     CampaignCall.objects.filter(campaign=c).delete()
     bulk_insert(CampaignCall, [CampaignCall(campaign_id=c.pk, customer_id=pk) for pk in keep])
-    c.list_size, c.excluded = len(keep), dict(excluded)
+    c.list_size, c.excluded = len(keep), {str(k.value): n for k, n in excluded.items()}
     c.built_at, c.distributed_at = now, None
     audit_as(c, actor, reason=f"名单 list {len(keep)}")
     c.save()
-    return {"list_size": len(keep), "excluded": dict(excluded)}
+    return {"list_size": len(keep), "excluded": c.excluded}
 
 
 def share(rows: list[tuple[int, int | None, str]], agents: list[tuple[int, int]]) -> dict:
@@ -344,14 +344,28 @@ def campaign_distribute(*, actor: User, campaign: CallCampaign) -> dict[str, int
     fresh = CampaignCall.objects.filter(campaign=c, status=ch.CallStatus.PENDING, attempts=0)
     rows = list(fresh.order_by("pk").values_list("pk", "customer__owner_id", "customer__level"))
     shares = share(rows, agents)
-    for agent_id, ids in shares.items():
-        for start in range(0, len(ids), CHUNK):
-            CampaignCall.objects.filter(pk__in=ids[start : start + CHUNK]).update(agent_id=agent_id)
+    _assign(shares)
     c.distributed_at = timezone.now()
     audit_as(c, actor, reason=f"分配 distributed {len(rows)}")
     c.save(update_fields=["distributed_at"])
     names = dict(User.objects.filter(pk__in=shares).values_list("pk", "username"))
     return {names[a]: len(ids) for a, ids in shares.items()}
+
+
+def _assign(shares: dict[int, list[int]]) -> None:
+    """Set each entry's agent: one statement on PostgreSQL, chunks elsewhere."""
+    if connection.vendor == "postgresql":
+        ids = [pk for pks in shares.values() for pk in pks]
+        owners = [a for a, pks in shares.items() for _pk in pks]
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE outbound_campaigncall SET agent_id = v.agent FROM "
+                "unnest(%s::bigint[], %s::bigint[]) AS v(id, agent) "
+                "WHERE outbound_campaigncall.id = v.id", [ids, owners])  # fmt: skip
+        return
+    for agent_id, pks in shares.items():
+        for start in range(0, len(pks), CHUNK):
+            CampaignCall.objects.filter(pk__in=pks[start : start + CHUNK]).update(agent_id=agent_id)
 
 
 TRANSITIONS = {
