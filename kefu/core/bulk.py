@@ -54,7 +54,7 @@ def bulk_insert(model: type[Model], objs: list[Model]) -> list[Model]:
     if not objs:
         return objs
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=BATCH)
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
         return objs
     for obj, pk in zip(objs, _reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
@@ -63,7 +63,7 @@ def bulk_insert(model: type[Model], objs: list[Model]) -> list[Model]:
     getters = [_value_getter(f, conn) for f in fields]
     _copy(
         model._meta.db_table,
-        [f.column for f in fields],
+        [str(f.column) for f in fields],
         ([get(obj) for get in getters] for obj in objs),
     )
     return objs
@@ -75,7 +75,7 @@ def bulk_insert_with_history(model: type[Model], objs: list[Model], *, user, rea
     bulk_insert(model, objs)
     if not objs:
         return objs
-    history_model = model.history.model
+    history_model = model.history.model  # type: ignore[attr-defined]
     now = timezone.now()
     if connection.vendor != "postgresql":
         history_model.objects.bulk_create(

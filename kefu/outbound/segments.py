@@ -47,7 +47,7 @@ class SegmentField:
     label: tuple[str, str]
     ops: tuple[str, ...]
     value: str  # list, text, number, days, bool
-    build: Callable[[str, Any, dict], Q]
+    build: Callable[[str, Any, dict[str, Any]], Q]
     options: Callable[[], list[tuple[str, str]]] | None = None
     days: bool = False  # also takes a number of days (events, satisfaction)
 
@@ -57,7 +57,7 @@ def _halves(label: object) -> tuple[str, str]:
     return zh, en or zh
 
 
-def _choices(cls) -> Callable[[], list[tuple[str, str]]]:
+def _choices(cls: Any) -> Callable[[], list[tuple[str, str]]]:
     return lambda: [(v, str(label)) for v, label in cls.choices]
 
 
@@ -65,12 +65,12 @@ def _since(days: int, today: dt.date) -> dt.date:
     return today - dt.timedelta(days=days)
 
 
-def _exists(model, field: str = "customer_id", **lookups) -> Exists:
+def _exists(model: Any, field: str = "customer_id", **lookups: Any) -> Exists:
     return Exists(model.objects.filter(**{field: OuterRef("pk")}, **lookups))
 
 
-def _list_op(column: str) -> Callable[[str, Any, dict], Q]:
-    def build(op: str, value: Any, ctx: dict) -> Q:
+def _list_op(column: str) -> Callable[[str, Any, dict[str, Any]], Q]:
+    def build(op: str, value: Any, ctx: dict[str, Any]) -> Q:
         if op == "contains":
             return Q(**{f"{column}__icontains": value})
         if op == "any":
@@ -84,22 +84,22 @@ def _list_op(column: str) -> Callable[[str, Any, dict], Q]:
     return build
 
 
-def _number_op(column: str) -> Callable[[str, Any, dict], Q]:
+def _number_op(column: str) -> Callable[[str, Any, dict[str, Any]], Q]:
     return lambda op, value, ctx: Q(**{f"{column}__{'gte' if op == 'gte' else 'lte'}": value})
 
 
-def _day_op(column: str) -> Callable[[str, Any, dict], Q]:
+def _day_op(column: str) -> Callable[[str, Any, dict[str, Any]], Q]:
     """`within` N days: on or after the day N days ago; `not_within`: never, or before it."""
 
-    def build(op: str, value: Any, ctx: dict) -> Q:
+    def build(op: str, value: Any, ctx: dict[str, Any]) -> Q:
         q = Q(**{f"{column}__gte": _since(value, ctx["today"])})
         return q if op == "within" else ~q
 
     return build
 
 
-def _due_op(column: str, model=None) -> Callable[[str, Any, dict], Q]:
-    def build(op: str, value: Any, ctx: dict) -> Q:
+def _due_op(column: str, model: Any = None) -> Callable[[str, Any, dict[str, Any]], Q]:
+    def build(op: str, value: Any, ctx: dict[str, Any]) -> Q:
         today = ctx["today"]
         span = {f"{column}__gte": today, f"{column}__lte": today + dt.timedelta(days=value)}
         return Q(_exists(model, **span)) if model else Q(**span)
@@ -107,31 +107,31 @@ def _due_op(column: str, model=None) -> Callable[[str, Any, dict], Q]:
     return build
 
 
-def _tags(op: str, value: Any, ctx: dict) -> Q:
+def _tags(op: str, value: Any, ctx: dict[str, Any]) -> Q:
     q = Q(_exists(Customer.tags.through, tag__name__in=value))
     return ~q if op == "not_in" else q
 
 
-def _contact(op: str, value: Any, ctx: dict) -> Q:
+def _contact(op: str, value: Any, ctx: dict[str, Any]) -> Q:
     since = dt.datetime.combine(_since(value, ctx["today"]), dt.time.min, tzinfo=ctx["tz"])
     q = Q(_exists(Interaction, occurred_at__gte=since))
     return q if op == "within" else ~q
 
 
-def _asset(column: str) -> Callable[[str, Any, dict], Q]:
+def _asset(column: str) -> Callable[[str, Any, dict[str, Any]], Q]:
     inner = _list_op(column)
     return lambda op, value, ctx: Q(
         Exists(Asset.objects.filter(Q(customer_id=OuterRef("pk")) & inner(op, value, ctx)))
     )
 
 
-def _events(op: str, value: Any, ctx: dict) -> Q:
+def _events(op: str, value: Any, ctx: dict[str, Any]) -> Q:
     since = dt.datetime.combine(_since(ctx["days"], ctx["today"]), dt.time.min, tzinfo=ctx["tz"])
     q = Q(_exists(LifecycleEvent, type__in=value, occurred_at__gte=since))
     return ~q if op == "not_in" else q
 
 
-def _satisfaction(op: str, value: Any, ctx: dict) -> Q:
+def _satisfaction(op: str, value: Any, ctx: dict[str, Any]) -> Q:
     since = dt.datetime.combine(_since(ctx["days"], ctx["today"]), dt.time.min, tzinfo=ctx["tz"])
     return Q(_exists(FollowUp, result__in=value, done_at__gte=since))
 
@@ -186,7 +186,7 @@ FIELDS: dict[str, SegmentField] = {f.key: f for f in [
                                          ("unsatisfied", "不满意 unsatisfied")], days=True),
 ]}  # fmt: skip
 
-PROFILE_OPS = {
+PROFILE_OPS: dict[str, tuple[str, ...]] = {
     cc.FieldType.TEXT: ("contains", "any", "eq", "in"),
     cc.FieldType.CHOICE: ("in", "not_in"),
     cc.FieldType.NUMBER: ("gte", "lte", "eq"),
@@ -203,7 +203,7 @@ def _profile_field(key: str) -> SegmentField | None:
     column = f"extra__{key}"
     kind = pf.field_type
 
-    def build(op: str, value: Any, ctx: dict) -> Q:
+    def build(op: str, value: Any, ctx: dict[str, Any]) -> Q:
         if op in ("contains", "any", "in", "not_in"):
             return _list_op(column)(op, value, ctx)
         if op == "eq":
@@ -212,7 +212,7 @@ def _profile_field(key: str) -> SegmentField | None:
 
     value = {"number": "number", "bool": "bool", "date": "date"}.get(kind, "list")
     options = (lambda: [(str(o), str(o)) for o in pf.options]) if pf.options else None
-    return SegmentField(f"extra.{key}", (pf.label, pf.label), PROFILE_OPS.get(kind, ("eq",)),
+    return SegmentField(f"extra.{key}", (pf.label, pf.label), PROFILE_OPS.get(str(kind), ("eq",)),
                         value, build, options)  # fmt: skip
 
 
@@ -222,7 +222,7 @@ def field_for(key: str) -> SegmentField | None:
     return FIELDS.get(key)
 
 
-def field_catalogue() -> list[dict]:
+def field_catalogue() -> list[dict[str, Any]]:
     """Every field a segment may use, with its operators and options (for the editor)."""
     out = []
     profile = ProfileField.objects.filter(active=True).order_by("group", "sort", "key")
@@ -282,7 +282,7 @@ def _clean_value(i: int, f: SegmentField, raw: Any, errors: list[FieldError]) ->
                            f"each value is at most {VALUE_CHARS} characters"))  # fmt: skip
     elif f.options is not None and f.key not in ("tags", "owner"):
         # a choice may be typed as its value or its label in either language (会员, member)
-        named = {}
+        named: dict[str, str] = {}
         for v, label in f.options():
             for name in (v, *_halves(label)):
                 named.setdefault(name.lower(), v)
@@ -295,7 +295,7 @@ def _clean_value(i: int, f: SegmentField, raw: Any, errors: list[FieldError]) ->
     return values
 
 
-def filters_clean(raw: Any) -> list[dict]:
+def filters_clean(raw: Any) -> list[dict[str, Any]]:
     """The conditions as stored, or every problem at once, each naming its condition."""
     if not isinstance(raw, list):
         raise ValidationFailed(FieldError("filters", "invalid", "条件须为列表",
@@ -331,7 +331,7 @@ def filters_clean(raw: Any) -> list[dict]:
     return out
 
 
-def segment_q(filters: list[dict], *, today: dt.date, tz: dt.tzinfo) -> Q:
+def segment_q(filters: list[dict[str, Any]], *, today: dt.date, tz: dt.tzinfo) -> Q:
     """One filter on Customer for the stored conditions (all must hold)."""
     q = Q()
     for cond in filters:
@@ -343,7 +343,7 @@ def segment_q(filters: list[dict], *, today: dt.date, tz: dt.tzinfo) -> Q:
     return q
 
 
-def shown_values(cond: dict, english: bool = False) -> Any:
+def shown_values(cond: dict[str, Any], english: bool = False) -> Any:
     """A condition's value as a person reads it: a choice's label, not its code."""
     f, value = field_for(cond["field"]), cond["value"]
     if f and f.options and isinstance(value, list):
@@ -352,7 +352,7 @@ def shown_values(cond: dict, english: bool = False) -> Any:
     return value
 
 
-def describe(filters: list[dict], english: bool = False) -> list[str]:
+def describe(filters: list[dict[str, Any]], english: bool = False) -> list[str]:
     """Each condition in words, in the page's language."""
     out = []
     for cond in filters:

@@ -122,7 +122,7 @@ def my_campaigns(*, user: User) -> list[dict[str, Any]]:
             .annotate(total=Count("pk"),
                       left=Count("pk", filter=Q(status=ch.CallStatus.PENDING)))
             .order_by("campaign_id"))  # fmt: skip
-    return list(rows)
+    return [dict(r) for r in rows]
 
 
 def _rate(part: int, whole: int) -> str:
@@ -186,7 +186,8 @@ def campaign_results(*, user: User, campaign: CallCampaign) -> dict[str, Any]:
     names = {pk: name or username for pk, name, username in people.values_list(
         "pk", "display_name", "username")}  # fmt: skip
     per_agent = []
-    for row in sorted(rows, key=lambda r: names.get(r["agent_id"], "")):
+    for found in sorted(rows, key=lambda r: names.get(r["agent_id"], "")):
+        row: dict[str, Any] = dict(found)
         if converted is not None:
             row["converted"] = converted.get(row["agent_id"], 0)
         per_agent.append({"agent": names.get(row["agent_id"], ""), **_figures(row)})
@@ -213,7 +214,9 @@ def segment_results(*, user: User) -> list[dict[str, Any]]:
              "sold_rate": _rate(r["sold"], r["reached"])} for r in rows]  # fmt: skip
 
 
-def campaign_xlsx_rows(*, user: User, campaign: CallCampaign) -> list[tuple[str, list, list]]:
+def campaign_xlsx_rows(
+    *, user: User, campaign: CallCampaign
+) -> list[tuple[str, list[Any], list[Any]]]:
     """The campaign's results as sheets: the figures, per agent, and every call (customer
     number and name, masked phone, outcome), logged as an export of personal data."""
     if not P.has_perm(user, P.EXPORT_CUSTOMERS) and not _manager(user):
@@ -225,7 +228,7 @@ def campaign_xlsx_rows(*, user: User, campaign: CallCampaign) -> list[tuple[str,
     head += [labels[o] for o in ch.Outcome.values] + ["成交率 sold rate", "后续转化 converted",
                                                       "转化率 converted rate"]  # fmt: skip
 
-    def line(r: dict) -> list:
+    def line(r: dict[str, Any]) -> list[Any]:
         return [r["total"], r["called"], r["reached"], r["reach_rate"], r["progress"]] + [
             r[o] for o in ch.Outcome.values] + [r["sold_rate"], r.get("converted", "—"),
                                                 r["converted_rate"]]  # fmt: skip

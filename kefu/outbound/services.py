@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from kefu.accounts import permissions as P
@@ -51,7 +52,9 @@ def _manage(actor: User) -> None:
 # -- segments ---------------------------------------------------------------------------------
 
 
-def segment_queryset(filters: list[dict], today: dt.date | None = None):
+def segment_queryset(
+    filters: list[dict[str, Any]], today: dt.date | None = None
+) -> QuerySet[Customer]:
     """The customers the conditions find (any status: the list applies the call rules)."""
     return Customer.objects.filter(
         S.segment_q(
@@ -60,7 +63,7 @@ def segment_queryset(filters: list[dict], today: dt.date | None = None):
     )
 
 
-def segment_preview(*, actor: User, filters: Any) -> dict:
+def segment_preview(*, actor: User, filters: Any) -> dict[str, Any]:
     """How many customers the conditions find now, and the first few (names, numbers)."""
     _manage(actor)
     cleaned = S.filters_clean(filters)
@@ -71,7 +74,7 @@ def segment_preview(*, actor: User, filters: Any) -> dict:
 
 
 @transaction.atomic
-def segment_save(*, actor: User, data: dict, segment: Segment | None = None) -> Segment:
+def segment_save(*, actor: User, data: dict[str, Any], segment: Segment | None = None) -> Segment:
     _manage(actor)
     errors: list[FieldError] = []
     name = text_value(data, "name", 64, errors)
@@ -83,7 +86,7 @@ def segment_save(*, actor: User, data: dict, segment: Segment | None = None) -> 
     except ValidationFailed as exc:
         errors += exc.errors
         filters = []
-    taken = Segment.objects.filter(name=name).exclude(pk=segment.pk if segment else None)
+    taken = Segment.objects.filter(name=name).exclude(pk=segment.pk if segment else 0)
     if name and taken.exists():
         errors.append(FieldError("name", "duplicate", f"已有分群「{name}」",
                                  f"A segment named {name} exists"))  # fmt: skip
@@ -131,7 +134,9 @@ def _hours(raw: Any, errors: list[FieldError]) -> list[list[str]]:
     return out[:6]
 
 
-def _number(data: dict, field: str, low: int, high: int, default: int, errors: list) -> int:
+def _number(
+    data: dict[str, Any], field: str, low: int, high: int, default: int, errors: list[Any]
+) -> int:
     raw = data.get(field, default)
     try:
         n = int(raw)
@@ -162,7 +167,9 @@ def _agents(raw: Any, errors: list[FieldError]) -> list[User]:
 
 
 @transaction.atomic
-def campaign_save(*, actor: User, data: dict, campaign: CallCampaign | None = None) -> CallCampaign:
+def campaign_save(
+    *, actor: User, data: dict[str, Any], campaign: CallCampaign | None = None
+) -> CallCampaign:
     """Create a campaign (draft) or change one not yet closed; its segment may change only
     while it is a draft (the list is built from it)."""
     _manage(actor)
@@ -178,7 +185,7 @@ def campaign_save(*, actor: User, data: dict, campaign: CallCampaign | None = No
     kind = str(merged.get("kind") or "")
     if kind not in ch.CampaignKind.values:
         errors.append(choice_error("kind", kind, ch.CampaignKind.values))
-    segment = Segment.objects.filter(pk=_int(merged.get("segment_id")), active=True).first()
+    segment = Segment.objects.filter(pk=_int(merged.get("segment_id")) or 0, active=True).first()
     if segment is None:
         errors.append(FieldError("segment_id", "not_found", "请选择客户分群", "segment not found"))
     elif c and c.segment_id != segment.pk and c.status != ch.CampaignStatus.DRAFT:
@@ -207,7 +214,7 @@ def campaign_save(*, actor: User, data: dict, campaign: CallCampaign | None = No
     events = merged.get("conversion_events") or []
     events = events if isinstance(events, list) else S._SPLIT.split(str(events))
     events = [str(e).strip()[:32] for e in events if str(e).strip()][:10]
-    if errors:
+    if errors or segment is None or script is None or starts is None or ends is None:
         raise ValidationFailed(errors)
     c = c or CallCampaign(created_by=actor)
     c.name, c.kind, c.segment, c.script = name, kind, segment, script
@@ -227,7 +234,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _as_data(c: CallCampaign) -> dict:
+def _as_data(c: CallCampaign) -> dict[str, Any]:
     return {"name": c.name, "kind": c.kind, "segment_id": c.segment_id,
             "script": c.script.code, "starts_on": c.starts_on.isoformat(),
             "ends_on": c.ends_on.isoformat(), "hours": c.hours,
@@ -247,7 +254,9 @@ def _locked(campaign: CallCampaign, *statuses: str) -> CallCampaign:
 
 
 @transaction.atomic
-def campaign_build(*, actor: User, campaign: CallCampaign, now: dt.datetime | None = None) -> dict:
+def campaign_build(
+    *, actor: User, campaign: CallCampaign, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """The call list from the segment as it is now, the do-not-call rules applied before a
     number reaches an agent: not an active customer, opted out of calls, no phone number,
     contacted within the cool-off. A draft's list is built anew each time (idempotent)."""
@@ -289,7 +298,9 @@ def campaign_build(*, actor: User, campaign: CallCampaign, now: dt.datetime | No
     return {"list_size": len(keep), "excluded": c.excluded}
 
 
-def share(rows: list[tuple[int, int | None, str]], agents: list[tuple[int, int]]) -> dict:
+def share(
+    rows: Sequence[tuple[int, int | None, str]], agents: list[tuple[int, int]]
+) -> dict[int, list[int]]:
     """Which agent calls which entry: (entry id, customer's agent, level) rows over (agent id,
     skill level) agents. Every agent gets the same number give or take one; a customer whose
     own agent is on the campaign stays with them, members and VIPs go to the most skilled
@@ -382,7 +393,7 @@ def campaign_set_status(*, actor: User, campaign: CallCampaign, status: str) -> 
     _manage(actor)
     if status not in TRANSITIONS:
         raise ValidationFailed(choice_error("status", status, list(TRANSITIONS)))
-    c = _locked(campaign, *TRANSITIONS[status])
+    c = _locked(campaign, *TRANSITIONS[ch.CampaignStatus(status)])
     if status == ch.CampaignStatus.ACTIVE and c.distributed_at is None:
         raise invalid("status", "not_distributed", "请先生成并分配名单",
                       "Build and distribute the list first")  # fmt: skip
@@ -438,7 +449,9 @@ def _locked_call(actor: User, call: CampaignCall) -> CampaignCall:
     return call
 
 
-def _when(data: dict, field: str, errors: list[FieldError], now: dt.datetime):
+def _when(
+    data: dict[str, Any], field: str, errors: list[FieldError], now: dt.datetime
+) -> dt.datetime | None:
     if not data.get(field):
         errors.append(FieldError(field, "required", "请填写时间", f"{field} is required"))
         return None
@@ -454,7 +467,7 @@ def _when(data: dict, field: str, errors: list[FieldError], now: dt.datetime):
 
 @transaction.atomic
 def call_record(
-    *, actor: User, call: CampaignCall, data: dict, now: dt.datetime | None = None
+    *, actor: User, call: CampaignCall, data: dict[str, Any], now: dt.datetime | None = None
 ) -> tuple[CampaignCall, list[FieldError]]:
     """One call and what came of it (R-9.3). No answer and busy are tried again after the
     campaign's hours, inside its calling hours and outside the rest time, until the attempts
