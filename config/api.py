@@ -25,6 +25,7 @@ from kefu.interactions.api import cti_router, notices_router, tasks_router
 from kefu.interactions.api import router as interactions_router
 from kefu.knowledge.api import router as knowledge_router
 from kefu.knowledge.api import training_router
+from kefu.members.api import router as members_router
 from kefu.outbound.api import calls_router, campaigns_router, segments_router
 from kefu.quality.api import cti_transcripts_router
 from kefu.quality.api import router as quality_router
@@ -183,3 +184,4 @@ api.add_router("/monthly-reports", monthly_router)
 api.add_router("/segments", segments_router)
 api.add_router("/call-campaigns", campaigns_router)
 api.add_router("/campaign-calls", calls_router)
+api.add_router("/members", members_router)

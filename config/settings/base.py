@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kefu.knowledge",
     "kefu.quality",
     "kefu.reports",
+    "kefu.members",
     "kefu.outbound",
     "kefu.setup",
     "kefu.console",

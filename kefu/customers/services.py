@@ -597,3 +597,20 @@ def customer_opt_out(*, customer: Customer, actor: User, channel: str, reason: s
     audit_as(customer, actor, reason=reason[:100])
     customer.save(update_fields=[field, "updated_at"])
     return customer
+
+
+@transaction.atomic
+def customer_set_level(
+    *, customer: Customer, actor: User | None, level: str, card_expires_on: dt.date | None,
+    reason: str,
+) -> Customer:  # fmt: skip
+    """The level and card date a membership gives the customer (R-9.1): what follow-up
+    sampling (members always followed, R-5.2) and the card-renewal reminders read. Written
+    by the members app's services, which checked who may; audited with the reason."""
+    customer = _lock(customer)
+    if customer.level == level and customer.card_expires_on == card_expires_on:
+        return customer
+    customer.level, customer.card_expires_on = level, card_expires_on
+    audit_as(customer, actor, reason=reason[:100])
+    customer.save(update_fields=["level", "card_expires_on", "updated_at"])
+    return customer

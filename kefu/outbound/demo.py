@@ -25,7 +25,7 @@ def demo_outbound() -> int:
         "name": "会员续保季", "kind": "renewal", "segment_id": segment.pk, "script": "renewal",
         "starts_on": today - dt.timedelta(days=1), "ends_on": today + dt.timedelta(days=20),
         "hours": "09:00-12:00, 14:00-20:00", "agents": [u.username for u in callers],
-        "cool_off_days": 3, "conversion_events": ["repair_handed_back", "maintenance_done"],
+        "cool_off_days": 3, "conversion_events": ["delivery", "repair_handed_back"],
     })  # fmt: skip
     svc.campaign_build(actor=lead, campaign=campaign)
     svc.campaign_distribute(actor=lead, campaign=campaign)

@@ -16,6 +16,7 @@ from kefu.core.models import Preset
 from kefu.core.services import center_settings
 from kefu.customers.services import preset_apply_customer_data
 from kefu.followups.services import followup_rules_retire, preset_apply_followup_data
+from kefu.members.services import member_levels_seed
 from kefu.outbound.services import sales_scripts_seed
 from kefu.quality.inspections import form_seed
 from kefu.quality.phrases import phrases_seed
@@ -100,6 +101,7 @@ def preset_load(*, code: str, force: bool = False) -> Preset:
         scheduled_seed()  # the daily, weekly and monthly reports (recipients set in the admin)
         churn_rules_seed(code)  # when a customer counts as lost, and the win-back call
         sales_scripts_seed()  # telemarketing, renewal and invitation scripts
+        member_levels_seed(code)  # the club's levels, benefits and points
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

@@ -24,6 +24,8 @@ from kefu.customers import services as customer_svc
 from kefu.customers.presenters import customer_payload
 from kefu.followups import selectors as followup_sel
 from kefu.interactions import selectors as interaction_sel
+from kefu.members import selectors as member_sel
+from kefu.members import services as member_svc
 from kefu.tickets import selectors as ticket_sel
 
 
@@ -151,12 +153,36 @@ def _merge(request, customer) -> None:
     customer_svc.customer_merge(target=customer, source=source, actor=request.user)
 
 
+def _member(request, customer) -> None:
+    """R-9.1: join, renew, upgrade, use a benefit, adjust points — each its service."""
+    post, user = request.POST, request.user
+    step = post.get("member", "")
+    if step == "join":
+        data = {"level": post.get("level", ""), "club": post.get("club")}
+        member_svc.member_join(actor=user, customer=customer, data=data)
+    elif step == "renew":
+        member_svc.member_renew(actor=user, customer=customer)
+    elif step == "upgrade":
+        member_svc.member_upgrade(actor=user, customer=customer, level_code=post.get("level", ""))
+    elif step == "redeem":
+        member_svc.benefit_redeem(actor=user, customer=customer,
+                                  data={"benefit": post.get("benefit", ""),
+                                        "note": post.get("note", "")})  # fmt: skip
+    elif step == "points":
+        member_svc.points_adjust(actor=user, customer=customer,
+                                 data={"points": post.get("points", ""),
+                                       "reason": post.get("reason", "")})  # fmt: skip
+    else:
+        raise invalid("member", "unknown_step", "未知的会员操作", "Unknown membership step")
+
+
 ASSET_ACTIONS = {
     "add_asset": _add_asset,
     "open_file": _open_file,
     "receive": _receive_document,
     "profile": _profile,
     "merge": _merge,
+    "member": _member,
 }
 
 
@@ -221,6 +247,9 @@ def _customer_context(request, detail, extra: dict) -> dict:
         "may_merge": P.has_perm(user, P.MERGE_CUSTOMERS),
         "profile": customer_sel.profile_form(detail.customer),
         "today": timezone.localdate(),
+        "member": member_sel.member_summary(detail.customer),
+        "member_levels": member_sel.levels(),
+        "may_adjust_points": P.has_perm(user, P.EDIT_ANY_CUSTOMER),
         **extra,
     }
 

@@ -23,6 +23,7 @@ LAYERS = [
     "knowledge",
     "quality",
     "reports",
+    "members",
     "outbound",
 ]
 

@@ -37,6 +37,7 @@ CONFIGURATION = {
     "reports.scheduledreport",
     "reports.churnrule",
     "outbound.salesscript",
+    "members.memberlevel",
     "followups.followuprule",
     "followups.script",
     "care.messagetemplate",
