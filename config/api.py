@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from kefu.accounts.api import AUTH
+from kefu.activities.api import router as activities_router
 from kefu.care.api import router as care_router
 from kefu.complaints.api import router as complaints_router
 from kefu.core.errors import KefuError
@@ -185,3 +186,4 @@ api.add_router("/segments", segments_router)
 api.add_router("/call-campaigns", campaigns_router)
 api.add_router("/campaign-calls", calls_router)
 api.add_router("/members", members_router)
+api.add_router("/activities", activities_router)

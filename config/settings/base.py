@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.members",
     "kefu.outbound",
+    "kefu.activities",
     "kefu.setup",
     "kefu.console",
 ]

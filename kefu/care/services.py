@@ -269,11 +269,15 @@ def list_rules() -> list[CareRule]:
     )  # fmt: skip
 
 
-def list_send(*, actor: User, customer_ids: list[int], rule_code: str, key: str) -> dict:
+def list_send(
+    *, actor: User, customer_ids: list[int], rule_code: str, key: str,
+    context: dict[str, str] | None = None,
+) -> dict:  # fmt: skip
     """A campaign rule's message to each customer of a list (a churn list turned into care,
     R-8.2), sent by the message sender from now on; once per customer and `key` (the list
     and the month): a second click sends nothing twice. Opt-outs and missing addresses
-    are kept as skipped with the reason. Returns {"queued", "skipped", "already"}."""
+    are kept as skipped with the reason. `context` fills the template's other placeholders
+    (an activity's name, date and place). Returns {"queued", "skipped", "already"}."""
     require(actor, P.MANAGE_TASKS)
     rule = next((r for r in list_rules() if r.code == rule_code), None)
     if rule is None:
@@ -294,8 +298,8 @@ def list_send(*, actor: User, customer_ids: list[int], rule_code: str, key: str)
     for customer in people.iterator(chunk_size=1000):
         if keys[customer.pk] in already:
             continue
-        batch.add(key=keys[customer.pk], customer=customer, rule=rule, when=now, context={},
-                  mobile=customer.mobile or "")  # fmt: skip
+        batch.add(key=keys[customer.pk], customer=customer, rule=rule, when=now,
+                  context=context or {}, mobile=customer.mobile or "")  # fmt: skip
     made = batch.rows
     skipped = sum(1 for m in made if m.status == ch.Status.SKIPPED)
     batch.flush()

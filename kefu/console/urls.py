@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kefu.console.views import (
+    activities,
     approvals,
     calls,
     complaints,
@@ -25,6 +26,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", home.logout_view, name="logout"),
     path("customers/", customers.customers, name="customers"),
+    path("activities/", activities.activities, name="activities"),
+    path("activities/new/", activities.activity, name="activity-new"),
+    path("activities/<int:activity_id>/", activities.activity, name="activity"),
     path("outbound/", outbound.outbound, name="outbound"),
     path("outbound/segments/new/", outbound.segment, name="segment-new"),
     path("outbound/segments/<int:segment_id>/", outbound.segment, name="segment"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kefu.activities.services import activity_followup_seed
 from kefu.care.services import care_rules_retire, preset_apply_care_data
 from kefu.complaints.services import preset_apply_complaint_data
 from kefu.core.errors import Conflict, FieldError, ValidationFailed
@@ -102,6 +103,7 @@ def preset_load(*, code: str, force: bool = False) -> Preset:
         churn_rules_seed(code)  # when a customer counts as lost, and the win-back call
         sales_scripts_seed()  # telemarketing, renewal and invitation scripts
         member_levels_seed(code)  # the club's levels, benefits and points
+        activity_followup_seed()  # the satisfaction call after an activity
         setting = center_settings()
         setting.preset = preset
         setting.save(update_fields=["preset"])

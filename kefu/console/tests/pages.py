@@ -21,4 +21,8 @@ def outbound_pages() -> list[str]:
              for pk in CallCampaign.objects.values_list("pk", flat=True)[:1]]  # fmt: skip
     urls += [f"/outbound/calls/{pk}/" for pk in CampaignCall.objects.filter(status="pending")
              .values_list("pk", flat=True)[:1]]  # fmt: skip
+    from kefu.activities.models import Activity
+
+    urls += ["/activities/", "/activities/new/"]
+    urls += [f"/activities/{pk}/" for pk in Activity.objects.values_list("pk", flat=True)[:2]]
     return urls

@@ -55,7 +55,7 @@ def known_codes() -> set[str]:
 
     codes = set()
     for app in ("accounts", "customers", "interactions", "tickets", "complaints", "followups",
-                "care", "outbound"):  # fmt: skip
+                "care", "outbound", "members", "activities"):  # fmt: skip
         module = importlib.import_module(f"kefu.{app}.choices")
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, models.TextChoices):

@@ -25,6 +25,7 @@ LAYERS = [
     "reports",
     "members",
     "outbound",
+    "activities",
 ]
 
 

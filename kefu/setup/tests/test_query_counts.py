@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 SCREEN_POP = 6  # user; customer, phones with tags, assets, files, activity (one UNION ALL)
 SEARCH = 5  # user; one match tier, then the cards: customers, phones, vehicles
 WORKBENCH = 13  # session, user; follow-ups, callbacks, orders (+ urges), complaints with counts; …
-CUSTOMER_PAGE = 13  # session, user, inbox count, detail, profile questions, one per timeline source
+CUSTOMER_PAGE = 15  # session, user, inbox count, detail, profile questions, one per timeline
+# source, the membership and the club's levels
 
 
 @pytest.fixture
