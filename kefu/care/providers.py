@@ -1,28 +1,25 @@
 """SMS providers (R-6.4) behind one small interface. `logging` (the default) only writes the
-message to the log; `aliyun` and `tencent` call the providers' documented HTTP APIs with
-their request signatures (Aliyun RPC HMAC-SHA1, Tencent Cloud TC3-HMAC-SHA256), using
-the standard library only. The idempotency key goes with the request (Aliyun `OutId`,
-Tencent `SessionContext`) so a resend after a crash can be matched."""
+message to the log; `aliyun` and `tencent` go through the providers' own Python SDKs
+(`alibabacloud-dysmsapi20170525`, `tencentcloud-sdk-python-sms`), which sign the requests
+(Aliyun ACS3-HMAC-SHA256, Tencent Cloud TC3-HMAC-SHA256): no signature code of ours to get
+wrong twice. `endpoint` points them at a local fake in the tests. The idempotency key goes
+with the request (Aliyun `OutId`, Tencent `SessionContext`) so a resend after a crash can be
+matched. Campaigns go in batches: Aliyun `SendBatchSms` (100 numbers, each with its own
+variables), Tencent `SendSms` with up to 200 numbers sharing the same variables."""
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import string
-import urllib.error
 import urllib.parse
-import urllib.request
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 
 logger = logging.getLogger("kefu.sms")
+TIMEOUT_MS = 10_000
 
 
 @dataclass
@@ -33,11 +30,27 @@ class SmsResult:
     retry: bool = False  # a transient failure worth another attempt
 
 
+@dataclass
+class Outgoing:
+    """One message for `send_batch`."""
+
+    phone: str
+    text: str
+    template: str
+    params: dict[str, Any]
+    key: str
+
+
 class SmsProvider:
     name = "base"
 
     def send(self, *, phone: str, text: str, template: str, params: dict, key: str) -> SmsResult:
         raise NotImplementedError
+
+    def send_batch(self, items: list[Outgoing]) -> list[SmsResult]:
+        """Each message's outcome, in order; one call each unless the provider batches."""
+        return [self.send(phone=i.phone, text=i.text, template=i.template, params=i.params,
+                          key=i.key) for i in items]  # fmt: skip
 
 
 class LoggingSmsProvider(SmsProvider):
@@ -55,165 +68,168 @@ def template_variables(body: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(body) if name]
 
 
-def _http(request: urllib.request.Request, timeout: float = 10) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        try:
-            return exc.code, json.loads(exc.read() or b"{}")
-        except ValueError:
-            return exc.code, {}
+def _host(endpoint: str, default_scheme: str = "https") -> tuple[str, str]:
+    """("host[:port]", scheme) from "dysmsapi.aliyuncs.com" or "http://127.0.0.1:8123/"."""
+    if "://" not in endpoint:
+        return endpoint.strip("/"), default_scheme
+    parts = urllib.parse.urlsplit(endpoint)
+    return parts.netloc, parts.scheme or default_scheme
 
 
-def aliyun_percent(value: str) -> str:
-    return urllib.parse.quote(str(value), safe="~")
-
-
-def aliyun_signature(params: dict, secret: str, method: str = "GET") -> str:
-    """Aliyun RPC signature v1: HMAC-SHA1 over the sorted, percent-encoded query."""
-    query = "&".join(f"{aliyun_percent(k)}={aliyun_percent(params[k])}" for k in sorted(params))
-    to_sign = f"{method}&{aliyun_percent('/')}&{aliyun_percent(query)}"
-    digest = hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
+ALIYUN_RETRY = ("isv.BUSINESS_LIMIT_CONTROL", "Throttling", "ServiceUnavailable")
+ALIYUN_BATCH = 100
 
 
 class AliyunSmsProvider(SmsProvider):
-    """Aliyun 短信服务 SendSms (API version 2017-05-25)."""
+    """Aliyun 短信服务 (API 2017-05-25) through its SDK: SendSms, SendBatchSms."""
 
     name = "aliyun"
 
-    def __init__(self, *, access_key_id, access_key_secret, sign_name, endpoint):
-        self.key_id, self.secret, self.sign_name = access_key_id, access_key_secret, sign_name
-        self.endpoint = endpoint
+    def __init__(self, *, access_key_id, access_key_secret, sign_name,
+                 endpoint="dysmsapi.aliyuncs.com"):  # fmt: skip
+        from alibabacloud_dysmsapi20170525.client import Client
+        from alibabacloud_tea_openapi import models as api_models
+
+        host, scheme = _host(endpoint)
+        self.sign_name = sign_name
+        self.client = Client(api_models.Config(
+            access_key_id=access_key_id, access_key_secret=access_key_secret, endpoint=host,
+            protocol=scheme, connect_timeout=TIMEOUT_MS, read_timeout=TIMEOUT_MS))  # fmt: skip
+
+    def _runtime(self) -> Any:
+        from darabonba.runtime import RuntimeOptions
+
+        return RuntimeOptions(autoretry=False, connect_timeout=TIMEOUT_MS,
+                              read_timeout=TIMEOUT_MS)  # fmt: skip
+
+    def _call(self, fn) -> tuple[Any, SmsResult | None]:  # type: ignore[no-untyped-def]
+        try:
+            body = fn().body
+        except Exception as exc:  # the SDK raises its own errors and the network's
+            code = str(getattr(exc, "code", "") or type(exc).__name__)
+            status = int(getattr(exc, "status_code", 0) or getattr(exc, "statusCode", 0) or 0)
+            message = str(getattr(exc, "message", "") or exc)[:200]
+            transient = status >= 500 or code in ALIYUN_RETRY or not getattr(exc, "code", "")
+            return None, SmsResult(ok=False, error=f"aliyun {code}: {message}", retry=transient)
+        if body.code != "OK":
+            return None, SmsResult(ok=False, error=f"aliyun {body.code}: {body.message}",
+                                   retry=body.code in ALIYUN_RETRY)  # fmt: skip
+        return body, None
 
     def send(self, *, phone, text, template, params, key) -> SmsResult:
-        query = {
-            "AccessKeyId": self.key_id,
-            "Action": "SendSms",
-            "Format": "JSON",
-            "RegionId": "cn-hangzhou",
-            "SignatureMethod": "HMAC-SHA1",
-            "SignatureNonce": uuid.uuid4().hex,
-            "SignatureVersion": "1.0",
-            "Timestamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "Version": "2017-05-25",
-            "PhoneNumbers": phone,
-            "SignName": self.sign_name,
-            "TemplateCode": template,
-            "TemplateParam": json.dumps(params, ensure_ascii=False),
-            "OutId": key,
-        }
-        query["Signature"] = aliyun_signature(query, self.secret)
-        url = f"{self.endpoint}?{urllib.parse.urlencode(query, quote_via=urllib.parse.quote)}"
-        try:
-            status, body = _http(urllib.request.Request(url, method="GET"))
-        except OSError as exc:
-            return SmsResult(ok=False, error=f"aliyun: {exc}", retry=True)
-        if status == 200 and body.get("Code") == "OK":
-            return SmsResult(ok=True, provider_id=body.get("BizId", ""))
-        code = body.get("Code", str(status))
-        return SmsResult(
-            ok=False,
-            error=f"aliyun {code}: {body.get('Message', '')}",
-            retry=status >= 500 or code in ("isv.BUSINESS_LIMIT_CONTROL", "Throttling"),
-        )
+        from alibabacloud_dysmsapi20170525 import models as sms
+
+        request = sms.SendSmsRequest(
+            phone_numbers=phone, sign_name=self.sign_name, template_code=template,
+            template_param=json.dumps(params, ensure_ascii=False), out_id=key)  # fmt: skip
+        body, failed = self._call(
+            lambda: self.client.send_sms_with_options(request, self._runtime()))  # fmt: skip
+        return failed or SmsResult(ok=True, provider_id=body.biz_id or "")
+
+    def send_batch(self, items: list[Outgoing]) -> list[SmsResult]:
+        """SendBatchSms: up to 100 numbers of one template, each with its variables; the
+        batch's id is each message's provider id."""
+        from alibabacloud_dysmsapi20170525 import models as sms
+
+        results: dict[int, SmsResult] = {}
+        by_template: dict[str, list[int]] = {}
+        for n, item in enumerate(items):
+            by_template.setdefault(item.template, []).append(n)
+        for template, indexes in by_template.items():
+            for start in range(0, len(indexes), ALIYUN_BATCH):
+                part = indexes[start : start + ALIYUN_BATCH]
+                if len(part) == 1:
+                    i = items[part[0]]
+                    results[part[0]] = self.send(phone=i.phone, text=i.text, template=i.template,
+                                                 params=i.params, key=i.key)  # fmt: skip
+                    continue
+                request = sms.SendBatchSmsRequest(
+                    phone_number_json=json.dumps([items[n].phone for n in part]),
+                    sign_name_json=json.dumps([self.sign_name] * len(part), ensure_ascii=False),
+                    template_code=template,
+                    template_param_json=json.dumps([items[n].params for n in part],
+                                                   ensure_ascii=False),
+                    out_id=items[part[0]].key)  # fmt: skip
+                send = self.client.send_batch_sms_with_options
+                body, failed = self._call(lambda r=request, f=send: f(r, self._runtime()))
+                for n in part:
+                    results[n] = failed or SmsResult(ok=True, provider_id=body.biz_id or "")
+        return [results[n] for n in range(len(items))]
 
 
-def tencent_authorization(
-    *, secret_id: str, secret_key: str, host: str, payload: str, timestamp: int
-) -> str:
-    """Tencent Cloud API 3.0 TC3-HMAC-SHA256 for a JSON POST to `host` (service sms)."""
-    day = dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%d")
-    canonical = "\n".join(
-        [
-            "POST",
-            "/",
-            "",
-            f"content-type:application/json; charset=utf-8\nhost:{host}\n",
-            "content-type;host",
-            hashlib.sha256(payload.encode()).hexdigest(),
-        ]
-    )
-    scope = f"{day}/sms/tc3_request"
-    to_sign = "\n".join(
-        [
-            "TC3-HMAC-SHA256",
-            str(timestamp),
-            scope,
-            hashlib.sha256(canonical.encode()).hexdigest(),
-        ]
-    )
-
-    def sign(key: bytes, msg: str) -> bytes:
-        return hmac.new(key, msg.encode(), hashlib.sha256).digest()
-
-    signing = sign(sign(sign(f"TC3{secret_key}".encode(), day), "sms"), "tc3_request")
-    signature = hmac.new(signing, to_sign.encode(), hashlib.sha256).hexdigest()
-    return (
-        f"TC3-HMAC-SHA256 Credential={secret_id}/{scope}, "
-        f"SignedHeaders=content-type;host, Signature={signature}"
-    )
+TENCENT_BATCH = 200
 
 
 class TencentSmsProvider(SmsProvider):
-    """Tencent Cloud 短信 SendSms (API version 2021-01-11)."""
+    """Tencent Cloud 短信 (API 2021-01-11) through its SDK: SendSms, one number or up to 200
+    sharing the same variables."""
 
     name = "tencent"
 
-    def __init__(self, *, secret_id, secret_key, sdk_app_id, sign_name, region, endpoint):
-        self.secret_id, self.secret_key = secret_id, secret_key
-        self.app_id, self.sign_name, self.region = sdk_app_id, sign_name, region
-        self.endpoint = endpoint
+    def __init__(self, *, secret_id, secret_key, sdk_app_id, sign_name, region,
+                 endpoint="sms.tencentcloudapi.com"):  # fmt: skip
+        from tencentcloud.common import credential
+        from tencentcloud.common.profile.client_profile import ClientProfile
+        from tencentcloud.common.profile.http_profile import HttpProfile
+        from tencentcloud.sms.v20210111 import sms_client
+
+        host, scheme = _host(endpoint)
+        http = HttpProfile(protocol=scheme, endpoint=host, reqTimeout=TIMEOUT_MS // 1000)
+        self.client = sms_client.SmsClient(credential.Credential(secret_id, secret_key), region,
+                                           ClientProfile(httpProfile=http))  # fmt: skip
+        self.app_id, self.sign_name = sdk_app_id, sign_name
+
+    def _send(
+        self, phones: list[str], template: str, params: dict, key: str
+    ) -> dict[str, SmsResult]:
+        from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+            TencentCloudSDKException,
+        )
+        from tencentcloud.sms.v20210111 import models
+
+        request = models.SendSmsRequest()
+        request.PhoneNumberSet = [f"+86{p}" for p in phones]
+        request.SmsSdkAppId, request.SignName = self.app_id, self.sign_name
+        request.TemplateId = template
+        request.TemplateParamSet = [str(v) for v in params.values()]
+        request.SessionContext = key
+        try:
+            response = self.client.SendSms(request)
+        except TencentCloudSDKException as exc:
+            code = str(exc.get_code() or "")
+            failed = SmsResult(ok=False, error=f"tencent {code}: {exc.get_message()}"[:300],
+                               retry="LimitExceeded" in code or code.startswith("InternalError")
+                               or code in ("ClientNetworkError", "ServerNetworkError"))  # fmt: skip
+            return {p: failed for p in phones}
+        out = {}
+        for status in response.SendStatusSet or []:
+            phone = str(status.PhoneNumber or "").removeprefix("+86")
+            refused = f"tencent {status.Code}: {status.Message}"
+            sent = SmsResult(ok=True, provider_id=status.SerialNo or "")
+            out[phone] = sent if status.Code == "Ok" else SmsResult(ok=False, error=refused)
+        missing = SmsResult(ok=False, error="tencent: no status for this number", retry=True)
+        return {p: out.get(p, missing) for p in phones}
 
     def send(self, *, phone, text, template, params, key) -> SmsResult:
-        host = urllib.parse.urlsplit(self.endpoint).netloc
-        payload = json.dumps(
-            {
-                "PhoneNumberSet": [f"+86{phone}"],
-                "SmsSdkAppId": self.app_id,
-                "SignName": self.sign_name,
-                "TemplateId": template,
-                "TemplateParamSet": [str(v) for v in params.values()],
-                "SessionContext": key,
-            },
-            ensure_ascii=False,
-        )
-        timestamp = int(dt.datetime.now(dt.UTC).timestamp())
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "Host": host,
-            "X-TC-Action": "SendSms",
-            "X-TC-Version": "2021-01-11",
-            "X-TC-Region": self.region,
-            "X-TC-Timestamp": str(timestamp),
-            "Authorization": tencent_authorization(
-                secret_id=self.secret_id,
-                secret_key=self.secret_key,
-                host=host,
-                payload=payload,
-                timestamp=timestamp,
-            ),
-        }
-        request = urllib.request.Request(
-            self.endpoint, data=payload.encode(), headers=headers, method="POST"
-        )
-        try:
-            status, body = _http(request)
-        except OSError as exc:
-            return SmsResult(ok=False, error=f"tencent: {exc}", retry=True)
-        response = body.get("Response", {})
-        if "Error" in response:
-            err = response["Error"]
-            return SmsResult(
-                ok=False,
-                error=f"tencent {err.get('Code')}: {err.get('Message')}",
-                retry=status >= 500 or "LimitExceeded" in str(err.get("Code")),
-            )
-        sent = (response.get("SendStatusSet") or [{}])[0]
-        if sent.get("Code") == "Ok":
-            return SmsResult(ok=True, provider_id=sent.get("SerialNo", ""))
-        return SmsResult(ok=False, error=f"tencent {sent.get('Code')}: {sent.get('Message')}")
+        return self._send([phone], template, params, key)[phone]
+
+    def send_batch(self, items: list[Outgoing]) -> list[SmsResult]:
+        """Messages of one template and the same variables (a greeting to many) go up to 200
+        numbers a request; personal ones one request each."""
+        groups: dict[tuple[str, str], list[int]] = {}
+        for n, item in enumerate(items):
+            shared = json.dumps(item.params, ensure_ascii=False, sort_keys=True)
+            groups.setdefault((item.template, shared), []).append(n)
+        results: dict[int, SmsResult] = {}
+        for (template, _shared), indexes in groups.items():
+            for start in range(0, len(indexes), TENCENT_BATCH):
+                part = indexes[start : start + TENCENT_BATCH]
+                first = items[part[0]]
+                said = self._send([items[n].phone for n in part], template, first.params,
+                                  first.key)  # fmt: skip
+                for n in part:
+                    results[n] = said[items[n].phone]
+        return [results[n] for n in range(len(items))]
 
 
 def sms_provider() -> SmsProvider:

@@ -20,7 +20,7 @@ from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.care import choices as ch
 from kefu.care.models import Campaign, CareRule, Message, MessageTemplate
-from kefu.care.providers import sms_provider, template_variables
+from kefu.care.providers import Outgoing, sms_provider, template_variables
 from kefu.core.errors import FieldError
 from kefu.core.services import center_settings
 from kefu.core.tables import csv_bytes
@@ -465,23 +465,15 @@ def messages_send(now: dt.datetime | None = None, limit: int = 500) -> dict:
         return {"sent": 0, "quiet": True}
     counts = {"sent": 0, "quiet": False}
     provider = sms_provider()
-    for message in Message.objects.filter(id__in=_claim(now, limit)).select_related(
-        "customer", "template"
-    ):
+    claimed = list(Message.objects.filter(id__in=_claim(now, limit)).select_related(
+        "customer", "template"))  # fmt: skip
+    texts = []
+    for message in claimed:
         message.attempts += 1
-        customer = message.customer
-        if message.channel == ch.Channel.SMS and customer.sms_opt_out:
+        if message.channel == ch.Channel.SMS and message.customer.sms_opt_out:
             message.status, message.skip_reason = ch.Status.SKIPPED, "opt_out"
         elif message.channel == ch.Channel.SMS:
-            result = provider.send(
-                phone=message.to,
-                text=message.body,
-                template=message.template.provider_template if message.template else "",
-                params=message.params,
-                key=message.key,
-            )
-            message.provider = provider.name
-            _outcome(message, result.ok, result.provider_id, result.error, result.retry, now)
+            texts.append(message)
         else:
             try:
                 sent = EmailMessage(message.subject, message.body, to=[message.to]).send()
@@ -489,6 +481,15 @@ def messages_send(now: dt.datetime | None = None, limit: int = 500) -> dict:
             except OSError as exc:  # SMTP down or refusing: try again later
                 _outcome(message, False, "", f"smtp: {exc}", True, now)
             message.provider = "smtp"
+    # SMS in batches where the provider has them (a campaign: one request per 100–200)
+    results = provider.send_batch([
+        Outgoing(phone=m.to, text=m.body, key=m.key, params=m.params,
+                 template=m.template.provider_template if m.template else "")
+        for m in texts])  # fmt: skip
+    for message, result in zip(texts, results, strict=True):
+        message.provider = provider.name
+        _outcome(message, result.ok, result.provider_id, result.error, result.retry, now)
+    for message in claimed:
         message.save()
         outcome = "retry" if message.status == ch.Status.QUEUED else message.status
         counts[outcome] = counts.get(outcome, 0) + 1

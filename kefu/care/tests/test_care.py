@@ -202,9 +202,9 @@ def test_r_6_4_sending_respects_rest_time_opt_outs_and_never_sends_twice(agent, 
 
 def test_r_6_4_a_failing_provider_is_retried_then_marked_failed(agent, auto, monkeypatch):
     from kefu.care import services
-    from kefu.care.providers import SmsResult
+    from kefu.care.providers import SmsProvider, SmsResult
 
-    class Down:
+    class Down(SmsProvider):
         name = "down"
 
         def send(self, **kwargs):
