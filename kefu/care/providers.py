@@ -102,7 +102,7 @@ class AliyunSmsProvider(SmsProvider):
         return RuntimeOptions(autoretry=False, connect_timeout=TIMEOUT_MS,
                               read_timeout=TIMEOUT_MS)  # fmt: skip
 
-    def _call(self, fn) -> tuple[Any, SmsResult | None]:  # type: ignore[no-untyped-def]
+    def _call(self, fn) -> tuple[Any, SmsResult | None]:
         try:
             body = fn().body
         except Exception as exc:  # the SDK raises its own errors and the network's
