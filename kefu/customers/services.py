@@ -580,37 +580,3 @@ def preset_apply_customer_data(*, config: dict) -> None:
         setting = center_settings()
         setting.first_contact_hours = config["first_contact_hours"]
         setting.save(update_fields=["first_contact_hours"])
-
-
-@transaction.atomic
-def customer_opt_out(*, customer: Customer, actor: User, channel: str, reason: str) -> Customer:
-    """The customer asked not to be called (`phone`) or sent SMS (`sms`) again: the opt-out
-    registry is the customer's flags, each change in their history with who and why
-    (R-6.4, R-9.3). Any signed-in agent may record it for any customer: a refusal heard on
-    a call must never wait for the customer's own agent."""
-    require(actor, P.LOG_INTERACTIONS)
-    customer = _lock(customer)
-    field = {"phone": "phone_opt_out", "sms": "sms_opt_out"}[channel]
-    if getattr(customer, field):
-        return customer
-    setattr(customer, field, True)
-    audit_as(customer, actor, reason=reason[:100])
-    customer.save(update_fields=[field, "updated_at"])
-    return customer
-
-
-@transaction.atomic
-def customer_set_level(
-    *, customer: Customer, actor: User | None, level: str, card_expires_on: dt.date | None,
-    reason: str,
-) -> Customer:  # fmt: skip
-    """The level and card date a membership gives the customer (R-9.1): what follow-up
-    sampling (members always followed, R-5.2) and the card-renewal reminders read. Written
-    by the members app's services, which checked who may; audited with the reason."""
-    customer = _lock(customer)
-    if customer.level == level and customer.card_expires_on == card_expires_on:
-        return customer
-    customer.level, customer.card_expires_on = level, card_expires_on
-    audit_as(customer, actor, reason=reason[:100])
-    customer.save(update_fields=["level", "card_expires_on", "updated_at"])
-    return customer

@@ -23,8 +23,8 @@ from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationF
 from kefu.core.inputs import text_value
 from kefu.core.services import counter_reserve
 from kefu.customers.choices import Level
+from kefu.customers.flags import customer_set_level
 from kefu.customers.models import Customer
-from kefu.customers.services import customer_set_level
 from kefu.followups.events import event_record
 from kefu.members import choices as ch
 from kefu.members.models import BenefitUse, MemberLevel, Membership, PointsEntry

@@ -25,9 +25,9 @@ from kefu.core.inputs import choice_error, date_value, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.choices import Level
 from kefu.customers.choices import Status as CustomerStatus
+from kefu.customers.flags import customer_opt_out
 from kefu.customers.models import Customer, CustomerPhone
 from kefu.customers.reveal import customer_reveal
-from kefu.customers.services import customer_opt_out
 from kefu.followups import rules as R
 from kefu.interactions.models import Interaction
 from kefu.interactions.services import interaction_log
