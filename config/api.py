@@ -16,6 +16,7 @@ from ninja.responses import NinjaJSONEncoder
 from kefu.accounts.api import AUTH
 from kefu.activities.api import router as activities_router
 from kefu.care.api import router as care_router
+from kefu.care.api import sms_router
 from kefu.complaints.api import router as complaints_router
 from kefu.core.errors import KefuError
 from kefu.customers.api import imports_router
@@ -175,6 +176,7 @@ api.add_router("/complaints", complaints_router)
 api.add_router("/followups", followups_router)
 api.add_router("/events", events_router)
 api.add_router("/care", care_router)
+api.add_router("/sms", sms_router)
 api.add_router("/quality", quality_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("/training", training_router)

@@ -224,6 +224,9 @@ KEFU: dict[str, Any] = {
     "ESCALATION_EMAIL": bool(os.environ.get("KEFU_EMAIL_HOST")),
     "ESCALATION_SMS_TEMPLATE": os.environ.get("KEFU_ESCALATION_SMS_TEMPLATE", ""),
     "SMS_SIGN_NAME": os.environ.get("KEFU_SMS_SIGN_NAME", ""),
+    # The secret in the SMS reply callback addresses given to the providers
+    # (/api/v1/sms/replies/aliyun/<token>, …/tencent/<token>; ); empty: callbacks off.
+    "SMS_REPLY_TOKEN": os.environ.get("KEFU_SMS_REPLY_TOKEN", ""),
     "SMS_ALIYUN": {
         "access_key_id": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_ID", ""),
         "access_key_secret": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_SECRET", ""),

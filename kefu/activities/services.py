@@ -105,9 +105,11 @@ def activity_save(
     if reply and not reply.isalnum():
         errors.append(FieldError("reply_code", "invalid", "报名码只能是字母或数字",
                                  "reply_code: letters or digits"))  # fmt: skip
-    if reply and reply.isdigit() and len(reply) == 1 and reply in "12345":
-        errors.append(FieldError("reply_code", "reserved", "1–5 留给满意度回复，请换一个报名码",
-                                 "1–5 are satisfaction replies: choose another code"))  # fmt: skip
+    if reply and (reply[0] in "12345" or reply.upper() in ("TD", "T", "N", "STOP")):
+        errors.append(FieldError("reply_code", "reserved",
+                                 "以1–5开头的码留给满意度回复，TD/T/N 留给退订，请换一个报名码",
+                                 "codes starting 1–5 are satisfaction replies and TD/T/N are "
+                                 "opt-outs: choose another code"))  # fmt: skip
     taken = Activity.objects.filter(reply_code__iexact=reply, status=ch.ActivityStatus.OPEN)
     if reply and taken.exclude(pk=a.pk if a else 0).exists():
         errors.append(FieldError("reply_code", "taken", f"报名码 {reply} 已被报名中的活动使用",
@@ -390,6 +392,31 @@ def reply_register(*, customer: Customer, code: str) -> Registration | None:
     if a is None:
         return None
     return registration_add(actor=None, activity=a, customer=customer, source=ch.Source.REPLY)
+
+
+def registration_by_phone(*, actor: User, activity: Activity, phone: str,
+                          guests: int = 0) -> Registration:  # fmt: skip
+    """Register the customer with this number (the console's sign-up by phone)."""
+    customer = customer_for_number(normalize_phone(phone, field="phone").number)
+    if customer is None:
+        raise invalid("phone", "not_found", "没有此号码的客户（请先建档）",
+                      "No customer with this number (add them first)")  # fmt: skip
+    return registration_add(actor=actor, activity=activity, customer=customer,
+                            source=ch.Source.CONSOLE, guests=guests)  # fmt: skip
+
+
+def reply_handle(customer: Customer, text: str) -> str | None:
+    """The care app's reply handler (registered in apps.py): a reply that is an open
+    activity's code registers the customer; says so for the reply log."""
+    code = text.strip()[:6]
+    if not code.isalnum():
+        return None
+    r = reply_register(customer=customer, code=code)
+    if r is None:
+        return None
+    if r.status == ch.RegistrationStatus.WAITING:
+        return f"活动{code}候补 waiting list of activity {code}"
+    return f"已报名活动{code} registered for activity {code}"
 
 
 ACTIVITY_SCRIPT = {

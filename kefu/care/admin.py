@@ -4,7 +4,15 @@ is inspected here, with addresses masked."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kefu.care.models import Campaign, CareRule, Message, MessageTemplate
+from kefu.care.models import (
+    Campaign,
+    CareRule,
+    InboundSms,
+    Message,
+    MessageTemplate,
+    SmsSurvey,
+    SurveyRule,
+)
 from kefu.core.admin import NoDeleteMixin, ReadOnlyMixin
 
 
@@ -43,3 +51,25 @@ class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("key", "target_date", "scheduled_for", "cursor", "done")
+
+
+@admin.register(SurveyRule)
+class SurveyRuleAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "followup_kind", "family", "wait_days", "template", "active")
+    list_filter = ("followup_kind", "active")
+
+
+@admin.register(SmsSurvey)
+class SmsSurveyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("sent_at", "followup", "rule", "status", "score", "replied_at")
+    list_filter = ("status", "rule")
+    exclude = ("phone",)  # R-0.5
+    show_full_result_count = False
+
+
+@admin.register(InboundSms)
+class InboundSmsAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("received_at", "provider", "outcome", "detail", "customer")
+    list_filter = ("outcome", "provider")
+    exclude = ("phone",)  # R-0.5
+    show_full_result_count = False

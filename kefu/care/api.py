@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from ninja import Query, Router, Schema
 
 from kefu.accounts import permissions as P
 from kefu.accounts.permissions import require
+from kefu.care import inbound, surveys
 from kefu.care import selectors as care_sel
 from kefu.care import services as svc
 from kefu.care.models import Message
@@ -107,3 +109,78 @@ def letters(request: HttpRequest, body: DayIn):
     response["Content-Disposition"] = f'attachment; filename="letters-{day}.csv"'
     response["X-Kefu-Count"] = str(count)
     return response
+
+
+# ---- SMS replies and surveys (R-9.4) ----------------------------------------------------
+
+sms_router = Router(tags=["sms 短信回复"])
+
+
+@sms_router.post(
+    "/replies/{provider}/{token}",
+    auth=None,
+    response={200: dict, **ERRORS},
+    summary="Provider reply callback 短信上行回调",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": ["array", "object"]}}},
+        }
+    },
+)
+def sms_replies(request: HttpRequest, provider: Literal["aliyun", "tencent"], token: str):
+    """Where Aliyun (短信上行 HTTP batch push: a JSON array of `phone_number`, `content`,
+    `send_time`, `sequence_id` …) and Tencent Cloud (短信回复回调: `mobile`, `text`, `time`
+    …) post customers' replies. The address carries the center's `KEFU_SMS_REPLY_TOKEN`
+    (403 otherwise; wrong guesses are limited per address like API tokens). At most 256 KB
+    and 1,000 replies a call; a bad reply refuses the call by its place (422), nothing
+    taken. Each reply is recorded once (a push repeated changes nothing) and acted on: a
+    survey score, an opt-out, an activity registration, or kept unmatched. Answers in the
+    provider's own form: Aliyun `{"code": 0, "msg": "接收成功"}`, Tencent `{"result": 0,
+    "errmsg": "OK"}`."""
+    inbound.token_check(token, request.META.get("REMOTE_ADDR", ""))
+    surveys.replies_receive(inbound.parse(provider, request.body))
+    return inbound.ANSWERS[provider][0]
+
+
+class ReplyOut(Schema):
+    id: int
+    provider: str
+    phone: str
+    text: str
+    received_at: dt.datetime
+    outcome: str
+    detail: str
+    customer_id: int | None
+    customer_number: str | None
+    followup_id: int | None
+    score: int | None
+
+
+@router.get("/replies", response={200: list[ReplyOut], **ERRORS}, summary="SMS replies 短信回复")
+def replies(
+    request: HttpRequest,
+    outcome: str = "",
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """Customers' SMS replies, newest first, with what each was taken as (`survey`,
+    `opt_out`, `handled`, `unmatched`); team leads and above; numbers masked (R-0.5)."""
+    return [
+        {
+            **{k: getattr(r, k) for k in ("id", "provider", "text", "received_at", "outcome",
+                                          "detail", "customer_id")},
+            "phone": mask_phone(r.phone),
+            "customer_number": r.customer.number if r.customer_id else None,
+            "followup_id": r.survey.followup_id if r.survey_id else None,
+            "score": r.survey.score if r.survey_id else None,
+        }
+        for r in care_sel.replies(user=request.user, outcome=outcome)[:limit]
+    ]  # fmt: skip
+
+
+@router.post("/surveys/run", response={200: dict, **ERRORS}, summary="Send surveys 发送短信调查")
+def surveys_run(request: HttpRequest):
+    """Expire unanswered surveys (their calls become due) and send the survey SMS the
+    active rules ask for, now (team leads; the scheduler does this every hour)."""
+    require(request.user, P.MANAGE_TASKS)
+    return surveys.surveys_job()

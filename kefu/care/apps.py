@@ -11,6 +11,8 @@ class CareConfig(AppConfig):
         for job in (
             Job("kefu.care.run_day", 3600, "kefu.care.services.care_run", daily=True),
             Job("kefu.care.send", 60, "kefu.care.services.messages_send"),
+            # SMS surveys (R-9.4): unanswered ones expire to a call, new ones are sent
+            Job("kefu.care.surveys", 3600, "kefu.care.surveys.surveys_job"),
         ):
             job_register(job)
         # A recorded lifecycle event also makes the care rules' notices (R-6.3).

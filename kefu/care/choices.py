@@ -41,3 +41,17 @@ class Status(models.TextChoices):
     SENT = "sent", "已发送 sent"
     FAILED = "failed", "发送失败 failed"
     SKIPPED = "skipped", "未发送 skipped"
+
+
+class SurveyStatus(models.TextChoices):
+    WAITING = "waiting", "等待回复 waiting for a reply"
+    ANSWERED = "answered", "已回复 answered"
+    EXPIRED = "expired", "未回复，转电话回访 no reply, phone follow-up"
+    CANCELLED = "cancelled", "已取消 cancelled"
+
+
+class ReplyOutcome(models.TextChoices):
+    SURVEY = "survey", "满意度评价 survey score"
+    OPT_OUT = "opt_out", "退订 opted out"
+    HANDLED = "handled", "已处理 handled (e.g. activity registration)"
+    UNMATCHED = "unmatched", "未匹配 not matched"

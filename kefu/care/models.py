@@ -4,10 +4,12 @@ outcome."""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kefu.care import choices as ch
+from kefu.followups.choices import Kind as FollowUpKind
 
 
 class MessageTemplate(models.Model):
@@ -139,3 +141,103 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SurveyRule(models.Model):
+    """Which follow-ups ask the customer by SMS first (R-9.4): pending follow-ups of `kind`
+    (and of the report `family`, when set — e.g. 3DC after a repair, `activity` after an
+    activity) get the survey SMS (`template`, "回复1–5评价本次服务"); a reply within
+    `wait_days` is the follow-up's result, no reply leaves it to the phone call."""
+
+    code = models.SlugField("代码 code", max_length=40, unique=True)
+    name = models.CharField("名称 name", max_length=64)
+    followup_kind = models.CharField(
+        "回访类型 follow-up kind", max_length=32, choices=FollowUpKind.choices
+    )
+    family = models.CharField("回访类别 family", max_length=16, blank=True)
+    template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
+    wait_days = models.PositiveSmallIntegerField(
+        "等待回复天数 days to wait for a reply",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "短信满意度调查规则 SMS survey rule"
+        verbose_name_plural = "短信满意度调查规则 SMS survey rules"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SmsSurvey(models.Model):
+    """One survey SMS for one follow-up (R-9.4): sent to `phone`, answered by a reply from
+    that number before `expires_at`, or expired (the phone follow-up goes on)."""
+
+    followup = models.OneToOneField(
+        "followups.FollowUp", on_delete=models.PROTECT, related_name="sms_survey"
+    )
+    rule = models.ForeignKey(SurveyRule, on_delete=models.PROTECT, related_name="surveys")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    message = models.OneToOneField(
+        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="survey"
+    )
+    phone = models.CharField("手机 mobile", max_length=20)
+    sent_at = models.DateTimeField("发送 sent at")
+    expires_at = models.DateTimeField("截止 replies until")
+    status = models.CharField(
+        max_length=10, choices=ch.SurveyStatus.choices, default=ch.SurveyStatus.WAITING
+    )
+    score = models.PositiveSmallIntegerField("评分 score", null=True, blank=True)
+    replied_at = models.DateTimeField("回复时间 replied at", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信满意度调查 SMS survey"
+        verbose_name_plural = "短信满意度调查 SMS surveys"
+        indexes = [
+            models.Index(fields=["phone", "status", "-sent_at"], name="survey_phone"),
+            models.Index(fields=["status", "expires_at"], name="survey_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.followup_id} {self.status}"
+
+
+class InboundSms(models.Model):
+    """Every SMS a customer sent back, from the providers' reply callbacks (R-9.4, R-6.4),
+    with what it was taken as: a survey score, an opt-out (TD/退订), a registration for an
+    activity, or nothing known (`unmatched`, left for a person to read). `key` is the
+    provider's own id of the reply, so a pushed-again batch is recorded once."""
+
+    key = models.CharField("幂等键 idempotency key", max_length=100, unique=True)
+    provider = models.CharField("服务商 provider", max_length=16)
+    phone = models.CharField("手机 mobile", max_length=20)
+    text = models.CharField("内容 text", max_length=500)
+    received_at = models.DateTimeField("回复时间 received at")
+    outcome = models.CharField(
+        "处理 outcome", max_length=10, choices=ch.ReplyOutcome.choices, default=""
+    )
+    detail = models.CharField("说明 detail", max_length=200, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    survey = models.ForeignKey(
+        SmsSurvey, on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "短信回复 SMS reply"
+        verbose_name_plural = "短信回复 SMS replies"
+        indexes = [
+            models.Index(fields=["-received_at"], name="inbound_time"),
+            models.Index(fields=["outcome", "-received_at"], name="inbound_outcome"),
+            models.Index(fields=["phone", "-received_at"], name="inbound_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.outcome}"

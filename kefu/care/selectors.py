@@ -11,7 +11,9 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.care import choices as ch
-from kefu.care.models import Message
+from kefu.care.models import InboundSms, Message, SmsSurvey
+from kefu.core.errors import ValidationFailed
+from kefu.core.inputs import choice_error
 
 
 def messages_due_count(day: dt.date) -> int:
@@ -50,4 +52,24 @@ def messages(
     if day:
         start = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
         qs = qs.filter(scheduled_for__gte=start, scheduled_for__lt=start + dt.timedelta(days=1))
+    return qs
+
+
+def survey_of(*, followup_id: int) -> SmsSurvey | None:
+    """The follow-up's SMS survey, if one was sent (R-9.4): the follow-up page says the call
+    waits for the reply, or what the customer replied."""
+    return SmsSurvey.objects.filter(followup_id=followup_id).first()
+
+
+def replies(*, user: User, outcome: str = "", phone: str = "") -> QuerySet:
+    """SMS replies, newest first (team leads and above: the numbers and words of customers,
+    masked where shown, R-0.5)."""
+    require(user, P.MANAGE_TASKS)
+    if outcome and outcome not in ch.ReplyOutcome.values:
+        raise ValidationFailed(choice_error("outcome", outcome, ch.ReplyOutcome.values))
+    qs = InboundSms.objects.select_related("customer", "survey").order_by("-received_at", "-id")
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if phone:
+        qs = qs.filter(phone=phone)
     return qs

@@ -19,7 +19,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.care import choices as ch
-from kefu.care.models import Campaign, CareRule, Message, MessageTemplate
+from kefu.care.models import Campaign, CareRule, Message, MessageTemplate, SurveyRule
 from kefu.care.providers import Outgoing, sms_provider, template_variables
 from kefu.core.errors import FieldError
 from kefu.core.services import center_settings
@@ -554,6 +554,20 @@ def preset_apply_care_data(*, config: dict, switching: bool = False) -> None:
         if not created and not rule.active:
             rule.active = True
             rule.save(update_fields=["active"])
+    _apply_survey_rules(care, switching)
+
+
+def _apply_survey_rules(care: dict, switching: bool) -> None:
+    """The preset's SMS survey rules (R-9.4), off until the center turns them on: a survey
+    instead of the first call is the center's choice."""
+    if SurveyRule.objects.exists() and not switching:
+        return
+    templates = {t["code"]: t for t in care.get("templates", [])}
+    for r in care.get("survey_rules", []):
+        r = dict(r)
+        code = r.pop("template")
+        template, _c = MessageTemplate.objects.get_or_create(code=code, defaults=templates[code])
+        SurveyRule.objects.get_or_create(code=r["code"], defaults={**r, "template": template})
 
 
 def care_rules_retire(*, codes: set[str], dry_run: bool = False) -> int:

@@ -56,13 +56,15 @@ class ApiInputGuard:
                 field, value = found
                 error = control_error(field or "body", value, multiline=True)
                 return _refused(error.as_dict() if error is not None else {"field": field})
-            if not isinstance(body, dict):
+            if not isinstance(body, dict) and not request.path.startswith(LIST_BODIES):
                 # every body of this API is an object; a list, null or a bare value must
-                # not pass as one whose fields all have defaults
+                # not pass as one whose fields all have defaults (the SMS providers'
+                # reply callbacks, in their own formats, read their arrays themselves)
                 return _refused(NOT_AN_OBJECT.as_dict())
         return self.get_response(request)
 
 
+LIST_BODIES = "/api/v1/sms/replies/"
 NOT_AN_OBJECT = FieldError(
     "body", "not_an_object", "请求内容应为 JSON 对象 {…}", "The body must be a JSON object {…}"
 )

@@ -49,6 +49,7 @@ class AttemptOutcome(models.TextChoices):
     WRONG_NUMBER = "wrong_number", "号码错误 wrong number"
     APPOINTMENT = "appointment", "约定时间 appointment"
     REACHED = "reached", "已接通 reached"
+    SMS_REPLY = "sms_reply", "短信回复 answered by SMS"
 
 
 class Kind(models.TextChoices):

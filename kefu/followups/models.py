@@ -236,7 +236,10 @@ class FollowUpAttempt(models.Model):
     followup = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="attempt_log")
     outcome = models.CharField(max_length=12, choices=ch.AttemptOutcome.choices)
     note = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the customer answered by SMS reply, nobody called
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -49,8 +49,8 @@ def payload(f: FollowUp, full: bool = False) -> dict:
             {
                 "at": a.at,
                 "outcome": a.outcome,
-                "by": a.by.username,
-                "by_name": str(a.by),
+                "by": a.by.username if a.by else None,
+                "by_name": str(a.by) if a.by else "顾客短信 customer by SMS",
                 "note": a.note,
             }
             for a in f.attempt_log.select_related("by")

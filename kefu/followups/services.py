@@ -308,7 +308,7 @@ def followup_attempt(*, actor: User, followup: FollowUp, data: dict) -> FollowUp
     followup = _locked_pending(actor, followup)
     errors: list[FieldError] = []
     outcome = str(data.get("outcome") or "")
-    allowed = [o for o in ch.AttemptOutcome.values if o != ch.AttemptOutcome.REACHED]
+    allowed = [o for o in ch.AttemptOutcome.values if o not in ("reached", "sms_reply")]
     if outcome not in allowed:
         errors.append(choice_error("outcome", outcome, allowed))
     note = text_value(data, "note", 2000, errors)

@@ -5,12 +5,16 @@ row, closing (no-shows, satisfaction calls) and the report."""
 import datetime as dt
 from decimal import Decimal
 
+import json
+
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kefu.activities import services as svc
+from kefu.activities.models import Registration
 from kefu.activities.selectors import activity_report, registrations
-from kefu.care.models import Message
+from kefu.care.models import InboundSms, Message
 from kefu.core.errors import Conflict, ValidationFailed
 from kefu.customers.tests.factories import make_customer
 from kefu.followups.models import FollowUp, LifecycleEvent
@@ -93,10 +97,26 @@ def test_the_invitation_carries_the_reply_code_and_a_reply_registers(lead, auto)
     assert svc.reply_register(customer=vip, code="9") is None
 
 
+def test_an_sms_reply_with_the_code_registers_through_the_providers_callback(lead, auto, settings):
+    settings.KEFU = {**settings.KEFU, "SMS_REPLY_TOKEN": "tok"}
+    guest = make_customer(lead, "孙来宾", phones=["13800000401"])
+    a = lecture(lead)
+    reply = {"mobile": "13800000401", "nationcode": "86", "text": " 8 ", "sign": "x",
+             "time": int(timezone.now().timestamp())}  # fmt: skip
+    r = Client().post("/api/v1/sms/replies/tencent/tok", json.dumps(reply),
+                      content_type="application/json")  # fmt: skip
+    assert r.json() == {"result": 0, "errmsg": "OK"}
+    (row,) = Registration.objects.filter(activity=a)
+    assert (row.customer, row.source, row.status) == (guest, "reply", "registered")
+    logged = InboundSms.objects.get()
+    assert (logged.outcome, logged.detail) == ("handled", "已报名活动8 registered for activity 8")
+
+
 def test_reply_codes_are_checked(lead, auto):
-    with pytest.raises(ValidationFailed) as exc:
-        lecture(lead, reply_code="3")  # 1–5 are satisfaction scores
-    assert exc.value.errors[0].code == "reserved"
+    for code in ("3", "5A", "TD"):  # satisfaction scores, opt-outs
+        with pytest.raises(ValidationFailed) as exc:
+            lecture(lead, reply_code=code)
+        assert exc.value.errors[0].code == "reserved"
     lecture(lead)
     with pytest.raises(ValidationFailed) as exc:
         lecture(lead, name="第二场")

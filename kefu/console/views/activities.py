@@ -18,8 +18,6 @@ from kefu.activities.transfer import rows_of
 from kefu.console.lang import bilingual, english
 from kefu.console.views.base import console, field_errors
 from kefu.core.errors import KefuError, invalid
-from kefu.customers.selectors import customer_for_number
-from kefu.customers.validation import normalize_phone
 from kefu.outbound import selectors as outbound_sel
 
 
@@ -33,18 +31,13 @@ def activities(request: HttpRequest) -> HttpResponse:
 
 
 def _register_by_phone(request: HttpRequest, a) -> str:  # type: ignore[no-untyped-def]
-    raw = request.POST.get("phone", "")
-    customer = customer_for_number(normalize_phone(raw, field="phone").number)
-    if customer is None:
-        raise invalid("phone", "not_found", "没有此号码的客户（请先建档）",
-                      "No customer with this number (add them first)")  # fmt: skip
     guests = request.POST.get("guests", "0")
-    r = svc.registration_add(actor=request.user, activity=a, customer=customer,
-                             source=ch.Source.CONSOLE,
-                             guests=int(guests) if guests.isdigit() else -1)  # fmt: skip
+    r = svc.registration_by_phone(actor=request.user, activity=a,
+                                  phone=request.POST.get("phone", ""),
+                                  guests=int(guests) if guests.isdigit() else -1)  # fmt: skip
     if r.status == ch.RegistrationStatus.WAITING:
-        return _("%(n)s 已进入候补名单") % {"n": customer.name}
-    return _("%(n)s 报名成功") % {"n": customer.name}
+        return _("%(n)s 已进入候补名单") % {"n": r.customer.name}
+    return _("%(n)s 报名成功") % {"n": r.customer.name}
 
 
 def _cancel(request: HttpRequest, a) -> str:  # type: ignore[no-untyped-def]

@@ -90,6 +90,8 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
         "contact": followup_sel.followup_contact(followup=f),
     }
     for a in data["attempt_log"]:
+        if a["by"] is None:  # answered by the customer's SMS reply
+            a["by_name"] = bilingual(a["by_name"])
         a["outcome_label"] = (
             bilingual(AttemptOutcome(a["outcome"]).label)
             if a["outcome"] in AttemptOutcome.values

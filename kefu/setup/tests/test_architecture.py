@@ -42,6 +42,7 @@ CONFIGURATION = {
     "followups.script",
     "care.messagetemplate",
     "care.carerule",
+    "care.surveyrule",
 }
 
 
