@@ -61,7 +61,7 @@ def survey_of(*, followup_id: int) -> SmsSurvey | None:
     return SmsSurvey.objects.filter(followup_id=followup_id).first()
 
 
-def replies(*, user: User, outcome: str = "", phone: str = "") -> QuerySet:
+def replies(*, user: User, outcome: str = "", phone: str = "") -> QuerySet[InboundSms]:
     """SMS replies, newest first (team leads and above: the numbers and words of customers,
     masked where shown, R-0.5)."""
     require(user, P.MANAGE_TASKS)

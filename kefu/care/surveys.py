@@ -22,10 +22,11 @@ from kefu.care import hooks
 from kefu.care.inbound import Reply
 from kefu.care.models import InboundSms, Message, SmsSurvey, SurveyRule
 from kefu.care.providers import template_variables
+from kefu.core.bulk import bulk_insert, bulk_set, bulk_set_with_history
 from kefu.core.services import center_settings
 from kefu.customers.choices import PhoneKind
 from kefu.customers.choices import Status as CustomerStatus
-from kefu.customers.flags import customer_opt_out
+from kefu.customers.flags import customers_opt_out_by_reply
 from kefu.customers.models import Customer, CustomerPhone
 from kefu.followups import choices as fch
 from kefu.followups import rules as R
@@ -104,27 +105,32 @@ def surveys_send(now: dt.datetime | None = None, limit: int = SEND_MAX) -> int:
         mobiles = _mobiles([f.customer_id for f in rows])
         expires = now + dt.timedelta(days=rule.wait_days)
         last_day = timezone.localdate(expires)
+        messages, made_for = [], []
+        for f in rows:
+            phone = mobiles.get(f.customer_id)
+            if not phone:
+                continue
+            c = f.customer
+            ctx = {"name": c.name, "surname": c.name[:1], "center": center,
+                   "title": {"male": "先生", "female": "女士"}.get(c.gender, "")}  # fmt: skip
+            body = rule.template.body
+            messages.append(Message(
+                key=f"survey:{f.pk}", customer=c, template=rule.template, to=phone,
+                channel=rule.template.channel, body=R.render(body, ctx), scheduled_for=now,
+                params={k: str(ctx.get(k, "")) for k in template_variables(body)},
+                status=ch.Status.QUEUED, created_at=now))  # fmt: skip
+            f.next_call_at, f.due_by = expires, max(f.due_by, last_day)
+            made_for.append(f)
         with transaction.atomic():
-            for f in rows:
-                phone = mobiles.get(f.customer_id)
-                if not phone:
-                    continue
-                c = f.customer
-                ctx = {"name": c.name, "surname": c.name[:1], "center": center,
-                       "title": {"male": "先生", "female": "女士"}.get(c.gender, "")}  # fmt: skip
-                body = rule.template.body
-                message = Message.objects.create(
-                    key=f"survey:{f.pk}", customer=c, template=rule.template,
-                    channel=rule.template.channel, to=phone, body=R.render(body, ctx),
-                    params={k: str(ctx.get(k, "")) for k in template_variables(body)},
-                    scheduled_for=now,
-                )  # fmt: skip
-                SmsSurvey.objects.create(followup=f, rule=rule, customer=c, message=message,
-                                         phone=phone, sent_at=now, expires_at=expires)  # fmt: skip
-                FollowUp.objects.filter(pk=f.pk).update(
-                    next_call_at=expires, due_by=max(f.due_by, last_day)
-                )
-                made += 1
+            bulk_insert(Message, messages)
+            bulk_insert(SmsSurvey, [
+                SmsSurvey(followup=f, rule=rule, customer_id=f.customer_id, message=m,
+                          phone=m.to, sent_at=now, expires_at=expires)
+                for f, m in zip(made_for, messages, strict=True)])  # fmt: skip
+            # the call waits for the reply; its window ends no sooner than the survey's
+            bulk_set_with_history(FollowUp, made_for, ["next_call_at", "due_by"], user=None,
+                                  reason="短信调查已发送 SMS survey sent")  # fmt: skip
+        made += len(made_for)
         if made >= limit:
             break
     return made
@@ -211,7 +217,8 @@ def _act(new: list[InboundSms], counts: dict[str, int]) -> None:
         for r in scored if (s := surveys.get(r.pk)) is not None
     ]  # fmt: skip
     results = followups_answer_by_sms(answers) if answers else {}
-    done_surveys = []
+    done_surveys: list[SmsSurvey] = []
+    opting: list[Customer] = []
     for r in new:
         customers = people.get(r.phone, [])
         r.customer = customers[0] if customers else None
@@ -220,15 +227,14 @@ def _act(new: list[InboundSms], counts: dict[str, int]) -> None:
             _take_score(r, s, results.get(s.followup_id, "closed"))
             done_surveys.append(s)
         elif _words(r.text) in OPT_OUT_WORDS and customers:
-            for c in customers:
-                customer_opt_out(customer=c, actor=None, channel="sms",
-                                 reason="短信回复退订 SMS reply TD")  # fmt: skip
+            opting.extend(customers)
             r.outcome, r.detail = ch.ReplyOutcome.OPT_OUT, "短信退订 SMS opt-out"
         else:
             _offer(r, customers)
         counts[r.outcome] += 1
-    SmsSurvey.objects.bulk_update(done_surveys, ["status", "score", "replied_at"], 1000)
-    InboundSms.objects.bulk_update(new, ["outcome", "detail", "customer", "survey"], 1000)
+    customers_opt_out_by_reply(customers=opting, reason="短信回复退订 SMS reply TD")
+    bulk_set(SmsSurvey, done_surveys, ["status", "score", "replied_at"])
+    bulk_set(InboundSms, new, ["outcome", "detail", "customer", "survey"])
 
 
 def _score(text: str) -> int:

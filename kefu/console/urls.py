@@ -50,6 +50,7 @@ urlpatterns = [
     path("complaints/", complaints.complaints, name="complaints"),
     path("complaints/<int:complaint_id>/", complaints.complaint, name="complaint"),
     path("followups/next/", followups.followup_next, name="followup-next"),
+    path("followups/replies/", followups.sms_replies, name="sms-replies"),
     path("followups/<int:followup_id>/", followups.followup, name="followup"),
     path("followups/<int:followup_id>/dial/", followups.followup_dial, name="followup-dial"),
     path("work-orders/", work_orders.work_orders, name="work-orders"),

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.core.audit import audit_as
+from kefu.core.bulk import bulk_set_with_history
 from kefu.customers.models import Customer
 from kefu.customers.services import _lock
 
@@ -35,6 +37,23 @@ def customer_opt_out(
     audit_as(customer, actor, reason=reason[:100])
     customer.save(update_fields=[field, "updated_at"])
     return customer
+
+
+@transaction.atomic
+def customers_opt_out_by_reply(*, customers: list[Customer], reason: str) -> int:
+    """Many customers' own SMS replies (TD/退订) at once (R-6.4): their SMS opt-out set in
+    one write, each change in their history with the reason. Returns how many changed."""
+    now = timezone.now()
+    changed = list(
+        Customer.objects.select_for_update().filter(
+            pk__in=[c.pk for c in customers], sms_opt_out=False
+        )
+    )
+    for c in changed:
+        c.sms_opt_out, c.updated_at = True, now
+    bulk_set_with_history(Customer, changed, ["sms_opt_out", "updated_at"], user=None,
+                          reason=reason[:100])  # fmt: skip
+    return len(changed)
 
 
 @transaction.atomic

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from kefu.accounts import permissions as P
 from kefu.core.audit import audit_as
+from kefu.core.bulk import bulk_insert, bulk_set_with_history
 from kefu.core.errors import KefuError
+from kefu.core.search import words_of
 from kefu.followups import choices as ch
 from kefu.followups import hooks
 from kefu.followups.models import FollowUp, FollowUpAttempt
@@ -113,14 +114,12 @@ def followups_answer_by_sms(answers: list[SmsAnswer]) -> dict[int, str]:
             outcome[f.pk] = _record_one(f, a, result)
             continue
         _fill(f, a, result, None)
+        f.search_words = words_of(f.note)  # the reply's words found like a call's notes
         quick.append(f)
         outcome[f.pk] = "recorded"
-    if quick:
-        bulk_update_with_history(
-            quick, FollowUp, FIELDS, batch_size=500, default_change_reason=REASON
-        )
-        FollowUpAttempt.objects.bulk_create(
-            [FollowUpAttempt(followup=f, outcome=ch.AttemptOutcome.SMS_REPLY, note=f.note)
-             for f in quick], batch_size=1000,
-        )  # fmt: skip
+    bulk_set_with_history(FollowUp, quick, [*FIELDS, "search_words"], user=None, reason=REASON)
+    now = timezone.now()
+    bulk_insert(FollowUpAttempt, [
+        FollowUpAttempt(followup=f, outcome=ch.AttemptOutcome.SMS_REPLY, note=f.note, at=now)
+        for f in quick])  # fmt: skip
     return outcome

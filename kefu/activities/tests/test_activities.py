@@ -3,9 +3,8 @@ phone or member card (points once), the invitation by SMS with its reply code, i
 row, closing (no-shows, satisfaction calls) and the report."""
 
 import datetime as dt
-from decimal import Decimal
-
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client

@@ -23,6 +23,6 @@ def outbound_pages() -> list[str]:
              .values_list("pk", flat=True)[:1]]  # fmt: skip
     from kefu.activities.models import Activity
 
-    urls += ["/activities/", "/activities/new/"]
+    urls += ["/activities/", "/activities/new/", "/followups/replies/"]
     urls += [f"/activities/{pk}/" for pk in Activity.objects.values_list("pk", flat=True)[:2]]
     return urls

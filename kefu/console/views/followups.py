@@ -11,9 +11,13 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kefu.care import selectors as care_sel
+from kefu.care.choices import ReplyOutcome
 from kefu.console.lang import bilingual, message
 from kefu.console.views.base import console, field_errors
 from kefu.core.errors import KefuError
+from kefu.core.paging import page_number, page_of
+from kefu.customers.validation import mask_phone
 from kefu.followups import selectors as followup_sel
 from kefu.followups import services as followup_svc
 from kefu.followups.choices import AttemptOutcome
@@ -88,6 +92,7 @@ def followup(request: HttpRequest, followup_id: int) -> HttpResponse:
         "rest": rest,
         "holiday": holiday,
         "contact": followup_sel.followup_contact(followup=f),
+        "survey": care_sel.survey_of(followup_id=f.pk),
     }
     for a in data["attempt_log"]:
         if a["by"] is None:  # answered by the customer's SMS reply (R-9.4)
@@ -130,3 +135,25 @@ def followup_dial(request: HttpRequest, followup_id: int) -> HttpResponse:
 
 class DialRedirect(HttpResponseRedirect):
     allowed_schemes = ["tel"]
+
+
+@console
+def sms_replies(request: HttpRequest) -> HttpResponse:
+    """短信回复 (R-9.4): what customers texted back and what each became — a survey score
+    (with its follow-up), an opt-out, an activity registration — and the unmatched ones a
+    lead reads and acts on. Team leads and above; numbers masked (R-0.5)."""
+    outcome = request.GET.get("outcome", "")
+    outcome = outcome if outcome in ReplyOutcome.values else ""
+    page = page_of(care_sel.replies(user=request.user, outcome=outcome),
+                   number=page_number(request.GET.get("page")))  # fmt: skip
+    rows = [{
+        "at": r.received_at, "phone": mask_phone(r.phone), "text": r.text,
+        "customer": r.customer, "outcome": bilingual(ReplyOutcome(r.outcome).label)
+        if r.outcome in ReplyOutcome.values else "—",
+        "detail": bilingual(r.detail) if r.detail else "",
+        "followup_id": r.survey.followup_id if r.survey_id else None,
+    } for r in page.rows]  # fmt: skip
+    tabs = [("", _("全部"))] + [(v, bilingual(label)) for v, label in ReplyOutcome.choices]
+    return render(request, "console/sms_replies.html", {
+        "rows": rows, "page": page, "tabs": tabs, "outcome": outcome,
+        "query": f"outcome={outcome}" if outcome else ""})  # fmt: skip

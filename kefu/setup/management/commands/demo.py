@@ -10,6 +10,7 @@ from django.utils import timezone
 from kefu.accounts.choices import Role
 from kefu.accounts.models import Department
 from kefu.activities.demo import demo_activities
+from kefu.care.demo import demo_surveys
 from kefu.care.services import care_run
 from kefu.complaints.demo import demo_complaints
 from kefu.core.services import center_settings
@@ -108,6 +109,7 @@ class Command(BaseCommand):
         self._handover()
         demo_outbound()  # a renewal call campaign to members and VIPs, calling (R-9.3)
         demo_activities()  # club members with points, a lecture open, a meeting done (R-9.2)
+        demo_surveys()  # a few follow-ups asked by SMS and the replies (R-9.4)
         care_run(timezone.localdate())
         analysis_job()  # every customer's standing and the groups (R-8.2)
         window_rebuild()  # the reports' daily figures of the last 35 days (R-8.1)
