@@ -49,8 +49,10 @@ def main() -> None:
     if setting.repair_department_id is None:
         setting.repair_department = dept
         setting.save(update_fields=["repair_department"])
-    template, _ = MessageTemplate.objects.get_or_create(code="survey", defaults={
-        "name": "短信满意度调查", "body": "【{center}】{name}您好，请回复1–5为本次服务评分。回复TD退订"})  # fmt: skip
+    body = "【{center}】{name}您好，请回复1–5为本次服务评分。回复TD退订"
+    template, _ = MessageTemplate.objects.get_or_create(
+        code="survey", defaults={"name": "短信满意度调查", "body": body}
+    )
     SurveyRule.objects.filter(active=True).update(active=False)
     rule, _ = SurveyRule.objects.update_or_create(code="bench-3dc", defaults={
         "name": "bench 3DC", "followup_kind": "rule", "family": "3DC", "template": template,

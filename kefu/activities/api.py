@@ -221,3 +221,11 @@ def activity_checkin(request: HttpRequest, activity_id: Id, payload: CheckinIn):
 def activity_close(request: HttpRequest, activity_id: Id):
     """No-shows marked, attendees' satisfaction calls made: `no_show`, `followups`."""
     return svc.activity_close(actor=request.user, activity=_activity(request, activity_id))
+
+
+@router.post("/{activity_id}/cancel", response={200: dict[str, int], **ERRORS},
+             summary="Call off 取消活动")  # fmt: skip
+def activity_cancel(request: HttpRequest, activity_id: Id):
+    """Places and waiting list cancelled, those people told by SMS: `cancelled`, `queued`,
+    `skipped` (opted out, no mobile), `already`."""
+    return svc.activity_cancel(actor=request.user, activity=_activity(request, activity_id))

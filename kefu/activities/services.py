@@ -19,8 +19,9 @@ from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.activities import choices as ch
 from kefu.activities.models import Activity, Registration
-from kefu.care.services import LIST_MAX, list_send
+from kefu.care.services import LIST_MAX, list_rules, list_send
 from kefu.core.audit import audit_as
+from kefu.core.bulk import bulk_set_with_history
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
 from kefu.core.inputs import choice_error, parse_when, text_value
 from kefu.customers.choices import Status as CustomerStatus
@@ -38,6 +39,7 @@ from kefu.outbound.models import CallCampaign, Segment
 
 IMPORT_ROWS = 2000
 INVITE_RULE = "activity-invite"
+CANCEL_RULE = "activity-cancel"
 FOLLOWUP_RULE = "activity-followup"
 
 
@@ -376,13 +378,28 @@ def activity_close(*, actor: User, activity: Activity) -> dict[str, int]:
 
 
 @transaction.atomic
-def activity_cancel(*, actor: User, activity: Activity) -> Activity:
+def activity_cancel(*, actor: User, activity: Activity) -> dict[str, int]:
+    """Called off: the places and the waiting list are cancelled (audited) and those people
+    are told by SMS (care rule `activity-cancel`, once each). Returns `cancelled` and the
+    message counts (`queued`, `skipped`, `already`)."""
     _manage(actor)
     a = _locked(activity, ch.ActivityStatus.DRAFT, ch.ActivityStatus.OPEN)
     a.status = ch.ActivityStatus.CANCELLED
     audit_as(a, actor)
     a.save(update_fields=["status"])
-    return a
+    held = (ch.RegistrationStatus.REGISTERED, ch.RegistrationStatus.WAITING)
+    rows = list(Registration.objects.select_for_update().filter(activity=a, status__in=held))
+    for r in rows:
+        r.status = ch.RegistrationStatus.CANCELLED
+    bulk_set_with_history(Registration, rows, ["status"], user=actor, reason="活动取消 called off")
+    told = {"queued": 0, "skipped": 0, "already": 0}
+    if rows and CANCEL_RULE in {r.code for r in list_rules()}:
+        local = timezone.localtime(a.starts_at)
+        told = list_send(actor=actor, customer_ids=[r.customer_id for r in rows],
+                         rule_code=CANCEL_RULE, key=f"activity{a.pk}-cancel",
+                         context={"activity": a.name, "date": f"{local:%m月%d日 %H:%M}",
+                                  "place": a.place})  # fmt: skip
+    return {"cancelled": len(rows), **told}
 
 
 def reply_register(*, customer: Customer, code: str) -> Registration | None:

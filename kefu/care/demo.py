@@ -9,15 +9,24 @@ import datetime as dt
 
 from django.utils import timezone
 
+from kefu.accounts.models import User
 from kefu.care import surveys
 from kefu.care.inbound import Reply
 from kefu.care.models import SmsSurvey, SurveyRule
 from kefu.customers.models import CustomerPhone
+from kefu.followups.events import event_record
 
 
 def demo_surveys() -> int:
     now = timezone.now()
-    rules = SurveyRule.objects.filter(active=False)
+    agent = User.objects.get(username="agent1")
+    mobiles = CustomerPhone.objects.filter(kind="mobile", customer__owner=agent)
+    for cid in mobiles.order_by("customer_id").values_list("customer_id", flat=True)[:4]:
+        # cars handed back after repair five days ago: their 3DC calls are due
+        event_record(actor=agent, data={"type": "repair_handed_back", "customer_id": cid,
+                                        "occurred_at": (now - dt.timedelta(days=5)).isoformat(),
+                                        "external_id": f"demo-repair-{cid}"})  # fmt: skip
+    rules = SurveyRule.objects.filter(active=False, followup_kind="rule", family="3DC")
     codes = list(rules.values_list("code", flat=True))
     rules.update(active=True)
     try:

@@ -246,6 +246,9 @@ def _take_score(r: InboundSms, s: SmsSurvey, result: str) -> None:
     score = _score(r.text)
     s.status, s.score, s.replied_at = ch.SurveyStatus.ANSWERED, score, r.received_at
     r.survey, r.outcome = s, ch.ReplyOutcome.SURVEY
+    if result == "recorded" and score <= 2:
+        r.detail = f"评分{score}，不满意，已转处理 score {score}: unsatisfied, passed on"
+        return
     r.detail = {
         "recorded": f"评分{score}，已记为回访结果 score {score} recorded",
         "call": f"评分{score}，转电话回访 score {score}, a call follows",

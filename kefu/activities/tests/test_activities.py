@@ -56,6 +56,23 @@ def test_the_waiting_list_moves_up_when_a_place_frees(lead, agent, auto):
         ("甲", "registered"), ("丙", "registered"), ("乙", "cancelled")]  # fmt: skip
 
 
+def test_calling_off_cancels_places_and_waiting_list_and_tells_them(lead, agent, auto):
+    a = lecture(lead, capacity=1)
+    held = [svc.registration_add(actor=agent, activity=a, customer=make_customer(lead, name),
+                                 source="console") for name in ("甲", "乙")]  # fmt: skip
+    assert [r.status for r in held] == ["registered", "waiting"]
+    out = svc.activity_cancel(actor=lead, activity=a)
+    assert (out["cancelled"], out["queued"]) == (2, 2)
+    assert set(Registration.objects.filter(activity=a).values_list("status", flat=True)) == {
+        "cancelled"}  # fmt: skip
+    told = Message.objects.filter(key__startswith=f"list:activity{a.pk}-cancel")
+    assert {m.customer.name for m in told} == {"甲", "乙"}
+    assert all("冬季用车讲座" in m.body and "取消" in m.body for m in told)
+    assert held[0].history.first().history_change_reason == "活动取消 called off"
+    with pytest.raises(Conflict):
+        svc.activity_cancel(actor=lead, activity=a)
+
+
 def test_check_in_by_phone_or_card_earns_points_once(lead, agent, auto):
     a = lecture(lead)
     member = make_customer(lead, "王会员", phones=["13911112222"])

@@ -87,8 +87,9 @@ STEPS = {
     "close": lambda r, a: _("活动已结束：未到场 %(n)s 人，回访 %(f)s 个") % (
         lambda out: {"n": out["no_show"], "f": out["followups"]})(
         svc.activity_close(actor=r.user, activity=a)),
-    "cancel_activity": lambda r, a: svc.activity_cancel(actor=r.user, activity=a)
-    and _("活动已取消"),
+    "cancel_activity": lambda r, a: _("活动已取消：%(n)s 人的报名已取消，短信通知 %(q)s 人") % (
+        lambda out: {"n": out["cancelled"], "q": out["queued"]})(
+        svc.activity_cancel(actor=r.user, activity=a)),
 }  # fmt: skip
 
 
