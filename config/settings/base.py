@@ -227,6 +227,9 @@ KEFU: dict[str, Any] = {
     # The secret in the SMS reply callback addresses given to the providers
     # (/api/v1/sms/replies/aliyun/<token>, …/tencent/<token>; ); empty: callbacks off.
     "SMS_REPLY_TOKEN": os.environ.get("KEFU_SMS_REPLY_TOKEN", ""),
+    # Tencent Cloud: pull the replies every minute (PullSmsReplyStatus) instead of, or
+    # besides, the push callback.
+    "SMS_REPLY_PULL": os.environ.get("KEFU_SMS_REPLY_PULL", "") == "1",
     "SMS_ALIYUN": {
         "access_key_id": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_ID", ""),
         "access_key_secret": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_SECRET", ""),

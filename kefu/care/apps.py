@@ -13,6 +13,8 @@ class CareConfig(AppConfig):
             Job("kefu.care.send", 60, "kefu.care.services.messages_send"),
             # SMS surveys (R-9.4): unanswered ones expire to a call, new ones are sent
             Job("kefu.care.surveys", 3600, "kefu.care.surveys.surveys_job"),
+            # replies pulled from Tencent when KEFU_SMS_REPLY_PULL=1 (pushed ones need none)
+            Job("kefu.care.replies_pull", 60, "kefu.care.surveys.replies_pull"),
         ):
             job_register(job)
         # A recorded lifecycle event also makes the care rules' notices (R-6.3).

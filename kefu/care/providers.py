@@ -9,6 +9,7 @@ variables), Tencent `SendSms` with up to 200 numbers sharing the same variables.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import string
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+
+from kefu.care.inbound import BEIJING, Reply
 
 logger = logging.getLogger("kefu.sms")
 TIMEOUT_MS = 10_000
@@ -51,6 +54,10 @@ class SmsProvider:
         """Each message's outcome, in order; one call each unless the provider batches."""
         return [self.send(phone=i.phone, text=i.text, template=i.template, params=i.params,
                           key=i.key) for i in items]  # fmt: skip
+
+    def pull_replies(self, limit: int = 100) -> list[Reply]:
+        """Customers' replies waiting at the provider (those that pull; Aliyun pushes)."""
+        return []
 
 
 class LoggingSmsProvider(SmsProvider):
@@ -212,6 +219,25 @@ class TencentSmsProvider(SmsProvider):
 
     def send(self, *, phone, text, template, params, key) -> SmsResult:
         return self._send([phone], template, params, key)[phone]
+
+    def pull_replies(self, limit: int = 100) -> list[Reply]:
+        """PullSmsReplyStatus (拉取回复状态, enabled in the console): the replies not pulled
+        before, at most `limit`; a failure raises (the job shows as failing on /health)."""
+        from tencentcloud.sms.v20210111 import models
+
+        request = models.PullSmsReplyStatusRequest()
+        request.Limit, request.SmsSdkAppId = limit, self.app_id
+        response = self.client.PullSmsReplyStatus(request)
+        out = []
+        for r in response.PullSmsReplyStatusSet or []:
+            raw = str(r.ReplyTime or "")
+            if raw.isdigit():
+                at = dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
+            else:  # "2026-11-24 10:20:00", Beijing time
+                at = dt.datetime.strptime(raw, "%Y-%m-%d %H:%M:%S").replace(tzinfo=BEIJING)
+            phone = str(r.PhoneNumber or r.SubscriberNumber or "")
+            out.append(Reply("tencent", "", phone, str(r.ReplyContent or ""), at))
+        return out
 
     def send_batch(self, items: list[Outgoing]) -> list[SmsResult]:
         """Messages of one template and the same variables (a greeting to many) go up to 200

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -21,7 +22,7 @@ from kefu.care import choices as ch
 from kefu.care import hooks
 from kefu.care.inbound import Reply
 from kefu.care.models import InboundSms, Message, SmsSurvey, SurveyRule
-from kefu.care.providers import template_variables
+from kefu.care.providers import sms_provider, template_variables
 from kefu.core.bulk import bulk_insert, bulk_set, bulk_set_with_history
 from kefu.core.services import center_settings
 from kefu.customers.choices import PhoneKind
@@ -240,6 +241,22 @@ def _act(new: list[InboundSms], counts: dict[str, int]) -> None:
 def _score(text: str) -> int:
     found = SCORE_RE.match(text)
     return int(found[1]) if found else 0
+
+
+def replies_pull() -> int:
+    """The scheduler's every-minute run where the provider is pulled instead of pushing
+    (Tencent PullSmsReplyStatus; `KEFU_SMS_REPLY_PULL=1`): up to 1,000 replies a run, each
+    recorded and acted on as a pushed one (the same reply pushed and pulled is one row)."""
+    if not settings.KEFU.get("SMS_REPLY_PULL"):
+        return 0
+    provider, taken = sms_provider(), 0
+    for _ in range(10):
+        batch = provider.pull_replies(100)
+        replies_receive(batch)
+        taken += len(batch)
+        if len(batch) < 100:
+            break
+    return taken
 
 
 def _take_score(r: InboundSms, s: SmsSurvey, result: str) -> None:

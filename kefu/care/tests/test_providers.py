@@ -13,9 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kefu.care.models import Message
+from kefu.care.models import InboundSms, Message
 from kefu.care.providers import AliyunSmsProvider, Outgoing, TencentSmsProvider
 from kefu.care.services import care_run, messages_send
+from kefu.care.surveys import replies_pull
 from kefu.customers.tests.factories import make_customer
 from kefu.setup.services import preset_load
 
@@ -82,6 +83,7 @@ class FakeSms(BaseHTTPRequestHandler):
 
     received: list = []
     fail_with: str = ""
+    replies: list = []  # what PullSmsReplyStatus hands out next
 
     def log_message(self, *args):
         pass
@@ -121,6 +123,13 @@ class FakeSms(BaseHTTPRequestHandler):
             return self._answer(200, {"Response": {"Error": refused, "RequestId": "r"}})
         body = json.loads(payload)
         FakeSms.received.append({"Action": headers.get("x-tc-action"), **body})
+        if headers.get("x-tc-action") == "PullSmsReplyStatus":
+            given, FakeSms.replies = (
+                FakeSms.replies[: body["Limit"]],
+                FakeSms.replies[body["Limit"] :],
+            )
+            return self._answer(200, {"Response": {"PullSmsReplyStatusSet": given,
+                                                   "RequestId": "r-2"}})  # fmt: skip
         statuses = [{"SerialNo": f"serial-{n}", "PhoneNumber": phone, "Code": "Ok",
                      "Message": "send success"}
                     for n, phone in enumerate(body["PhoneNumberSet"], start=9)]  # fmt: skip
@@ -129,7 +138,7 @@ class FakeSms(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_sms():
-    FakeSms.received, FakeSms.fail_with = [], ""
+    FakeSms.received, FakeSms.fail_with, FakeSms.replies = [], "", []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSms)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -259,3 +268,26 @@ def test_r_6_4_e_mail_goes_through_a_real_smtp_server(agent, smtp_server):
     assert smtp_server.messages[0].rcpt_tos == ["zhang@example.com"]
     content = smtp_server.messages[0].content.decode()
     assert "Subject:" in content
+
+
+@pytest.mark.django_db
+def test_r_9_4_tencent_replies_are_pulled_through_the_sdk(fake_sms, agent, settings):
+    settings.KEFU = {**settings.KEFU, "SMS_PROVIDER": "tencent", "SMS_SIGN_NAME": "客服中心",
+                     "SMS_REPLY_PULL": True,
+                     "SMS_TENCENT": {"secret_id": "AKID-test", "secret_key": SECRET,
+                                     "sdk_app_id": "1400000000", "region": "ap-guangzhou",
+                                     "endpoint": fake_sms}}  # fmt: skip
+    customer = make_customer(agent, phones=["13800000304"])
+    FakeSms.replies = [{"PhoneNumber": "+8613800000304", "SubscriberNumber": "8613800000304",
+                        "CountryCode": "86", "ReplyContent": "退订", "SignName": "客服中心",
+                        "ReplyTime": "2026-11-24 10:20:00", "ExtendCode": ""}]  # fmt: skip
+    FakeSms.replies += [{**FakeSms.replies[0], "PhoneNumber": f"+86139000{n:05d}",
+                         "ReplyContent": "好的"} for n in range(120)]  # fmt: skip
+    assert replies_pull() == 121  # two pulls of 100 and 21, each signed
+    assert [r["Action"] for r in FakeSms.received] == ["PullSmsReplyStatus"] * 2
+    assert FakeSms.received[0]["SmsSdkAppId"] == "1400000000"
+    customer.refresh_from_db()
+    assert customer.sms_opt_out is True
+    reply = InboundSms.objects.get(phone="13800000304")
+    assert reply.received_at == dt.datetime(2026, 11, 24, 10, 20, tzinfo=CST)
+    assert InboundSms.objects.filter(outcome="unmatched").count() == 120
