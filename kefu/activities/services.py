@@ -23,7 +23,7 @@ from kefu.care.services import LIST_MAX, list_rules, list_send
 from kefu.core.audit import audit_as
 from kefu.core.bulk import bulk_set_with_history
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
-from kefu.core.inputs import choice_error, parse_when, text_value
+from kefu.core.inputs import choice_error, int_or, int_value, parse_when, text_value
 from kefu.customers.choices import Status as CustomerStatus
 from kefu.customers.models import Customer
 from kefu.customers.selectors import customer_for_number
@@ -47,18 +47,6 @@ def _manage(actor: User) -> None:
     if not P.has_perm(actor, P.MANAGE_CAMPAIGNS):
         raise PermissionDenied("只有班长和客服经理可筹备活动",
                                "Activities are planned by team leads and CS managers")  # fmt: skip
-
-
-def _int(data: dict[str, Any], field: str, low: int, high: int, errors: list[FieldError],
-         default: int = 0) -> int:  # fmt: skip
-    try:
-        n = int(data.get(field, default) if data.get(field) not in ("", None) else default)
-    except (TypeError, ValueError):
-        n = low - 1
-    if not low <= n <= high:
-        errors.append(FieldError(field, "out_of_range", f"{field} 须在 {low}–{high} 之间",
-                                 f"{field} must be {low}–{high}"))  # fmt: skip
-    return n
 
 
 @transaction.atomic
@@ -90,7 +78,7 @@ def activity_save(
     if len(times) == 2 and times["ends_at"] < times["starts_at"]:
         errors.append(FieldError("ends_at", "before_start", "结束时间早于开始时间",
                                  "ends_at is before starts_at"))  # fmt: skip
-    capacity = _int(merged, "capacity", 1, 100_000, errors)
+    capacity = int_value(merged, "capacity", errors, low=1, high=100_000)
     try:
         cost = float(merged.get("cost") or 0)
         if not 0 <= cost <= 100_000_000:
@@ -100,7 +88,7 @@ def activity_save(
         cost = 0
     segment = None
     if merged.get("segment_id"):
-        segment = Segment.objects.filter(pk=_pk(merged["segment_id"]), active=True).first()
+        segment = Segment.objects.filter(pk=int_or(merged["segment_id"]), active=True).first()
         if segment is None:
             errors.append(FieldError("segment_id", "not_found", "没有该客户分群", "No segment"))
     reply = str(merged.get("reply_code") or "").strip()[:6]
@@ -123,7 +111,7 @@ def activity_save(
     events = merged.get("conversion_events") or []
     events = events if isinstance(events, list) else str(events).replace("、", ",").split(",")
     events = [str(e).strip()[:32] for e in events if str(e).strip()][:10]
-    conversion_days = _int(merged, "conversion_days", 1, 365, errors, 30)
+    conversion_days = int_value(merged, "conversion_days", errors, low=1, high=365, default=30)
     if errors:
         raise ValidationFailed(errors)
     a = a or Activity(created_by=actor)
@@ -138,13 +126,6 @@ def activity_save(
     audit_as(a, actor)
     a.save()
     return a
-
-
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _as_data(a: Activity) -> dict[str, Any]:
@@ -297,7 +278,7 @@ def registration_import(
             problems.append({"row": n, "message": f"第 {n} 行：没有此号码的客户",
                              "message_en": f"Row {n}: no customer with this number"})  # fmt: skip
             continue
-        guests = _pk(row[1]) if len(row) > 1 else 0
+        guests = int_or(row[1]) if len(row) > 1 else 0
         r = registration_add(actor=actor, activity=activity, customer=customer,
                              source=ch.Source.IMPORT, guests=min(max(guests, 0), 10))  # fmt: skip
         done["waiting" if r.status == ch.RegistrationStatus.WAITING else "registered"] += 1

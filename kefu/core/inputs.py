@@ -119,6 +119,37 @@ def text_value(data: dict, field: str, limit: int, errors: list[FieldError]) -> 
     return value
 
 
+def int_value(
+    data: dict, field: str, errors: list[FieldError], *, low: int, high: int,
+    default: int | None = None,
+) -> int:  # fmt: skip
+    """A whole number from `low` to `high`; missing: `default`, or required when there is
+    none. A wrong one is an error naming the field (returned as `low - 1`)."""
+    raw = data.get(field)
+    if raw in (None, ""):
+        if default is None:
+            errors.append(FieldError(field, "required", f"请填写 {field}", f"{field} is required"))
+            return low - 1
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = low - 1
+    if not low <= value <= high:
+        errors.append(FieldError(field, "out_of_range", f"{field} 须在 {low}–{high} 之间",
+                                 f"{field} must be {low}–{high}"))  # fmt: skip
+        return low - 1
+    return value
+
+
+def int_or(value: object, fallback: int = 0) -> int:
+    """`value` as a whole number (an id from a form or a sheet), else `fallback`."""
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return fallback
+
+
 def amount_value(data: dict, field: str, errors: list[FieldError], *, positive=False) -> Decimal:
     """A yuan amount with at most two decimals, not negative (or > 0 with `positive`)."""
     raw = data.get(field)

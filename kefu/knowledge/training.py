@@ -20,7 +20,7 @@ from kefu.accounts.choices import Role
 from kefu.accounts.models import User
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from kefu.core.inputs import date_value, parse_when, text_value
+from kefu.core.inputs import date_value, int_value, parse_when, text_value
 from kefu.interactions.choices import NoticeKind
 from kefu.interactions.notices import notice_send, notices_send
 from kefu.knowledge import choices as ch
@@ -49,21 +49,6 @@ def _required(value: str, field: str, zh: str, errors: list[FieldError]) -> None
         errors.append(FieldError(field, "required", f"请填写{zh}", f"{field} is required"))
 
 
-def _int(data: dict[str, Any], field: str, low: int, high: int, default: int,
-         errors: list[FieldError]) -> int:  # fmt: skip
-    raw = data.get(field, default)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = low - 1
-    if not low <= value <= high:
-        errors.append(FieldError(field, "out_of_range", f"{field} 须在 {low}–{high} 之间",
-                                 f"{field} is {low} to {high}"))  # fmt: skip
-    return value
-
-
 @transaction.atomic
 def course_create(*, actor: User, data: dict[str, Any]) -> Course:
     """A course: title, description, the study articles, whether passing certifies."""
@@ -72,8 +57,8 @@ def course_create(*, actor: User, data: dict[str, Any]) -> Course:
     title = text_value(data, "title", 100, errors)
     _required(title, "title", "课程名称", errors)
     description = text_value(data, "description", 1000, errors)
-    months = _int(data, "cert_months", 1, 60, 12, errors)
-    pass_percent = _int(data, "pass_percent", 1, 100, 80, errors)
+    months = int_value(data, "cert_months", errors, low=1, high=60, default=12)
+    pass_percent = int_value(data, "pass_percent", errors, low=1, high=100, default=80)
     ids = [int(x) for x in data.get("article_ids") or [] if str(x).isdigit()][:MAX_QUESTIONS]
     articles = list(Article.objects.filter(pk__in=ids, status=ch.ArticleStatus.PUBLISHED))
     if len(articles) != len(set(ids)):
@@ -277,7 +262,7 @@ def exam_grade(*, actor: User, attempt_id: int, points: dict[str, Any]) -> ExamA
     errors: list[FieldError] = []
     got = dict(attempt.points)
     for q in attempt.course.questions.filter(kind=ch.QuestionKind.OPEN):
-        got[str(q.pk)] = _int(points, str(q.pk), 0, q.points, -1, errors)
+        got[str(q.pk)] = int_value(points, str(q.pk), errors, low=0, high=q.points, default=-1)
         if got[str(q.pk)] < 0:
             errors.append(FieldError(str(q.pk), "required", f"第 {q.order + 1} 题未评分",
                                      f"question {q.order + 1} is not graded"))  # fmt: skip

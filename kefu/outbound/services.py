@@ -21,7 +21,7 @@ from kefu.core.audit import audit_as
 from kefu.core.bulk import bulk_insert
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
-from kefu.core.inputs import choice_error, date_value, parse_when, text_value
+from kefu.core.inputs import choice_error, date_value, int_or, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.choices import Level
 from kefu.customers.choices import Status as CustomerStatus
@@ -185,7 +185,7 @@ def campaign_save(
     kind = str(merged.get("kind") or "")
     if kind not in ch.CampaignKind.values:
         errors.append(choice_error("kind", kind, ch.CampaignKind.values))
-    segment = Segment.objects.filter(pk=_int(merged.get("segment_id")) or 0, active=True).first()
+    segment = Segment.objects.filter(pk=int_or(merged.get("segment_id")), active=True).first()
     if segment is None:
         errors.append(FieldError("segment_id", "not_found", "请选择客户分群", "segment not found"))
     elif c and c.segment_id != segment.pk and c.status != ch.CampaignStatus.DRAFT:
@@ -225,13 +225,6 @@ def campaign_save(
     c.save()
     c.agents.set(agents)
     return c
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _as_data(c: CallCampaign) -> dict[str, Any]:
