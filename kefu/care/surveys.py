@@ -73,6 +73,9 @@ def _pending_for(rule: SurveyRule, now: dt.datetime):
         due_on__lte=today, due_on__gte=today - dt.timedelta(days=FRESH_DAYS),
         customer__isnull=False, customer__status=CustomerStatus.ACTIVE,
         customer__sms_opt_out=False,
+    ).filter(
+        Exists(CustomerPhone.objects.filter(customer=OuterRef("customer_id"),
+                                            kind=PhoneKind.MOBILE))
     ).exclude(Exists(SmsSurvey.objects.filter(followup=OuterRef("pk")))).exclude(
         Exists(FollowUpAttempt.objects.filter(followup=OuterRef("pk")))
     )  # fmt: skip
@@ -148,8 +151,14 @@ def surveys_expire(now: dt.datetime | None = None) -> int:
 
 
 def surveys_job() -> dict:
-    """The scheduler's hourly run: expire, then send."""
-    return {"expired": surveys_expire(), "sent": surveys_send()}
+    """The scheduler's hourly run: expire, then send — not in the rest time, so that a
+    survey's days to reply start when it can go out (a lead's "send now" does not wait;
+    the sender still keeps the rest time)."""
+    now = timezone.now()
+    expired = surveys_expire(now)
+    if R.quiet_window(now, R.parse_windows(center_settings().quiet_hours)):
+        return {"expired": expired, "sent": 0, "quiet": True}
+    return {"expired": expired, "sent": surveys_send(now)}
 
 
 # ---- receiving ---------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def payload(order: WorkOrder, with_events: bool = False) -> dict:
                 "from": e.from_status,
                 "to": e.to_status,
                 "actor": e.actor.username if e.actor else None,
+                "actor_name": str(e.actor) if e.actor else None,
                 "note": e.note,
             }
             for e in order.events.all()

@@ -231,3 +231,11 @@ def test_r_9_4_a_finished_work_orders_survey_verifies_or_reopens_it(api, agent, 
         order.refresh_from_db()
         task.refresh_from_db()
         assert (order.status, task.status, task.done_by) == (status, "done", agent)
+
+
+def test_customers_without_a_mobile_never_block_the_queue(api, agent, auto):
+    landline = make_customer(agent, phones=["010-66668888"])
+    mobile = make_customer(agent, phones=["13800000313"])
+    tasks = [three_dc(api, landline), three_dc(api, mobile)]
+    assert surveys_send(on_day(tasks[0]), limit=1) == 1  # the landline's task is not taken
+    assert SmsSurvey.objects.get().customer == mobile

@@ -19,6 +19,7 @@ from kefu.core.paging import page_number, page_of
 from kefu.tickets import selectors as ticket_sel
 from kefu.tickets import services as ticket_svc
 from kefu.tickets import workflow as ticket_flow
+from kefu.tickets.choices import EventKind
 from kefu.tickets.choices import Status as TicketStatus
 from kefu.tickets.presenters import payload as order_payload
 
@@ -106,11 +107,16 @@ def work_order(request: HttpRequest, order_id: int) -> HttpResponse:
         }
         for to in ticket_flow.allowed(order.status)
     ]
+    data = order_payload(order, True)
+    for e in data["events"]:  # the timeline in words: labels and names, never codes
+        e["kind_label"] = bilingual(EventKind(e["kind"]).label) if e["kind"] else ""
+        e["from_label"] = bilingual(TicketStatus(e["from"]).label) if e["from"] else ""
+        e["to_label"] = bilingual(TicketStatus(e["to"]).label) if e["to"] else ""
     return render(
         request,
         "console/work_order.html",
         {
-            "o": order_payload(order, True),
+            "o": data,
             "order": order,
             "steps": steps,
             "people": account_sel.department_people(order.department_id),
