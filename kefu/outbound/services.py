@@ -21,7 +21,7 @@ from kefu.core.audit import audit_as
 from kefu.core.bulk import bulk_insert
 from kefu.core.calendar import WorkCalendar
 from kefu.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed, invalid
-from kefu.core.inputs import choice_error, date_value, int_or, parse_when, text_value
+from kefu.core.inputs import choice_error, date_value, int_or, int_value, parse_when, text_value
 from kefu.core.services import center_settings
 from kefu.customers.choices import Level
 from kefu.customers.choices import Status as CustomerStatus
@@ -134,20 +134,6 @@ def _hours(raw: Any, errors: list[FieldError]) -> list[list[str]]:
     return out[:6]
 
 
-def _number(
-    data: dict[str, Any], field: str, low: int, high: int, default: int, errors: list[Any]
-) -> int:
-    raw = data.get(field, default)
-    try:
-        n = int(raw)
-    except (TypeError, ValueError):
-        n = low - 1
-    if not low <= n <= high:
-        errors.append(FieldError(field, "out_of_range", f"{field} 须在 {low}–{high} 之间",
-                                 f"{field} must be {low}–{high}"))  # fmt: skip
-    return n
-
-
 def _agents(raw: Any, errors: list[FieldError]) -> list[User]:
     names = raw if isinstance(raw, list) else S._SPLIT.split(str(raw or ""))
     names = [str(n).strip()[:150] for n in names if str(n).strip()]
@@ -206,10 +192,12 @@ def campaign_save(
     hours = _hours(merged.get("hours"), errors)
     agents = _agents(merged.get("agents"), errors)
     numbers = {
-        "cool_off_days": _number(merged, "cool_off_days", 0, 365, 7, errors),
-        "max_attempts": _number(merged, "max_attempts", 1, 10, 3, errors),
-        "retry_hours": _number(merged, "retry_hours", 1, 168, 4, errors),
-        "conversion_days": _number(merged, "conversion_days", 1, 365, 30, errors),
+        "cool_off_days": int_value(merged, "cool_off_days", errors, low=0, high=365, default=7),
+        "max_attempts": int_value(merged, "max_attempts", errors, low=1, high=10, default=3),
+        "retry_hours": int_value(merged, "retry_hours", errors, low=1, high=168, default=4),
+        "conversion_days": int_value(
+            merged, "conversion_days", errors, low=1, high=365, default=30
+        ),
     }
     events = merged.get("conversion_events") or []
     events = events if isinstance(events, list) else S._SPLIT.split(str(events))
