@@ -4,6 +4,7 @@ kefu serve | demo | import customers FILE [--dry-run] | export customers FILE
 kefu token create USERNAME | preset load NAME | holidays import FILE
 kefu jobs run [NAME…] | tickets escalate | complaints escalate
 kefu schedule run --date YYYY-MM-DD [--until YYYY-MM-DD]
+kefu backup [--out DIR] | restore FILE  (database and files, one .tar)
 kefu worker | beat [celery options]    (Celery on REDIS_URL)
 kefu migrate | createsuperuser | ...   (any manage.py command)
 """
