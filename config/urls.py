@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.api import api
-from kefu.core.views import health
+from kefu.core.views import health, healthz, readyz
 
 admin.site.site_header = "Kefu 客服中心管理系统"
 admin.site.site_title = "Kefu"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("health", health, name="health"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # browsers ask for /favicon.ico whatever the page says: the console's icon, not a 404
     path("favicon.ico", RedirectView.as_view(url="/static/console/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
