@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from config.api import api
 from kefu.core.views import health, healthz, readyz
+from kefu.setup.metrics import metrics
 
 admin.site.site_header = "Kefu 客服中心管理系统"
 admin.site.site_title = "Kefu"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     # browsers ask for /favicon.ico whatever the page says: the console's icon, not a 404
     path("favicon.ico", RedirectView.as_view(url="/static/console/favicon.svg", permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",  # login lockout per username and per address (issue 10)
     "ninja",  # serves the API docs (Swagger UI) from local static files, not a CDN
+    "django_prometheus",  # request counts and latencies by view for /metrics (issue 15)
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kefu.console.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -55,7 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -230,6 +233,14 @@ KEFU: dict[str, Any] = {
     # Tencent Cloud: pull the replies every minute (PullSmsReplyStatus) instead of, or
     # besides, the push callback.
     "SMS_REPLY_PULL": os.environ.get("KEFU_SMS_REPLY_PULL", "") == "1",
+    # /metrics (Prometheus): answered to these addresses, or to `Authorization: Bearer
+    # <KEFU_METRICS_TOKEN>` from anywhere; nobody else.
+    "METRICS_ALLOW": [
+        a.strip()
+        for a in os.environ.get("KEFU_METRICS_ALLOW", "127.0.0.1,::1").split(",")
+        if a.strip()
+    ],
+    "METRICS_TOKEN": os.environ.get("KEFU_METRICS_TOKEN", ""),
     "SMS_ALIYUN": {
         "access_key_id": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_ID", ""),
         "access_key_secret": os.environ.get("KEFU_ALIYUN_ACCESS_KEY_SECRET", ""),

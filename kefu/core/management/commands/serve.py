@@ -47,6 +47,14 @@ class Command(BaseCommand):
         # Collect first: WhiteNoise indexes the static folder when the application loads.
         call_command("collectstatic", interactive=False, verbosity=0)
         os.environ["ASGI_THREADS"] = str(threads)
+        if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # every worker's request counts in one /metrics answer: a fresh folder per start
+            import shutil
+
+            folder = settings.VAR_DIR / "metrics"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
         for warning in coverage_warnings(timezone.localdate()):
             self.stderr.write(warning)
         if not no_scheduler:

@@ -1,0 +1,40 @@
+"""/metrics for Prometheus (issue 15): requests by view with their latencies, and the
+center's own figures (messages today by status and provider, follow-ups due and done, late
+jobs); answered to loopback or the metrics token, refused to anyone else."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kefu.customers.tests.factories import make_customer
+from kefu.followups.events import event_record
+from kefu.setup.services import preset_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_metrics_count_requests_and_the_centers_day(agent, settings):
+    preset_load(code="auto")
+    customer = make_customer(agent, phones=["13800000601"])
+    handed_back = timezone.now() - dt.timedelta(days=4)  # its 3DC call is due
+    event_record(actor=agent, data={"type": "repair_handed_back", "customer_id": customer.pk,
+                                    "occurred_at": handed_back.isoformat()})  # fmt: skip
+    Client().get("/healthz")
+    text = Client().get("/metrics").content.decode()
+    assert (
+        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="healthz"}'
+        in text
+    )
+    assert "kefu_followups_due_today 1.0" in text
+    assert "kefu_jobs_late" in text and "kefu_messages_today" in text
+
+
+def test_metrics_are_refused_to_other_addresses_without_the_token(settings):
+    assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 403
+    settings.KEFU = {**settings.KEFU, "METRICS_TOKEN": "m-secret"}
+    ok = Client(REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer m-secret").get("/metrics")
+    assert ok.status_code == 200 and ok["Content-Type"].startswith("text/plain")
+    wrong = Client(REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer guess").get("/metrics")
+    assert wrong.status_code == 403
