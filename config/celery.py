@@ -23,6 +23,17 @@ def _register_jobs() -> None:
 
 
 @app.on_after_finalize.connect
+def _request_ids(sender, **kwargs):
+    """A request's id travels with the tasks it sends (kefu.core.requestid)."""
+    from celery.signals import before_task_publish, task_prerun
+
+    from kefu.core.requestid import task_publish, task_started
+
+    before_task_publish.connect(task_publish, weak=False)
+    task_prerun.connect(task_started, weak=False)
+
+
+@app.on_after_finalize.connect
 def _beat_schedule(sender, **kwargs):
     _register_jobs()
     from kefu.core.scheduler import celery_beat_schedule

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "kefu.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kefu.console.middleware.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -190,11 +191,34 @@ def https_settings(enabled: bool) -> dict[str, Any]:
 
 globals().update(https_settings(os.environ.get("KEFU_HTTPS", "0") == "1"))
 
+# Every line names its request (kefu.core.requestid); JSON lines with KEFU_LOG_JSON=1 (on in
+# production) for the log collector: time, level, logger, message, request_id.
+LOG_JSON = os.environ.get("KEFU_LOG_JSON", "0") == "1"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"kefu": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "filters": {"request_id": {"()": "kefu.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,  # Chinese as it is, not \u escapes
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_JSON else "plain",
+        }
+    },
+    "loggers": {
+        "kefu": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # failed requests (500s) with their request id; nothing else logs them in production
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": True},
+    },
 }
 
 # Center-wide defaults an administrator may override in the admin (CenterSetting).

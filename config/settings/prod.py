@@ -28,6 +28,8 @@ ALLOWED_HOSTS = _required("KEFU_ALLOWED_HOSTS", "the host names served, comma-se
 _required("DATABASE_URL", "postgres://user:password@host:5432/kefu (PostgreSQL 15)")
 if not REDIS_URL:
     _required("REDIS_URL", "redis://host:6379/0 (Celery, the channel layer, the cache)")
+if os.environ.get("KEFU_LOG_JSON", "1") == "1":  # JSON lines unless asked otherwise
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
