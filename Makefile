@@ -8,7 +8,7 @@ PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:543
 PYTEST_WORKERS ?= 2
 REDIS_CHECK_URL ?= $(if $(REDIS_URL),$(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test venv services ci-services browser axe messages lint format bench-data bench clean
+.PHONY: run test venv services ci-services browser axe nginx prod-check messages lint format bench-data bench clean
 
 # What serving needs (make run), and on top of it what the tests and lint need (make test).
 $(BIN)/.installed-app: pyproject.toml
@@ -78,6 +78,25 @@ test: venv services browser axe lint ci-services
 	elif [ "$$CI" = true ]; then \
 	  echo "PostgreSQL not reachable at $(PG_URL): CI needs it (concurrency and Celery tests run there)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL part skipped"; fi
+	@$(MAKE) --no-print-directory prod-check
+
+## Debian's nginx for the production check (the sample proxy configuration in deploy/).
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "installing nginx"; export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y -q nginx >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q nginx >/dev/null) || \
+	  echo "could not install nginx: the production check talks to the web processes directly"; fi
+
+## make prod-check: deploy/'s stack (systemd units' commands, nginx) up on loopback against
+## this machine's PostgreSQL and Redis: ready, sign-in, a call popped, a job run by Celery,
+## metrics; then torn down (deploy/prod_check.py). Needs both services (CI always has them).
+prod-check: venv nginx
+	@if $(BIN)/python -c "import psycopg,redis,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close(); redis.Redis.from_url(sys.argv[2], socket_timeout=3).ping()" "$(PG_URL)" "$(REDIS_CHECK_URL)" 2>/dev/null; then \
+	  echo "== production check =="; \
+	  env -u DATABASE_URL -u REDIS_URL PG_ADMIN_URL=$$(echo "$(PG_URL)" | sed 's#/[^/]*$$#/postgres#') $(BIN)/python deploy/prod_check.py; \
+	elif [ "$$CI" = true ]; then echo "CI: the production check needs PostgreSQL and Redis"; exit 1; \
+	else echo "PostgreSQL or Redis not reachable: production check skipped"; fi
 
 ## Console translations (English): extract, then edit kefu/locale/en/LC_MESSAGES/django.po.
 messages: venv

@@ -19,7 +19,7 @@ def _required(name: str, why: str) -> str:
 
 DEBUG = False
 SECRET_KEY = _required("KEFU_SECRET_KEY", "a random secret of 50+ characters")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("kefu-dev-"):
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("kefu-dev-", "change-me")):
     raise ImproperlyConfigured(
         "KEFU_SECRET_KEY 太短或是开发用值 / KEFU_SECRET_KEY is too short or the development "
         "value: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
