@@ -38,3 +38,23 @@ def test_metrics_are_refused_to_other_addresses_without_the_token(settings):
     assert ok.status_code == 200 and ok["Content-Type"].startswith("text/plain")
     wrong = Client(REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer guess").get("/metrics")
     assert wrong.status_code == 403
+
+
+def test_the_sample_grafana_dashboard_reads_only_metrics_that_exist(settings):
+    """deploy/grafana/kefu-dashboard.json: every metric a panel asks for is one /metrics
+    answers (a renamed metric would leave a panel empty in production)."""
+    import json
+    import re
+    from pathlib import Path
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # the queue figure is listed even when down
+    Client().get("/healthz")
+    Client().get("/missing-page/")  # a 404 response code series
+    text = Client().get("/metrics").content.decode()
+    exported = set(re.findall(r"^([a-z_]+?)(?:\{|\s)", text, re.M))  # series with samples
+    exported |= set(re.findall(r"^# TYPE ([a-z_]+) ", text, re.M))  # and those without yet
+    dashboard = Path(__file__).resolve().parents[3] / "deploy" / "grafana" / "kefu-dashboard.json"
+    panels = json.loads(dashboard.read_text(encoding="utf-8"))["panels"]
+    asked = {m for p in panels for t in p["targets"]
+             for m in re.findall(r"\b(django_[a-z_]+|kefu_[a-z_]+)\b", t["expr"])}  # fmt: skip
+    assert asked and asked <= exported, asked - exported
