@@ -239,3 +239,16 @@ def test_customers_without_a_mobile_never_block_the_queue(api, agent, auto):
     tasks = [three_dc(api, landline), three_dc(api, mobile)]
     assert surveys_send(on_day(tasks[0]), limit=1) == 1  # the landline's task is not taken
     assert SmsSurvey.objects.get().customer == mobile
+
+
+def test_the_hourly_run_sends_nothing_in_the_rest_time(api, agent, auto):
+    import time_machine
+
+    from kefu.care.surveys import surveys_job
+
+    task = three_dc(api, make_customer(agent, phones=["13800000314"]))
+    night = on_day(task).replace(hour=22)  # 21:00–08:00 is the default rest time
+    with time_machine.travel(night, tick=False):
+        assert surveys_job() == {"expired": 0, "sent": 0, "quiet": True}
+    with time_machine.travel(night.replace(hour=9), tick=False):
+        assert surveys_job()["sent"] == 1
