@@ -205,6 +205,8 @@ def replies_receive(replies: list[Reply]) -> dict[str, int]:
                    text=r.text[:500], received_at=r.at)
         for r in replies
     ]  # fmt: skip
+    # recorded first, on their own: if acting on them fails, the provider's next push (or
+    # pull) finds them still without an outcome and they are acted on then
     InboundSms.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     counts = dict.fromkeys(ch.ReplyOutcome.values, 0)
     with transaction.atomic():
