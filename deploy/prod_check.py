@@ -133,6 +133,7 @@ def main() -> int:
             [
                 *kefu,
                 "shell",
+                "--no-imports",
                 "-c",
                 "from kefu.accounts.models import User; from kefu.accounts.choices import Role; "
                 f"u = User.objects.create_user('pc_agent', password='{password}', "
@@ -220,6 +221,7 @@ def main() -> int:
             [
                 *kefu,
                 "shell",
+                "--no-imports",
                 "-c",
                 "from kefu.customers.services import customer_create; "
                 "from kefu.accounts.models import User; "
@@ -260,6 +262,7 @@ def main() -> int:
             [
                 *kefu,
                 "shell",
+                "--no-imports",
                 "-c",
                 "from config.celery import app; app.send_task('kefu.care.send')",
             ],
