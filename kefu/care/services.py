@@ -100,6 +100,16 @@ def _at(day: dt.date, time: dt.time = SEND_HOUR) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
+def greeting_context(customer: Customer, center: str) -> dict[str, str]:
+    """How a message addresses the customer: {name} {surname} {title} (先生/女士) {center}."""
+    return {
+        "name": customer.name,
+        "surname": customer.name[:1],
+        "title": {"male": "先生", "female": "女士"}.get(customer.gender, ""),
+        "center": center,
+    }
+
+
 class Batch:
     """Messages of one run, written in chunks; the unique key drops any already made."""
 
@@ -111,10 +121,7 @@ class Batch:
     def add(self, *, key, customer, rule, when, context, asset=None, mobile=None):
         template = rule.template
         ctx = {
-            "name": customer.name,
-            "surname": customer.name[:1],
-            "title": {"male": "先生", "female": "女士"}.get(customer.gender, ""),
-            "center": self.center,
+            **greeting_context(customer, self.center),
             "model": getattr(asset, "model", ""),
             "plate": getattr(asset, "plate", ""),
             **context,

@@ -23,12 +23,15 @@ from kefu.care import hooks
 from kefu.care.inbound import Reply
 from kefu.care.models import InboundSms, Message, SmsSurvey, SurveyRule
 from kefu.care.providers import sms_provider, template_variables
+from kefu.care.services import greeting_context
 from kefu.core.bulk import bulk_insert, bulk_set, bulk_set_with_history
+from kefu.core.errors import ValidationFailed
 from kefu.core.services import center_settings
 from kefu.customers.choices import PhoneKind
 from kefu.customers.choices import Status as CustomerStatus
 from kefu.customers.flags import customers_opt_out_by_reply
 from kefu.customers.models import Customer, CustomerPhone
+from kefu.customers.validation import normalize_phone
 from kefu.followups import choices as fch
 from kefu.followups import rules as R
 from kefu.followups.models import FollowUp, FollowUpAttempt
@@ -52,12 +55,12 @@ def reply_key(r: Reply) -> str:
 
 
 def plain_phone(raw: str) -> str:
-    """The number as customers' phones are stored: digits, no +86."""
-    value = re.sub(r"[^\d]", "", raw or "")
-    for prefix in ("0086", "86"):
-        if value.startswith(prefix) and len(value) == len(prefix) + 11:
-            return value[len(prefix) :]
-    return value[:20]
+    """The number as customers' phones are stored (customers' own normalizer: no +86, no
+    spaces); a number it refuses is kept as its digits, so the reply is still recorded."""
+    try:
+        return normalize_phone(raw).number
+    except ValidationFailed:
+        return re.sub(r"[^\d]", "", raw or "")[:20]
 
 
 # ---- sending -----------------------------------------------------------------------------
@@ -115,8 +118,7 @@ def surveys_send(now: dt.datetime | None = None, limit: int = SEND_MAX) -> int:
             if not phone:
                 continue
             c = f.customer
-            ctx = {"name": c.name, "surname": c.name[:1], "center": center,
-                   "title": {"male": "先生", "female": "女士"}.get(c.gender, "")}  # fmt: skip
+            ctx = greeting_context(c, center)
             body = rule.template.body
             messages.append(Message(
                 key=f"survey:{f.pk}", customer=c, template=rule.template, to=phone,
@@ -146,8 +148,10 @@ def surveys_expire(now: dt.datetime | None = None) -> int:
     called anyway) are cancelled."""
     now = now or timezone.now()
     waiting = SmsSurvey.objects.filter(status=ch.SurveyStatus.WAITING)
-    waiting.exclude(followup__status=fch.Status.PENDING).update(status=ch.SurveyStatus.CANCELLED)
-    return waiting.filter(expires_at__lte=now).update(status=ch.SurveyStatus.EXPIRED)
+    with transaction.atomic():
+        done = waiting.exclude(followup__status=fch.Status.PENDING)
+        done.update(status=ch.SurveyStatus.CANCELLED)
+        return waiting.filter(expires_at__lte=now).update(status=ch.SurveyStatus.EXPIRED)
 
 
 def surveys_job() -> dict:

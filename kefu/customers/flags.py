@@ -19,16 +19,13 @@ from kefu.customers.services import _lock
 
 
 @transaction.atomic
-def customer_opt_out(
-    *, customer: Customer, actor: User | None, channel: str, reason: str
-) -> Customer:
+def customer_opt_out(*, customer: Customer, actor: User, channel: str, reason: str) -> Customer:
     """The customer asked not to be called (`phone`) or sent SMS (`sms`) again: the opt-out
     registry is the customer's flags, each change in their history with who and why
     (R-6.4, R-9.3). Any signed-in agent may record it for any customer: a refusal heard on
-    a call must never wait for the customer's own agent. `actor` None: the customer's own
-    SMS reply (TD/退订) did it."""
-    if actor is not None:
-        require(actor, P.LOG_INTERACTIONS)
+    a call must never wait for the customer's own agent. (The customers' own SMS replies
+    go through `customers_opt_out_by_reply`.)"""
+    require(actor, P.LOG_INTERACTIONS)
     customer = _lock(customer)
     field = {"phone": "phone_opt_out", "sms": "sms_opt_out"}[channel]
     if getattr(customer, field):

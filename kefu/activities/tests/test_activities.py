@@ -56,7 +56,7 @@ def test_the_waiting_list_moves_up_when_a_place_frees(lead, agent, auto):
         ("甲", "registered"), ("丙", "registered"), ("乙", "cancelled")]  # fmt: skip
 
 
-def test_calling_off_cancels_places_and_waiting_list_and_tells_them(lead, agent, auto):
+def test_r_9_2_calling_off_cancels_places_and_waiting_list_and_tells_them(lead, agent, auto):
     a = lecture(lead, capacity=1)
     held = [svc.registration_add(actor=agent, activity=a, customer=make_customer(lead, name),
                                  source="console") for name in ("甲", "乙")]  # fmt: skip
@@ -113,7 +113,7 @@ def test_the_invitation_carries_the_reply_code_and_a_reply_registers(lead, auto)
     assert svc.reply_register(customer=vip, code="9") is None
 
 
-def test_an_sms_reply_with_the_code_registers_through_the_providers_callback(lead, auto, settings):
+def test_r_9_2_a_reply_with_the_code_registers_through_the_callback(lead, auto, settings):
     settings.KEFU = {**settings.KEFU, "SMS_REPLY_TOKEN": "tok"}
     guest = make_customer(lead, "孙来宾", phones=["13800000401"])
     a = lecture(lead)
