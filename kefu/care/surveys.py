@@ -174,7 +174,8 @@ def _words(text: str) -> str:
 
 def _customers_by_phone(phones: set[str]) -> dict[str, list[Customer]]:
     found: dict[str, list[Customer]] = {}
-    rows = CustomerPhone.objects.filter(number__in=phones).select_related("customer")
+    rows = (CustomerPhone.objects.filter(number__in=phones).select_related("customer")
+            .only("number", "customer__id", "customer__name", "customer__status"))  # fmt: skip
     for p in rows.order_by("customer_id"):
         found.setdefault(p.number, []).append(p.customer)
     return found

@@ -107,6 +107,7 @@ def followups_answer_by_sms(answers: list[SmsAnswer]) -> dict[int, str]:
     )
     outcome = dict.fromkeys(by_id, "closed")
     quick: list[FollowUp] = []
+    words: dict[str, str] = {}  # most replies are the same few words ("5", "4 满意")
     for f in rows:
         a = by_id[f.pk]
         result = score_result(a.score)
@@ -114,7 +115,9 @@ def followups_answer_by_sms(answers: list[SmsAnswer]) -> dict[int, str]:
             outcome[f.pk] = _record_one(f, a, result)
             continue
         _fill(f, a, result, None)
-        f.search_words = words_of(f.note)  # the reply's words found like a call's notes
+        if f.note not in words:
+            words[f.note] = words_of(f.note)
+        f.search_words = words[f.note]  # the reply's words found like a call's notes
         quick.append(f)
         outcome[f.pk] = "recorded"
     bulk_set_with_history(FollowUp, quick, [*FIELDS, "search_words"], user=None, reason=REASON)
