@@ -41,6 +41,13 @@ def main(argv: list[str] | None = None) -> None:
         # Production background work: Celery on REDIS_URL, the same jobs as `kefu serve`.
         from config.celery import app
 
+        if raw[0] == "worker" and not any(a in ("-Q", "--queues") or a.startswith(
+            ("-Q", "--queues=")) for a in raw):  # fmt: skip
+            # a worker with no queues named takes every kind of work (one host); name some
+            # (`-Q sending`) to give a kind its own workers (docs/operations.md)
+            from kefu.core.scheduler import QUEUES
+
+            raw = [*raw, "-Q", ",".join(QUEUES)]
         app.start(raw)
         return
     from django.core.management import execute_from_command_line

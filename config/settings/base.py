@@ -97,9 +97,10 @@ TEMPLATES = [
 ]
 
 
-def database_from_env() -> dict[str, Any]:
-    """DATABASE_URL wins; otherwise the embedded SQLite database in WAL mode."""
-    url = os.environ.get("DATABASE_URL")
+def database_from_env(url: str | None = None) -> dict[str, Any]:
+    """DATABASE_URL (or the `url` given) wins; otherwise the embedded SQLite database in WAL
+    mode."""
+    url = url or os.environ.get("DATABASE_URL")
     if url:
         # Served over ASGI each request runs in a thread of its own, so connections are not
         # kept per thread (CONN_MAX_AGE 0) but borrowed from psycopg's pool (KEFU_DB_POOL
@@ -127,6 +128,13 @@ def database_from_env() -> dict[str, Any]:
 
 
 DATABASES = {"default": database_from_env()}
+# A PostgreSQL read replica for reports and exports (kefu.core.replica): passed over, the
+# primary answering, while it is down or more than KEFU_REPLICA_MAX_LAG seconds behind.
+if os.environ.get("KEFU_REPLICA_URL"):
+    DATABASES["replica"] = database_from_env(os.environ["KEFU_REPLICA_URL"])
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kefu.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -165,6 +173,8 @@ CHANNEL_LAYERS = {
 }
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# each job's queue is its kind of work (kefu.core.scheduler.QUEUES, routes set in config.celery)
+CELERY_TASK_DEFAULT_QUEUE = "default"
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"

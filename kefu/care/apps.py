@@ -10,11 +10,11 @@ class CareConfig(AppConfig):
 
         for job in (
             Job("kefu.care.run_day", 3600, "kefu.care.services.care_run", daily=True),
-            Job("kefu.care.send", 60, "kefu.care.services.messages_send"),
+            Job("kefu.care.send", 60, "kefu.care.services.messages_send", queue="sending"),
             # SMS surveys (R-9.4): unanswered ones expire to a call, new ones are sent
-            Job("kefu.care.surveys", 3600, "kefu.care.surveys.surveys_job"),
+            Job("kefu.care.surveys", 3600, "kefu.care.surveys.surveys_job", queue="sending"),
             # replies pulled from Tencent when KEFU_SMS_REPLY_PULL=1 (pushed ones need none)
-            Job("kefu.care.replies_pull", 60, "kefu.care.surveys.replies_pull"),
+            Job("kefu.care.replies_pull", 60, "kefu.care.surveys.replies_pull", queue="sending"),
         ):
             job_register(job)
         # A recorded lifecycle event also makes the care rules' notices (R-6.3).

@@ -12,6 +12,7 @@ from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.complaints import selectors as sel
 from kefu.complaints.models import Complaint
+from kefu.core.replica import replica_reads
 from kefu.core.tables import csv_bytes
 from kefu.customers.models import PiiAccessLog
 from kefu.customers.validation import mask_phone
@@ -52,6 +53,7 @@ def _line(c: Complaint) -> list[Any]:
     ]
 
 
+@replica_reads
 def complaints_export(*, actor: User, filters: dict[str, Any]) -> bytes:
     """The archive with the list's filters as UTF-8 CSV (with a BOM, so Excel reads it,
     and every typed text made safe to open); managers and the GM; one log row."""

@@ -20,6 +20,9 @@ class Job:
     every_seconds: int
     function: str  # dotted path of a function; a daily one takes an optional date
     daily: bool = False
+    # the Celery queue its runs wait in (QUEUES): production may give each queue workers of
+    # its own, on other hosts, so a long import or report never holds back the sending
+    queue: str = "default"
 
     def run(self, day=None):
         """Run the job and record how it ended (JobStatus), whoever runs it: the embedded
@@ -67,8 +70,15 @@ class Job:
 JOBS: list[Job] = []
 
 
+# The Celery queues, by kind of work: messages out and replies in; file imports; reports and
+# the figures behind them; everything else (escalations, follow-up lists, handovers).
+QUEUES = ("sending", "imports", "reports", "default")
+
+
 def job_register(job: Job) -> None:
     """Add a job to the one list that `kefu serve`, Celery beat and `kefu jobs run` read."""
+    if job.queue not in QUEUES:
+        raise ValueError(f"job {job.name}: unknown queue {job.queue!r} (one of {QUEUES})")
     if all(known.name != job.name for known in JOBS):
         JOBS.append(job)
 
@@ -76,6 +86,12 @@ def job_register(job: Job) -> None:
 def celery_beat_schedule() -> dict:
     """The same jobs for Celery beat (each job name is also its Celery task name)."""
     return {job.name: {"task": job.name, "schedule": float(job.every_seconds)} for job in JOBS}
+
+
+def celery_routes() -> dict:
+    """Each job's task to its queue (beat's calls, `send_task` and `kefu jobs run --celery`
+    alike)."""
+    return {job.name: {"queue": job.queue} for job in JOBS}
 
 
 class Scheduler:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
+from kefu.core.replica import replica_configured, replica_state
 from kefu.core.scheduler import job_health
 
 
@@ -96,5 +97,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     late = [j["job"] for j in job_health() if j["late"]] if checks["database"] == "ok" else []
     checks["jobs"] = "ok" if not late else "late: " + ", ".join(late)
     ready = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if ready else "not_ready", "checks": checks},
-                        status=200 if ready else 503)  # fmt: skip
+    body: dict = {"status": "ok" if ready else "not_ready", "checks": checks}
+    if replica_configured():  # told, never "not ready": the primary answers in its place
+        usable, why = replica_state()
+        body["replica"] = "ok" if usable else f"passed over: {why}"
+    return JsonResponse(body, status=200 if ready else 503)

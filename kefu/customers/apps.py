@@ -9,4 +9,7 @@ class CustomersConfig(AppConfig):
         from kefu.core.scheduler import Job, job_register
 
         # background imports: queued jobs are picked up within ten seconds
-        job_register(Job("kefu.customers.imports", 10, "kefu.customers.transfer.import_jobs_run"))
+        job_register(
+            Job("kefu.customers.imports", 10, "kefu.customers.transfer.import_jobs_run",
+                queue="imports")
+        )  # fmt: skip

@@ -10,10 +10,12 @@ from django.db.models import Prefetch
 from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.accounts.permissions import require
+from kefu.core.replica import replica_reads
 from kefu.core.tables import csv_bytes, xlsx_bytes
 from kefu.customers.models import Asset, Customer, CustomerPhone, PiiAccessLog
 
 
+@replica_reads
 def export_customers(*, actor: User, queryset=None, fmt: str = "xlsx") -> tuple[bytes, int]:
     """Export customers with the import's columns (R-1.8); permission-gated and logged (R-0.5)."""
     from kefu.customers.transfer import ASSET_FIELDS, COLUMNS  # the import's columns

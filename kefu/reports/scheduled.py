@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kefu.accounts import permissions as P
 from kefu.core.errors import NotFound, PermissionDenied
+from kefu.core.replica import replica_reads
 from kefu.core.tables import xlsx_book
 from kefu.reports.models import ReportArchive, ScheduledReport
 from kefu.reports.periods import range_of
@@ -47,6 +48,7 @@ def due_on(s: ScheduledReport, day: dt.date) -> bool:
     return day.day == min(s.day, 28)
 
 
+@replica_reads
 def _make(s: ScheduledReport, day: dt.date) -> tuple[str, str, bytes]:
     r = range_of(s.range, today=day)
     tables = BUILDERS[s.report](r, s.group, None, "")

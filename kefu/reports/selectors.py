@@ -16,6 +16,7 @@ from kefu.accounts import permissions as P
 from kefu.accounts.models import User
 from kefu.core.errors import FieldError, PermissionDenied, ValidationFailed
 from kefu.core.inputs import choice_label, in_language
+from kefu.core.replica import replica_reads
 from kefu.interactions.choices import Category, Channel
 from kefu.reports import analysis
 from kefu.reports.models import DailyCount
@@ -461,6 +462,7 @@ BUILDERS = {"workload": workload, "followups": followups, "answer_speed": answer
             "loyalty": analysis.loyalty_report}  # fmt: skip
 
 
+@replica_reads
 def report(
     *, user: Any, name: str, r: Range, group: str = "day", agent: str = "", channel: str = "",
     family: str = "", department: str = "",

@@ -34,7 +34,7 @@ class CenterCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from kefu.care.models import Message
-        from kefu.core.scheduler import job_health
+        from kefu.core.scheduler import QUEUES, job_health
         from kefu.followups.models import FollowUp
 
         today = timezone.localdate()
@@ -57,16 +57,20 @@ class CenterCollector(Collector):
         yield GaugeMetricFamily("kefu_jobs_late", "Periodic jobs not finished in time",
                                 value=late)  # fmt: skip
         if settings.REDIS_URL:
-            yield GaugeMetricFamily("kefu_celery_queue_length", "Tasks waiting in Celery's queue",
-                                    value=_queue_length())  # fmt: skip
+            waiting = GaugeMetricFamily(
+                "kefu_celery_queue_length", "Tasks waiting in a Celery queue", labels=["queue"]
+            )
+            for queue in QUEUES:
+                waiting.add_metric([queue], _queue_length(queue))
+            yield waiting
 
 
-def _queue_length() -> float:
+def _queue_length(queue: str) -> float:
     try:
         import redis
 
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
-        return float(client.llen("celery"))
+        return float(client.llen(queue))
     except Exception:  # Redis down: /readyz says so; the figure is missing, not an error
         return float("nan")
 

@@ -1,8 +1,11 @@
 """The periodic jobs: one definition for the embedded scheduler and Celery beat."""
 
-import pytest
+from unittest import mock
 
-from kefu.core.scheduler import JOBS, Job, Scheduler, celery_beat_schedule
+import pytest
+from django.conf import settings
+
+from kefu.core.scheduler import JOBS, Job, Scheduler, celery_beat_schedule, job_register
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +40,38 @@ def test_every_job_is_a_celery_task_too():
     assert set(schedule) == {job.name for job in JOBS}
     for name in schedule:
         assert name in app.tasks, name
+
+
+def test_each_kind_of_work_waits_in_its_own_queue_and_a_plain_worker_takes_them_all():
+    """Production (issue 15): sending, imports and reports have queues of their own, so a
+    host may run workers for one kind (`kefu worker -Q sending`) and a long report never
+    holds back the morning's SMS; a worker started with no queue named takes every one."""
+    from config.celery import app
+    from kefu.cli import main
+    from kefu.core.scheduler import QUEUES, celery_routes
+
+    app.loader.import_default_modules()
+    app.finalize()
+    routes = app.conf.task_routes
+    assert routes == celery_routes()
+    queue_of = {name: r["queue"] for name, r in routes.items()}
+    assert queue_of["kefu.care.send"] == "sending"
+    assert queue_of["kefu.customers.imports"] == "imports"
+    assert queue_of["kefu.reports.scheduled"] == "reports"
+    assert queue_of["kefu.complaints.escalate"] == "default"
+    assert set(queue_of.values()) == set(QUEUES)
+    assert app.amqp.router.route({}, "kefu.care.send")["queue"].name == "sending"
+    with pytest.raises(ValueError, match="unknown queue"):
+        job_register(Job("kefu.bad", 60, "x.y", queue="fast"))
+
+    started = []
+    with mock.patch.object(app, "start", started.append):
+        main(["worker", "--loglevel=INFO"])
+        main(["worker", "-Q", "sending"])
+    assert started[0][-2:] == ["-Q", "sending,imports,reports,default"]
+    assert started[1] == ["worker", "-Q", "sending"]
+    unit = (settings.BASE_DIR / "deploy/systemd/kefu-worker.service").read_text()
+    assert "-Q sending,imports,reports,default" in unit
 
 
 def test_the_escalation_job_escalates_a_late_work_order_once(agent, lead):
