@@ -152,6 +152,36 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+
+def files_storage() -> dict[str, Any]:
+    """Files kept between requests (kefu.core.files): S3-compatible object storage when
+    KEFU_S3_BUCKET is set (every web host and worker sees the same files), else var/files."""
+    bucket = os.environ.get("KEFU_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "kefu.core.files.LocalFiles"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("KEFU_S3_ENDPOINT") or None,  # MinIO, OSS, COS
+            "access_key": os.environ.get("KEFU_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("KEFU_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("KEFU_S3_REGION", "us-east-1"),
+            "location": os.environ.get("KEFU_S3_PREFIX", "kefu"),
+            "addressing_style": os.environ.get("KEFU_S3_ADDRESSING", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,  # private: read only through Kefu's own views
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
+STORAGES = {
+    "default": files_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # One cache for every process when Redis is there (counters such as token guesses are then
 # shared by the workers); in the embedded center a per-process memory cache.

@@ -162,32 +162,44 @@ def _csv_rows(content: bytes) -> Iterator[list]:
 
 
 HOLD_HOURS = 24  # a checked file waits this long for its "confirm"
+UPLOADS = "uploads"  # their folder in the file storage
 
 
 def upload_hold(content: bytes) -> str:
-    """Keep a checked file until the person confirms the import; returns its token. Files
-    older than HOLD_HOURS (never confirmed) are removed on the way."""
-    import time
+    """Keep a checked file until the person confirms the import; returns its token. Kept in
+    the center's file storage (var/files, or object storage shared by every web host), so
+    the confirmation may reach another host. Files older than HOLD_HOURS (never confirmed)
+    are removed on the way."""
     import uuid
 
-    folder = settings.VAR_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - HOLD_HOURS * 3600
-    for old in folder.iterdir():
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    cutoff = timezone.now() - dt.timedelta(hours=HOLD_HOURS)
+    try:
+        held = default_storage.listdir(UPLOADS)[1]
+    except FileNotFoundError:
+        held = []
+    for old in held:
+        name = f"{UPLOADS}/{old}"
+        if default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
     token = uuid.uuid4().hex
-    (folder / token).write_bytes(content)
+    default_storage.save(f"{UPLOADS}/{token}", ContentFile(content))
     return token
 
 
 def upload_take(token: str) -> bytes | None:
     """The held file for `token` (removed as it is taken), or None."""
+    from django.core.files.storage import default_storage
+
     if not (token.isalnum() and len(token) == 32):
         return None
-    path = settings.VAR_DIR / "uploads" / token
-    if not path.exists():
+    name = f"{UPLOADS}/{token}"
+    if not default_storage.exists(name):
         return None
-    content = path.read_bytes()
-    path.unlink(missing_ok=True)
+    with default_storage.open(name, "rb") as f:
+        content = f.read()
+    default_storage.delete(name)
     return content

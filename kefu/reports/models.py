@@ -150,7 +150,10 @@ class ReportArchive(models.Model):
     scheduled = models.ForeignKey(ScheduledReport, on_delete=models.CASCADE, related_name="runs")
     stamp = models.CharField(max_length=20)  # the period, 20261101-20261130
     title = models.CharField(max_length=120)
-    content = models.BinaryField()
+    # the XLSX in the center's file storage (var/files or object storage); archives made
+    # before issue 15 kept it in the row
+    file = models.FileField(upload_to="reports/%Y/%m/", max_length=200, blank=True)
+    content = models.BinaryField(default=b"", blank=True)
     sent_to = models.TextField(blank=True)
     error = models.CharField(max_length=500, blank=True)
     made_at = models.DateTimeField(auto_now_add=True)
@@ -163,6 +166,12 @@ class ReportArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.stamp}"
+
+    def xlsx(self) -> bytes:
+        if self.file:
+            with self.file.open("rb") as f:
+                return f.read()
+        return bytes(self.content)
 
 
 class ChurnRule(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -49,12 +50,11 @@ def due_on(s: ScheduledReport, day: dt.date) -> bool:
 
 
 @replica_reads
-def _make(s: ScheduledReport, day: dt.date) -> tuple[str, str, bytes]:
+def _make(s: ScheduledReport, day: dt.date) -> tuple[str, bytes]:
     r = range_of(s.range, today=day)
     tables = BUILDERS[s.report](r, s.group, None, "")
     title = f"{s.name} {r.label()}"
-    content = xlsx_book([(t["title"], t["columns"], t["rows"]) for t in tables])
-    return r.stamp(), title, content
+    return title, xlsx_book([(t["title"], t["columns"], t["rows"]) for t in tables])
 
 
 def reports_send(day: dt.date | None = None) -> int:
@@ -65,21 +65,25 @@ def reports_send(day: dt.date | None = None) -> int:
     for s in ScheduledReport.objects.filter(active=True).order_by("id"):
         if not due_on(s, day) or s.report not in BUILDERS:
             continue
-        stamp, title, content = _make(s, day)
-        try:
-            with transaction.atomic():
-                row, made = ReportArchive.objects.get_or_create(
-                    scheduled=s, stamp=stamp, defaults={"title": title, "content": content}
-                )
-        except IntegrityError:
-            continue  # made by a concurrent run
-        if not made and (row.sent_to or not row.error):
+        stamp = range_of(s.range, today=day).stamp()
+        row = ReportArchive.objects.filter(scheduled=s, stamp=stamp).first()
+        if row is not None and (row.sent_to or not row.error):
             continue  # this period was made already (and sent, or nobody to send to)
+        if row is None:
+            title, content = _make(s, day)
+            row = ReportArchive(scheduled=s, stamp=stamp, title=title)
+            row.file.save(f"{s.code}-{stamp}.xlsx", ContentFile(content), save=False)
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:  # made by a concurrent run: its file is the one kept
+                row.file.delete(save=False)
+                continue
         to = [a.strip() for a in s.recipients.splitlines() if "@" in a][:50]
         if not to:
             continue
         mail = EmailMessage(subject=title, body=f"{title}（附件为 XLSX）", to=to)
-        mail.attach(f"{s.code}-{stamp}.xlsx", bytes(row.content), XLSX)
+        mail.attach(f"{s.code}-{stamp}.xlsx", row.xlsx(), XLSX)
         try:
             mail.send()
             row.sent_to, row.error = ", ".join(to), ""

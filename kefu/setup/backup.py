@@ -1,10 +1,11 @@
 """Backups and restores of a center (issue 15): the database — `pg_dump` custom format on
 PostgreSQL, SQLite's online backup API for the embedded center (a consistent copy while the
-center runs) — and the stored files (`var/uploads`: imports waiting for their confirmation),
-in one `.tar` with a manifest: what was backed up, when, from which engine and schema
-(each app's last migration), each table's row count (what a restore drill compares) and a
-SHA-256 of each part. A restore checks every checksum first and writes only into an empty
-database and an empty files folder: it never mixes a backup into a live center."""
+center runs) — and the stored files (`var/files`: imports waiting for their confirmation,
+the reports archive), in one `.tar` with a manifest: what was backed up, when, from which
+engine and schema (each app's last migration), each table's row count (what a restore drill
+compares) and a SHA-256 of each part. With object storage the files stay in their bucket.
+A restore checks every checksum first and writes only into an empty database and an empty
+files folder: it never mixes a backup into a live center."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from kefu.core.errors import Conflict, FieldError, ValidationFailed
+from kefu.core.files import storage_is_local
 
 FORMAT = 1
-FILES_DIR = "uploads"
+FILES_DIR = "files"  # var/files: LocalFiles, the embedded file storage (kefu.core.files)
 
 
 def _sha256(path: Path) -> str:
@@ -109,7 +111,7 @@ def backup_create(*, out_dir: Path) -> Path:
         counts, schema = table_counts(), _schema()  # read before the dump: the drill's floor
         parts = [_dump_database(folder)]
         files = Path(settings.VAR_DIR) / FILES_DIR
-        if files.is_dir():
+        if files.is_dir() and storage_is_local():
             shutil.copytree(files, folder / FILES_DIR)
             parts += [str(p.relative_to(folder)) for p in sorted((folder / FILES_DIR).rglob("*"))
                       if p.is_file()]  # fmt: skip
@@ -119,6 +121,8 @@ def backup_create(*, out_dir: Path) -> Path:
             "engine": connection.vendor,
             "schema": schema,
             "tables": counts,
+            # with object storage the files stay in their bucket (its versioning keeps them)
+            "files": "local" if storage_is_local() else "object storage: not in this backup",
             "parts": {name: _sha256(folder / name) for name in parts},
         }
         with tarfile.open(target, "w") as tar:

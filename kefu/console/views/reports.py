@@ -259,7 +259,7 @@ def archive_page(request: HttpRequest) -> HttpResponse:
 @console
 def archive_download(request: HttpRequest, archive_id: int) -> HttpResponse:
     found = scheduled_svc.archive_get(user=request.user, archive_id=archive_id)
-    response = HttpResponse(bytes(found.content), content_type=XLSX)
+    response = HttpResponse(found.xlsx(), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="{found.scheduled.code}-{found.stamp}.xlsx"'
     )

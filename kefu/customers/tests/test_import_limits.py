@@ -130,7 +130,7 @@ def test_a_checked_file_waits_for_confirm_and_unconfirmed_ones_are_cleaned_up(ma
     from kefu.customers.files import upload_hold, upload_take
 
     stale = upload_hold(b"old")
-    path = settings.VAR_DIR / "uploads" / stale
+    path = settings.VAR_DIR / "files" / "uploads" / stale
     os.utime(path, (time.time() - 25 * 3600, time.time() - 25 * 3600))
     fresh = upload_hold(b"new")
     assert not path.exists()

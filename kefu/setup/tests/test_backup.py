@@ -48,13 +48,14 @@ def restored_rows(env, engine):
 @pytest.mark.django_db(transaction=True)
 def test_the_restore_drill_gives_back_the_demo_center(tmp_path, settings):
     settings.VAR_DIR = tmp_path / "var"
-    (settings.VAR_DIR / "uploads").mkdir(parents=True)
-    (settings.VAR_DIR / "uploads" / "pending.csv").write_text("姓名,手机\n王芳,13800000001\n")
+    held = settings.VAR_DIR / "files" / "uploads"
+    held.mkdir(parents=True)
+    (held / "pending.csv").write_text("姓名,手机\n王芳,13800000001\n")
     call_command("demo", "--customers", "20", stdout=open(os.devnull, "w"))
     path = backup_create(out_dir=tmp_path / "backups")
     with tarfile.open(path) as tar:
         names = set(tar.getnames())
-    assert {"manifest.json", "uploads/pending.csv"} <= names
+    assert {"manifest.json", "files/uploads/pending.csv"} <= names
     env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path / "elsewhere"),
            "DJANGO_SETTINGS_MODULE": "config.settings.dev"}  # fmt: skip
     engine = connection.vendor
@@ -80,7 +81,7 @@ def test_the_restore_drill_gives_back_the_demo_center(tmp_path, settings):
         assert expected["customers_customer"] >= 20 and expected["followups_followup"] > 0
         assert {t: counts.get(t) for t in expected} == expected  # every table, every row
         assert sample == list(Customer.objects.order_by("id").values_list("number", "name")[:5])
-        uploads = tmp_path / "elsewhere" / "uploads" / "pending.csv"
+        uploads = tmp_path / "elsewhere" / "files" / "uploads" / "pending.csv"
         assert uploads.read_text().startswith("姓名,手机")
         # a second restore into the now full database is refused, naming why
         again = kefu(["restore", str(path)], env)
