@@ -8,7 +8,7 @@ PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:543
 PYTEST_WORKERS ?= 2
 REDIS_CHECK_URL ?= $(if $(REDIS_URL),$(REDIS_URL),redis://127.0.0.1:6379/0)
 
-.PHONY: run test venv services ci-services browser axe nginx prod-check messages lint format bench-data bench clean
+.PHONY: run test venv services ci-services browser axe nginx prod-check messages lint format bench-data bench load-test clean
 
 # What serving needs (make run), and on top of it what the tests and lint need (make test).
 $(BIN)/.installed-app: pyproject.toml
@@ -125,5 +125,14 @@ bench-data: venv
 bench: venv
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/search_bench.py
 
+## The load test (bench/load_test.py, docs/performance.md): locust in a venv of its own (it
+## registers a pytest plugin that patches the standard library: kept out of .venv).
+LOAD_VENV := .venv-load
+LOAD_ARGS ?=
+load-test: venv
+	test -x $(LOAD_VENV)/bin/locust || { $(PYTHON) -m venv $(LOAD_VENV) && \
+	  $(LOAD_VENV)/bin/pip install -q --disable-pip-version-check -r bench/load/requirements.txt; }
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/load_test.py $(LOAD_ARGS)
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOAD_VENV) var .pytest_cache .ruff_cache

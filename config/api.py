@@ -33,6 +33,7 @@ from kefu.quality.api import cti_transcripts_router
 from kefu.quality.api import router as quality_router
 from kefu.reports.api import analysis_router, monthly_router, points_router
 from kefu.reports.api import router as reports_router
+from kefu.setup.api import router as privacy_router
 from kefu.tickets.api import router as tickets_router
 
 
@@ -189,3 +190,4 @@ api.add_router("/call-campaigns", campaigns_router)
 api.add_router("/campaign-calls", calls_router)
 api.add_router("/members", members_router)
 api.add_router("/activities", activities_router)
+api.add_router("/privacy", privacy_router)

@@ -36,7 +36,6 @@ def _request_ids(sender, **kwargs):
 @app.on_after_finalize.connect
 def _beat_schedule(sender, **kwargs):
     _register_jobs()
-    from kefu.core.scheduler import celery_beat_schedule, celery_routes
+    from kefu.core.scheduler import celery_beat_schedule
 
     sender.conf.beat_schedule = celery_beat_schedule()
-    sender.conf.task_routes = celery_routes()

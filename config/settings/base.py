@@ -201,10 +201,28 @@ CHANNEL_LAYERS = {
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )
 }
+# The embedded center served by several processes (`kefu serve` sets KEFU_EMBEDDED_WORKERS):
+# without Redis, the cache is a folder every process shares and pushes cross processes
+# through a small SQLite relay (kefu.core.relay).
+EMBEDDED_WORKERS = int(os.environ.get("KEFU_EMBEDDED_WORKERS", "1"))
+if not REDIS_URL and EMBEDDED_WORKERS > 1:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "kefu.core.relay.RelayChannelLayer",
+            "CONFIG": {"path": str(VAR_DIR / "push.sqlite3")},
+        }
+    }
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-# each job's queue is its kind of work (kefu.core.scheduler.QUEUES, routes set in config.celery)
+# each job's queue is its kind of work (kefu.core.scheduler.QUEUES)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = ["kefu.core.scheduler.celery_route"]
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -13,6 +13,7 @@ def console(request) -> dict:
 
     return {
         "perms_import": P.has_perm(user, P.IMPORT_CUSTOMERS),
+        "perms_privacy": P.has_perm(user, P.EXPORT_CUSTOMERS),
         "perms_reports": may_report(user),
         "perms_approve": P.has_perm(user, P.APPROVE_COMPLAINTS),
         "perms_team": P.has_perm(user, P.MANAGE_TASKS),

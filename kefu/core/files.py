@@ -27,6 +27,7 @@ class LocalFiles(FileSystemStorage):
 
 
 def storage_is_local() -> bool:
-    from django.core.files.storage import default_storage
+    """Whether the files are in var/files (a backup holds them) or in object storage."""
+    from django.core.files.storage import storages
 
-    return isinstance(getattr(default_storage, "_wrapped", default_storage), FileSystemStorage)
+    return isinstance(storages["default"], FileSystemStorage)

@@ -59,6 +59,20 @@ class CenterSetting(models.Model):
         related_name="+",
         verbose_name="其他来函转交部门 other correspondence goes to",
     )
+    # Retention (R-11.3): after these many months the daily job clears the personal parts of
+    # old records, keeping the rows for the reports; 0 keeps them for ever.
+    retain_contacts_months = models.PositiveSmallIntegerField(
+        "来电来访记录保留(月) keep contact details for months", default=0,
+        help_text="0 = keep; older contacts lose caller number, name and what was said",
+    )  # fmt: skip
+    retain_recordings_months = models.PositiveSmallIntegerField(
+        "录音链接保留(月) keep recording links for months", default=0,
+        help_text="0 = keep; older transcripts lose their recording link",
+    )  # fmt: skip
+    retain_messages_months = models.PositiveSmallIntegerField(
+        "短信邮件记录保留(月) keep message logs for months", default=0,
+        help_text="0 = keep; older messages lose recipient and text, replies are deleted",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "中心设置 center setting"
@@ -110,6 +124,25 @@ class DayRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class RetentionRun(models.Model):
+    """What one retention run cleared (R-11.3, R-0.3): kind of record, the cut-off, how
+    many; the job's own audit trail, read on the admin's 保留清理 list."""
+
+    KINDS = [("contacts", "来电来访 contacts"), ("recordings", "录音链接 recording links"),
+             ("messages", "短信邮件 messages"), ("replies", "短信回复 SMS replies")]  # fmt: skip
+    kind = models.CharField("类型 kind", max_length=12, choices=KINDS)
+    cutoff = models.DateTimeField("早于 older than")
+    cleared = models.PositiveIntegerField("清理条数 cleared", default=0)
+    ran_at = models.DateTimeField("执行时间 ran at", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "保留清理 retention run"
+        verbose_name_plural = "保留清理 retention runs"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.cleared}"
 
 
 class JobStatus(models.Model):

@@ -88,10 +88,13 @@ def celery_beat_schedule() -> dict:
     return {job.name: {"task": job.name, "schedule": float(job.every_seconds)} for job in JOBS}
 
 
-def celery_routes() -> dict:
-    """Each job's task to its queue (beat's calls, `send_task` and `kefu jobs run --celery`
-    alike)."""
-    return {job.name: {"queue": job.queue} for job in JOBS}
+def celery_route(name: str, args=None, kwargs=None, options=None, task=None, **kw) -> dict | None:
+    """Celery's router (CELERY_TASK_ROUTES): a job's task goes to its job's queue, whoever
+    sends it — beat, `send_task`, a test."""
+    for job in JOBS:
+        if job.name == name:
+            return {"queue": job.queue}
+    return None
 
 
 class Scheduler:

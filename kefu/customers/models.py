@@ -363,6 +363,31 @@ class PiiAccessLog(models.Model):
         return f"{self.user} {self.action} {self.fields}"
 
 
+class PrivacyRequest(models.Model):
+    """A person's request under PIPL (R-11.3): their data exported, or erased (the personal
+    parts cleared, the records kept for the figures) — who handled it, when, why, what it
+    touched. Kept for ever: the proof the request was answered."""
+
+    KINDS = [("export", "导出 export"), ("erase", "删除 erase")]
+    kind = models.CharField("类型 kind", max_length=8, choices=KINDS)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField("客户编号 customer number", max_length=20)
+    reason = models.CharField("依据 request and reason", max_length=500)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name="处理人 handled by",
+    )  # fmt: skip
+    counts = models.JSONField("涉及记录 records", default=dict)
+    created_at = models.DateTimeField("时间 time", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "个人信息请求 privacy request"
+        verbose_name_plural = "个人信息请求 privacy requests"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
+
+
 class ImportJob(models.Model):
     """One import run (R-1.8) with its row-level report, kept for the record."""
 

@@ -223,6 +223,8 @@ def transcript_parse(text: str) -> list[dict[str, Any]]:
         rows.append({"speaker": m["speaker"], "start": start, "end": end, "text": m["text"]})
     if errors:
         raise ValidationFailed(errors)
+    if not rows:
+        raise ValidationFailed(_bad("text", "转写内容为空", "the transcript is empty"))
     for this, following in zip(rows, [*rows[1:], None], strict=True):
         if this["end"] is None:
             guess = this["start"] + max(1, len(this["text"]) // 4)  # about 4 characters a second

@@ -25,4 +25,9 @@ def outbound_pages() -> list[str]:
 
     urls += ["/activities/", "/activities/new/", "/followups/replies/"]
     urls += [f"/activities/{pk}/" for pk in Activity.objects.values_list("pk", flat=True)[:2]]
+    from kefu.customers.models import Customer
+
+    # a person's requests under PIPL, with a customer found
+    urls += ["/privacy/"] + [f"/privacy/?number={n}" for n in
+                             Customer.objects.values_list("number", flat=True)[:1]]  # fmt: skip
     return urls

@@ -213,6 +213,9 @@ def test_the_text_format_is_read_and_a_bad_line_is_named():
     with pytest.raises(ValidationFailed) as e:
         transcript_parse("[00:00] 坐席：您好\n这一行不对")
     assert e.value.errors[0].field == "line 2"
+    with pytest.raises(ValidationFailed) as e:  # an empty upload is refused, not a 500
+        transcript_parse("\n  \n")
+    assert e.value.errors[0].field == "text"
 
 
 def test_rules_are_data(api_as, phone, call, rules, lead):

@@ -1,7 +1,18 @@
 import os
+import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+
+
+def default_workers() -> int:
+    """KEFU_WORKERS, else one web process per core (at most four): a page waiting on the
+    database never holds up the others' screen pops (issue 15). One on Windows, where a
+    process cannot start again in place (the embedded center's restart below)."""
+    raw = os.environ.get("KEFU_WORKERS", "")
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return 1 if os.name == "nt" else max(1, min(os.cpu_count() or 1, 4))
 
 
 class Command(BaseCommand):
@@ -22,9 +33,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("KEFU_WORKERS", "1")),
-            help="web processes; more than one needs REDIS_URL (pushes cross processes) "
-            "and --no-scheduler (Celery beat runs the jobs)",
+            default=default_workers(),
+            help="web processes (default: KEFU_WORKERS, else one per core, at most 4); "
+            "without REDIS_URL pushes cross them through var/push.sqlite3",
         )
         parser.add_argument(
             "--no-scheduler",
@@ -39,11 +50,15 @@ class Command(BaseCommand):
 
         from kefu.core.calendar import coverage_warnings
 
-        if workers > 1 and not (settings.REDIS_URL and no_scheduler):
-            raise CommandError(
-                "多个进程需要 REDIS_URL 和 --no-scheduler "
-                "(several workers need REDIS_URL and --no-scheduler: Celery beat runs the jobs)"
-            )
+        workers = max(1, workers)
+        if not settings.REDIS_URL and workers > 1 and settings.EMBEDDED_WORKERS != workers:
+            # the embedded center on several processes shares its cache and pushes through
+            # var/ (config.settings.base): settings read that at start, so start again
+            os.environ["KEFU_EMBEDDED_WORKERS"] = str(workers)
+            again = ["serve", "--host", host, "--port", str(port), "--threads", str(threads),
+                     "--workers", str(workers)]  # fmt: skip
+            again += ["--no-scheduler"] if no_scheduler else []
+            os.execv(sys.executable, [sys.executable, "-m", "kefu.cli", *again])
         # Collect first: WhiteNoise indexes the static folder when the application loads.
         call_command("collectstatic", interactive=False, verbosity=0)
         os.environ["ASGI_THREADS"] = str(threads)
@@ -57,11 +72,13 @@ class Command(BaseCommand):
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
         for warning in coverage_warnings(timezone.localdate()):
             self.stderr.write(warning)
-        if not no_scheduler:
+        if not no_scheduler:  # in this process only, however many web processes serve
             from kefu.core.scheduler import Scheduler
 
             Scheduler().start()
-        self.stdout.write(f"Kefu 客服 http://{host}:{port}/  (Ctrl-C 停止 stop)")
+        self.stdout.write(
+            f"Kefu 客服 http://{host}:{port}/  ({workers} 个进程 processes; Ctrl-C 停止 stop)"
+        )
         uvicorn.run(
             "config.asgi:application",
             host=host,
