@@ -150,3 +150,11 @@ def test_the_managers_privacy_page_downloads_a_persons_data_and_erases_it(client
     html = done.content.decode()
     assert "已删除" in html and "本人到店申请" in html and "本人申请删除" in html
     assert Customer.objects.get(pk=customer.pk).name == "（已删除）"
+
+
+def test_every_record_pointing_at_a_customer_is_cleared_on_erasure_or_holds_nothing_personal():
+    """A new model with a customer and free text must say how an erasure treats it."""
+    from kefu.setup.privacy import NOTHING_PERSONAL, PERSONAL, _relations
+
+    unnamed = {label for label, _, _ in _relations()} - set(PERSONAL) - NOTHING_PERSONAL
+    assert unnamed == set()
