@@ -53,9 +53,19 @@ class CenterCollector(Collector):
         yield GaugeMetricFamily("kefu_followups_due_today", "Follow-ups pending and due",
                                 value=due)  # fmt: skip
         yield GaugeMetricFamily("kefu_followups_done_today", "Follow-ups done today", value=done)
-        late = sum(1 for j in job_health() if j["late"])
+        jobs = job_health()
+        late = sum(1 for j in jobs if j["late"])
         yield GaugeMetricFamily("kefu_jobs_late", "Periodic jobs not finished in time",
                                 value=late)  # fmt: skip
+        # a job whose last run failed (Celery task or in-process), 1 until a run succeeds
+        failing = GaugeMetricFamily("kefu_job_failing", "The job's last run failed",
+                                    labels=["job"])  # fmt: skip
+        for j in jobs:
+            failed, ok = j["last_failed_at"], j["last_ok_at"]
+            failing.add_metric(
+                [j["job"]], float(failed is not None and (ok is None or failed > ok))
+            )
+        yield failing
         if settings.REDIS_URL:
             waiting = GaugeMetricFamily(
                 "kefu_celery_queue_length", "Tasks waiting in a Celery queue", labels=["queue"]

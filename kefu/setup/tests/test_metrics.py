@@ -29,6 +29,22 @@ def test_metrics_count_requests_and_the_centers_day(agent, settings):
     )
     assert "kefu_followups_due_today 1.0" in text
     assert "kefu_jobs_late" in text and "kefu_messages_today" in text
+    assert 'kefu_job_failing{job="kefu.care.send"} 0.0' in text
+
+
+def test_a_failing_job_shows_until_it_runs_again(agent):
+    """Task failures (issue 15): the job whose last run raised reads 1, then 0 once a run
+    succeeds."""
+    from kefu.core.models import JobStatus
+
+    then = timezone.now()
+    JobStatus.objects.create(job="kefu.care.send", last_ok_at=then - dt.timedelta(minutes=5),
+                             last_failed_at=then, last_error="SMS provider down")  # fmt: skip
+    text = Client().get("/metrics").content.decode()
+    assert 'kefu_job_failing{job="kefu.care.send"} 1.0' in text
+    JobStatus.objects.filter(job="kefu.care.send").update(last_ok_at=then + dt.timedelta(minutes=1))
+    text = Client().get("/metrics").content.decode()
+    assert 'kefu_job_failing{job="kefu.care.send"} 0.0' in text
 
 
 def test_metrics_are_refused_to_other_addresses_without_the_token(settings):
