@@ -25,7 +25,7 @@ from kefu.accounts.models import User
 from kefu.accounts.permissions import require
 from kefu.core.audit import audit_as
 from kefu.core.errors import Conflict, FieldError, NotFound, ValidationFailed
-from kefu.customers.models import Customer, PiiAccessLog, PrivacyRequest
+from kefu.customers.models import Customer, CustomerPhone, PiiAccessLog, PrivacyRequest
 
 ERASED = "（已删除）"  # what a cleared name reads as in lists and reports
 # The personal parts of each record that points at a customer: cleared on erasure. A
@@ -114,7 +114,9 @@ def _rows(queryset: Any) -> list[dict[str, Any]]:
     ]
 
 
-def person_export(*, actor: User, customer_id: int, reason: str) -> dict[str, Any]:
+def person_export(
+    *, actor: User, customer_id: int, reason: str, channel: str = "api"
+) -> dict[str, Any]:
     """Everything held about one customer, record by record (the person's copy, 个人信息
     副本); logged as a privacy request and as an export of personal data."""
     require(actor, P.EXPORT_CUSTOMERS)
@@ -137,32 +139,36 @@ def person_export(*, actor: User, customer_id: int, reason: str) -> dict[str, An
             user=actor, counts={k: len(v) for k, v in records.items()},
         )  # fmt: skip
         PiiAccessLog.objects.create(user=actor, action="export", customer=customer,
-                                    fields="privacy", count=1, channel="api")  # fmt: skip
+                                    fields="privacy", count=1, channel=channel)  # fmt: skip
     return document
+
+
+def open_cases() -> tuple[Any, Any]:
+    """Complaints not closed and work orders still open (the tickets' own `OPEN`): a legal
+    hold on their people (erasure) and their contacts (retention)."""
+    from kefu.complaints.choices import Stage
+    from kefu.complaints.models import Complaint
+    from kefu.tickets.models import WorkOrder
+    from kefu.tickets.workflow import OPEN
+
+    return Complaint.objects.exclude(stage=Stage.CLOSED), WorkOrder.objects.filter(status__in=OPEN)
 
 
 def legal_holds(customer: Customer) -> list[FieldError]:
     """Why the person's data must be kept for now: open cases."""
-    from kefu.complaints.choices import Stage
-    from kefu.complaints.models import Complaint
-    from kefu.tickets.choices import Status
-    from kefu.tickets.models import WorkOrder
-
+    complaints, orders = open_cases()
     holds = []
-    open_complaints = Complaint.objects.filter(customer=customer).exclude(stage=Stage.CLOSED)
-    if n := open_complaints.count():
+    if n := complaints.filter(customer=customer).count():
         holds.append(FieldError("customer", "open_complaint", f"有 {n} 件未结案的投诉",
                                 f"{n} open complaint(s)"))  # fmt: skip
-    open_orders = WorkOrder.objects.filter(customer=customer).exclude(
-        status__in=[Status.DONE, Status.VERIFIED, Status.CANCELLED]
-    )
-    if n := open_orders.count():
+    if n := orders.filter(customer=customer).count():
         holds.append(FieldError("customer", "open_work_order", f"有 {n} 张未完成的工单",
                                 f"{n} open work order(s)"))  # fmt: skip
     return holds
 
 
-def _cleared(model: type[models.Model], names: tuple[str, ...]) -> dict[str, Any]:
+def cleared(model: type[models.Model], names: tuple[str, ...]) -> dict[str, Any]:
+    """The emptied values of these fields: "" for text, {} for JSON, None where allowed."""
     values: dict[str, Any] = {}
     for name in names:
         field = model._meta.get_field(name)
@@ -193,14 +199,16 @@ def person_erase(
             "confirm_number", "mismatch", "请再输入一次客户编号以确认删除",
             "Type the customer's number again to confirm",
         ))  # fmt: skip
-    if holds := legal_holds(customer):
-        raise Conflict(holds)
     counts: dict[str, int] = {}
     with transaction.atomic():
+        # the holds are read with the customer locked: a case opened meanwhile waits or wins
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        if holds := legal_holds(customer):
+            raise Conflict(holds)
         numbers = list(customer.phones.values_list("number", flat=True))
         for label, names in PERSONAL.items():
             model = apps.get_model(label)
-            n = model._base_manager.filter(customer=customer).update(**_cleared(model, names))
+            n = model._base_manager.filter(customer=customer).update(**cleared(model, names))
             if n:
                 counts[label] = n
             if hasattr(model, "history"):  # earlier versions hold what was cleared
@@ -208,11 +216,11 @@ def person_erase(
         if n := customer.phones.count():
             counts["customers.CustomerPhone"] = n
         customer.phones.all().delete()
-        customer.phones.model.history.filter(customer_id=customer.pk).delete()
+        CustomerPhone.history.filter(customer_id=customer.pk).delete()
         replies = InboundSms.objects.filter(Q(customer=customer) | Q(phone__in=numbers))
         counts["care.InboundSms"] = replies.update(phone="", text="")
         customer.history.filter(id=customer.pk).delete()
-        for name, value in _cleared(Customer, CUSTOMER_FIELDS).items():
+        for name, value in cleared(Customer, CUSTOMER_FIELDS).items():
             setattr(customer, name, value)
         customer.name = ERASED
         customer.sms_opt_out = customer.phone_opt_out = True  # nobody to send to, ever

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kefu.core.models import RetentionRun
 from kefu.core.services import center_settings
+from kefu.setup.privacy import PERSONAL, cleared, open_cases
 
 BATCH = 20_000
 
@@ -32,8 +33,14 @@ def _clear(kind: str, cutoff: dt.datetime, queryset: Any, values: dict[str, Any]
     ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:BATCH])
     if not ids:
         return 0
+    model = queryset.model
     with transaction.atomic():
-        n = queryset.model._base_manager.filter(pk__in=ids).update(**values)
+        n = model._base_manager.filter(pk__in=ids).update(**values)
+        if hasattr(model, "history"):  # earlier versions keep what was cleared too
+            kept = {f.name for f in model.history.model._meta.concrete_fields}
+            model.history.filter(id__in=ids).update(
+                **{k: v for k, v in values.items() if k in kept}
+            )
         RetentionRun.objects.create(kind=kind, cutoff=cutoff, cleared=n)
     return n
 
@@ -43,35 +50,23 @@ def retention_run(day: dt.date | None = None, now: dt.datetime | None = None) ->
     many records of each kind were cleared."""
     from kefu.care.choices import Status as MessageStatus
     from kefu.care.models import InboundSms, Message
-    from kefu.complaints.choices import Stage
-    from kefu.complaints.models import Complaint
     from kefu.interactions.models import Interaction
     from kefu.quality.models import Transcript
-    from kefu.tickets.choices import Status as OrderStatus
-    from kefu.tickets.models import WorkOrder
 
     now = now or timezone.now()
     policy = center_settings()
     done: dict[str, int] = {}
     if months := policy.retain_contacts_months:
         cutoff = _months_ago(now, months)
-        finished = [OrderStatus.DONE, OrderStatus.VERIFIED, OrderStatus.CANCELLED]
-        open_complaints = Complaint.objects.exclude(stage=Stage.CLOSED).filter(
-            interaction__isnull=False
-        )
-        open_orders = WorkOrder.objects.exclude(status__in=finished).filter(
-            interaction__isnull=False
-        )
+        complaints, orders = open_cases()  # their contacts are kept whole (a legal hold)
         contacts = (
             Interaction.objects.filter(created_at__lt=cutoff)
             .exclude(caller_number="", contact_name="", content="", demand="", outcome="")
-            .exclude(pk__in=open_complaints.values("interaction_id"))
-            .exclude(pk__in=open_orders.values("interaction_id"))
+            .exclude(pk__in=complaints.filter(interaction__isnull=False).values("interaction_id"))
+            .exclude(pk__in=orders.filter(interaction__isnull=False).values("interaction_id"))
         )
-        done["contacts"] = _clear("contacts", cutoff, contacts, {
-            "caller_number": "", "contact_name": "", "subject": "", "content": "",
-            "demand": "", "outcome": "", "search_words": "",
-        })  # fmt: skip
+        personal = cleared(Interaction, PERSONAL["interactions.Interaction"])
+        done["contacts"] = _clear("contacts", cutoff, contacts, personal)
     if months := policy.retain_recordings_months:
         cutoff = _months_ago(now, months)
         links = Transcript.objects.filter(received_at__lt=cutoff).exclude(recording_url="")
@@ -83,7 +78,7 @@ def retention_run(day: dt.date | None = None, now: dt.datetime | None = None) ->
             to="", body=""
         )
         done["messages"] = _clear("messages", cutoff, messages,
-                                  {"to": "", "body": "", "params": {}})  # fmt: skip
+                                  cleared(Message, PERSONAL["care.Message"]))  # fmt: skip
         old = list(
             InboundSms.objects.filter(received_at__lt=cutoff)
             .order_by("pk")

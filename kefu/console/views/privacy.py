@@ -44,7 +44,7 @@ def privacy_page(request: HttpRequest) -> HttpResponse:
                 return redirect("/privacy/")
             else:
                 document = privacy.person_export(actor=request.user, customer_id=customer.pk,
-                                                 reason=reason)  # fmt: skip
+                                                 reason=reason, channel="console")  # fmt: skip
                 response = HttpResponse(
                     json.dumps(document, ensure_ascii=False, indent=1),
                     content_type="application/json; charset=utf-8",

@@ -1,4 +1,4 @@
-"""Probes for the proxy and the orchestrator (issue 15): /healthz answers while the process
+"""Probes for the proxy and the orchestrator (R-11.2, issue 15): /healthz answers while the process
 runs; /readyz only when the database, Redis and the channel layer answer and the periodic
 jobs are within their period — naming what is not, without sign-in or personal data."""
 

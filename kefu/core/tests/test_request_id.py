@@ -1,4 +1,4 @@
-"""Request ids (issue 15): each response names its request; the proxy's id is kept when it
+"""Request ids (R-11.2, issue 15): each response names its request; the proxy's id is kept when it
 is a plain token; log lines carry it (as a JSON field in production); a task sent during the
 request carries it into the worker's log lines."""
 

@@ -1,4 +1,4 @@
-"""Backups (issue 15): the restore drill — back up the demo center, restore it into a new
+"""Backups (R-11.1, issue 15): the restore drill — back up the demo center, restore it into a new
 empty database through `kefu restore`, and compare every table's row count and a sample of
 records; a damaged or foreign backup, or a database that is not empty, is refused."""
 

@@ -1,4 +1,4 @@
-"""/metrics for Prometheus (issue 15): requests by view with their latencies, and the
+"""/metrics for Prometheus (R-11.2, issue 15): requests by view with their latencies, and the
 center's own figures (messages today by status and provider, follow-ups due and done, late
 jobs); answered to loopback or the metrics token, refused to anyone else."""
 

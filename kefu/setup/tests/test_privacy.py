@@ -93,7 +93,8 @@ def test_erasure_waits_for_open_cases_then_clears_every_trace_but_keeps_the_figu
     assert PrivacyRequest.objects.get(kind="erase").reason == "本人书面申请删除"
 
 
-def test_the_retention_policy_archives_old_contacts_and_messages_once(agent, manager):
+def test_the_retention_policy_archives_old_contacts_recordings_and_messages_once(agent, manager):
+    """R-11.3, R-0.3: each run recorded; open cases kept whole; nothing cleared twice."""
     from kefu.core.scheduler import JOBS
     from kefu.setup.retention import retention_run
 
@@ -107,21 +108,31 @@ def test_the_retention_policy_archives_old_contacts_and_messages_once(agent, man
     Message.objects.filter(key="m-601").update(scheduled_for=long_ago)
     InboundSms.objects.create(key="r-1", provider="aliyun", phone="13800000601", text="好的",
                               received_at=long_ago)  # fmt: skip
+    from kefu.quality.models import Transcript
+
+    recorded = Transcript.objects.create(interaction=old_contact, source="cti",
+                                         recording_url="http://pbx.local/r/1.wav")  # fmt: skip
+    Transcript.objects.filter(pk=recorded.pk).update(received_at=long_ago)
 
     assert retention_run() == {}  # the policy keeps everything until the center sets it
     CenterSetting.objects.update_or_create(pk=1, defaults={
-        "retain_contacts_months": 24, "retain_messages_months": 12})  # fmt: skip
+        "retain_contacts_months": 24, "retain_messages_months": 12,
+        "retain_recordings_months": 6})  # fmt: skip
     cleared = retention_run()
-    assert cleared == {"contacts": 1, "messages": 1, "replies": 1}
+    assert cleared == {"contacts": 1, "messages": 1, "replies": 1, "recordings": 1}
+    recorded.refresh_from_db()
+    assert recorded.recording_url == "" and recorded.interaction_id == old_contact.pk
+    assert not Transcript.history.filter(id=recorded.pk).exclude(recording_url="").exists()
     old_contact.refresh_from_db()
     assert old_contact.content == "" and old_contact.channel == "inbound_call"
+    assert not Interaction.history.filter(id=old_contact.pk).exclude(content="").exists()
     assert Interaction.objects.filter(content="昨天的来电").exists()  # recent: kept
     assert Interaction.objects.get(pk=held.pk).content == "投诉还在处理"  # an open case: kept
     assert Message.objects.get(key="m-601").to == ""
     assert not InboundSms.objects.exists()
     runs = {r.kind: r.cleared for r in RetentionRun.objects.all()}
-    assert runs == {"contacts": 1, "messages": 1, "replies": 1}
-    assert retention_run() == {} and RetentionRun.objects.count() == 3  # nothing twice
+    assert runs == {"contacts": 1, "messages": 1, "replies": 1, "recordings": 1}
+    assert retention_run() == {} and RetentionRun.objects.count() == 4  # nothing twice
     assert any(j.name == "kefu.setup.retention" and j.daily for j in JOBS)
 
 
